@@ -1,0 +1,169 @@
+/* jw: compact JSON writer. */
+#include <string.h>
+
+#include "claimkit/diag.h"
+#include "claimkit/jw.h"
+#include "claimkit/money.h"
+
+void
+json_escape(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	buf_grow(b, n + 2);
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		default:
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			u[6] = '\0';
+			esc = u;
+		}
+		buf_adds(b, esc);
+	}
+	buf_add(b, s + run, n - run);
+	buf_addc(b, '"');
+}
+
+void
+jw_init(struct jw *w, struct buf *b)
+{
+	w->b = b;
+	w->depth = 0;
+	w->first[0] = 1;
+	w->after_key = 0;
+}
+
+static void
+sep(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = 0;
+		return;
+	}
+	if (!w->first[w->depth])
+		buf_addc(w->b, ',');
+	w->first[w->depth] = 0;
+}
+
+static void
+open_(struct jw *w, int c)
+{
+	sep(w);
+	if (w->depth >= JW_MAX_DEPTH)
+		diag_fatal(CK_EX_SOFTWARE, "jw: nesting too deep");
+	buf_addc(w->b, c);
+	w->first[++w->depth] = 1;
+}
+
+static void
+close_(struct jw *w, int c)
+{
+	if (w->depth == 0)
+		diag_fatal(CK_EX_SOFTWARE, "jw: unbalanced close");
+	w->depth--;
+	buf_addc(w->b, c);
+}
+
+void jw_obj(struct jw *w) { open_(w, '{'); }
+void jw_obj_end(struct jw *w) { close_(w, '}'); }
+void jw_arr(struct jw *w) { open_(w, '['); }
+void jw_arr_end(struct jw *w) { close_(w, ']'); }
+
+void
+jw_key(struct jw *w, const char *key)
+{
+	sep(w);
+	json_escape(w->b, key, strlen(key));
+	buf_addc(w->b, ':');
+	w->after_key = 1;
+}
+
+void
+jw_strn(struct jw *w, const char *s, size_t n)
+{
+	sep(w);
+	json_escape(w->b, s, n);
+}
+
+void
+jw_str(struct jw *w, const char *s)
+{
+	jw_strn(w, s, strlen(s));
+}
+
+void
+jw_int(struct jw *w, long long v)
+{
+	sep(w);
+	buf_addi(w->b, v);
+}
+
+void
+jw_cents(struct jw *w, int64_t cents)
+{
+	char tmp[MONEY_FMT_SIZE];
+
+	sep(w);
+	buf_adds(w->b, money_fmt(tmp, cents));
+}
+
+void
+jw_bool(struct jw *w, int v)
+{
+	sep(w);
+	buf_adds(w->b, v ? "true" : "false");
+}
+
+void
+jw_null(struct jw *w)
+{
+	sep(w);
+	buf_adds(w->b, "null");
+}
+
+void
+jw_raw(struct jw *w, const char *json, size_t n)
+{
+	sep(w);
+	buf_add(w->b, json, n);
+}
+
+void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
+void jw_kint(struct jw *w, const char *k, long long v) { jw_key(w, k); jw_int(w, v); }
+void jw_kcents(struct jw *w, const char *k, int64_t c) { jw_key(w, k); jw_cents(w, c); }
+void jw_kbool(struct jw *w, const char *k, int v) { jw_key(w, k); jw_bool(w, v); }
+
+void
+jw_kstr_opt(struct jw *w, const char *k, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		jw_kstr(w, k, s);
+}
+
+void
+jw_kstrn_opt(struct jw *w, const char *k, const char *s, size_t n)
+{
+	if (s != NULL && n > 0) {
+		jw_key(w, k);
+		jw_strn(w, s, n);
+	}
+}
