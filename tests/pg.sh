@@ -1,7 +1,9 @@
 # tests/pg.sh: a private PostgreSQL for one test file (and for make demo).
 #
 #	. "$TESTS/pg.sh"
-#	pg_start            # initdb in $PGROOT, Unix socket only, no TCP
+#	pg_start || exit 1  # initdb in $PGROOT, Unix socket only, no TCP; call it at
+#	                    # top level, not inside test_expect_success (its
+#	                    # exports must reach the later tests)
 #	pg_install_schema   # psql -f sql/postgresql/install.sql
 #	pg_stop | pg_kill | pg_restart
 #
