@@ -88,7 +88,6 @@ PROVE_FLAGS ?= -j2
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps-check
 	$(MAKE) BUILD=build-san OPT="-O1 -g" SAN="$(SAN_FLAGS)" all
-	$(MAKE) BUILD=build all
 	CLAIMKIT_BUILD=$(CURDIR)/build-san CLAIMKIT_SRC=$(CURDIR) \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  prove $(PROVE_FLAGS) tests/t[0-9]*.sh

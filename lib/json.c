@@ -181,10 +181,59 @@ bad_surrogates(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Strict UTF-8 (RFC 3629): yajl's own check lets overlong forms and
+ * encoded surrogates through.
+ */
 static int
-check_string(struct jdoc *d, const unsigned char *s, size_t start, size_t end)
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			if (i + 1 >= n || (s[i + 1] & 0xc0) != 0x80)
+				return 0;
+			i += 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			unsigned char lo = c == 0xe0 ? 0xa0 : 0x80;
+			unsigned char hi = c == 0xed ? 0x9f : 0xbf;
+
+			if (i + 2 >= n || s[i + 1] < lo || s[i + 1] > hi ||
+			    (s[i + 2] & 0xc0) != 0x80)
+				return 0;
+			i += 3;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			unsigned char lo = c == 0xf0 ? 0x90 : 0x80;
+			unsigned char hi = c == 0xf4 ? 0x8f : 0xbf;
+
+			if (i + 3 >= n || s[i + 1] < lo || s[i + 1] > hi ||
+			    (s[i + 2] & 0xc0) != 0x80 || (s[i + 3] & 0xc0) != 0x80)
+				return 0;
+			i += 4;
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_string(struct jdoc *d, const unsigned char *s, size_t n, size_t start,
+    size_t end)
 {
 	const char *p = (const char *)s;
+
+	if (!utf8_valid(s, n)) {
+		d->err = "invalid JSON: invalid UTF-8 in string";
+		d->erroff = start;
+		return 0;
+	}
 
 	/* Decoded into yajl's own buffer means the text had escapes. */
 	if ((p < d->text || p >= d->text + d->len) &&
@@ -203,7 +252,7 @@ cb_string(void *ctx, const unsigned char *s, size_t n)
 	size_t st = tok_start(d), e = tok_end(d);
 	int i;
 
-	if (!check_string(d, s, st, e))
+	if (!check_string(d, s, n, st, e))
 		return 0;
 	i = add_node(d, J_STRING, st);
 	d->nodes[i].end = e;
@@ -223,7 +272,7 @@ cb_key(void *ctx, const unsigned char *s, size_t n)
 	struct jnode *obj = &d->nodes[d->stack[d->depth - 1]];
 	int c;
 
-	if (!check_string(d, s, st, e))
+	if (!check_string(d, s, n, st, e))
 		return 0;
 	for (c = obj->first; c >= 0; c = d->nodes[c].next) {
 		if (d->nodes[c].key_len == n &&

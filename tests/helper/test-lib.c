@@ -7,6 +7,7 @@
  *	test-lib json PATH... <ndjson   type and raw text at each path
  *	test-lib patch KEY VALUE <ndjson  set root member KEY to VALUE
  *	test-lib patch-lines KEY VALUE <ndjson  set KEY in every element of "lines"
+ *	test-lib cat FILE...            valid records of the files, unchanged
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,13 +64,20 @@ static int
 t_json(int argc, char **argv, int patch, const char *pkey, const char *pval)
 {
 	struct rejects *rj = rejects_open(NULL);
-	struct ndin *in = ndin_open(0, NULL, rj);
+	struct ndin *in = ndin_open(patch == 3 ? argc : 0, argv, rj);
 	struct jpatch *p = jpatch_alloc();
 	int i, rc;
 
 	while (ndin_next(in)) {
 		const struct jdoc *d = ndin_doc(in);
 
+		if (patch == 3) {
+			size_t len;
+			const char *line = ndin_line(in, &len);
+
+			ndout_line(line, len);
+			continue;
+		}
 		if (patch) {
 			jpatch_reset(p, d);
 			if (patch == 1)
@@ -116,6 +124,8 @@ main(int argc, char **argv)
 		return cli_finish(t_date(argc - 2, argv + 2));
 	if (strcmp(argv[1], "json") == 0)
 		return cli_finish(t_json(argc - 2, argv + 2, 0, NULL, NULL));
+	if (strcmp(argv[1], "cat") == 0)
+		return cli_finish(t_json(argc - 2, argv + 2, 3, NULL, NULL));
 	if (strcmp(argv[1], "patch") == 0 && argc == 4)
 		return cli_finish(t_json(0, NULL, 1, argv[2], argv[3]));
 	if (strcmp(argv[1], "patch-lines") == 0 && argc == 4)
