@@ -384,6 +384,21 @@ jdoc_parse(struct jdoc *d, const char *text, size_t len)
 	d->err = NULL;
 	d->erroff = 0;
 	buf_reset(&d->arena);
+	/*
+	 * yajl takes \v and \f as whitespace; JSON does not (and inside a
+	 * string they are invalid unescaped anyway).
+	 */
+	{
+		const char *v = memchr(text, '\v', len), *f = memchr(text, '\f', len);
+
+		if (v != NULL || f != NULL) {
+			if (v == NULL || (f != NULL && f < v))
+				v = f;
+			d->err = "invalid JSON: control character outside a string";
+			d->erroff = (size_t)(v - text);
+			return -1;
+		}
+	}
 	d->yh = yajl_alloc(&callbacks, NULL, d);
 	if (d->yh == NULL) {
 		d->err = "out of memory";
