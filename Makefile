@@ -127,6 +127,11 @@ uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
+# The PostgreSQL staging schema (claimkit-schema(5)): install or upgrade,
+# connection from the PG* environment (PGHOST, PGDATABASE, ...).
+db:
+	psql -X -v ON_ERROR_STOP=1 -f sql/postgresql/install.sql
+
 man-lint:
 	mandoc -Tlint -Wwarning $(MANS)
 
