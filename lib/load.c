@@ -47,6 +47,8 @@ const struct load_backend load_backend_mssql = {
 };
 #endif
 
+char load_run_label[64];
+
 const struct load_backend *
 load_backend_for(const char *target)
 {

@@ -164,7 +164,8 @@ struct ndin {
 	int		  nfiles, next;
 	struct lineio	 *li;
 	struct rejects	 *rj;
-	struct jdoc	 *doc;
+	struct jdoc	 *doc, *own_doc;
+	struct buf	 *keep;		/* ndin_use(): caller's line copy */
 	char		 *line;
 	size_t		  len;
 	unsigned long	  nread, ninvalid;
@@ -181,8 +182,15 @@ ndin_open(int argc, char **argv, struct rejects *rj)
 	in->files = argc > 0 ? argv : stdin_only;
 	in->nfiles = argc > 0 ? argc : 1;
 	in->rj = rj;
-	in->doc = jdoc_alloc();
+	in->doc = in->own_doc = jdoc_alloc();
 	return in;
+}
+
+void
+ndin_use(struct ndin *in, struct jdoc *doc, struct buf *text)
+{
+	in->doc = doc != NULL ? doc : in->own_doc;
+	in->keep = doc != NULL ? text : NULL;
 }
 
 static int
@@ -223,6 +231,11 @@ ndin_next(struct ndin *in)
 		if (blank(in->line, in->len))
 			continue;
 		in->nread++;
+		if (in->keep != NULL) {
+			buf_reset(in->keep);
+			buf_add(in->keep, in->line, in->len);
+			in->line = in->keep->s;
+		}
 		if (jdoc_parse(in->doc, in->line, in->len) != 0) {
 			snprintf(msg, sizeof msg, "%s at byte %zu",
 			    jdoc_error(in->doc), jdoc_error_offset(in->doc) + 1);
@@ -269,7 +282,7 @@ ndin_close(struct ndin *in)
 	int rc = in->rc;
 
 	lineio_close(in->li);
-	jdoc_free(in->doc);
+	jdoc_free(in->own_doc);
 	free(in);
 	return rc;
 }

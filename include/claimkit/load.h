@@ -148,6 +148,13 @@ struct load_backend {
 extern const struct load_backend load_backend_pg;
 extern const struct load_backend load_backend_mssql;
 
+/*
+ * What the summary line names the run by, set by a backend's open() when it
+ * has such a name (load_pg: "batch 12", the staging.processing_batches
+ * row); empty otherwise.
+ */
+extern char load_run_label[64];
+
 /* The backend for a --to target (see "Choosing a backend"). */
 const struct load_backend *load_backend_for(const char *target);
 

@@ -22,6 +22,7 @@
 
 #include "claimkit/json.h"
 
+struct buf;
 struct rejects;
 struct jpatch;
 
@@ -55,6 +56,15 @@ struct ndin;
 struct ndin *ndin_open(int argc, char **argv, struct rejects *rj);
 /* Advance to the next valid JSON object record: 1, or 0 at end. */
 int ndin_next(struct ndin *in);
+/*
+ * Parse the following records into doc, over a copy of the line kept in
+ * text, instead of the internal ones; both stay the caller's and remain
+ * valid after later ndin_next() calls once the caller switches to another
+ * pair.  Tools that gather records into batches (claims-load) call this
+ * with a different pair before each ndin_next().  NULL, NULL goes back to
+ * the internal document and the reader's own line buffer.
+ */
+void ndin_use(struct ndin *in, struct jdoc *doc, struct buf *text);
 const struct jdoc *ndin_doc(const struct ndin *in);
 const char *ndin_line(const struct ndin *in, size_t *len);
 const char *ndin_file(const struct ndin *in);

@@ -30,6 +30,8 @@
  */
 PGconn *staging_connect(const char *conninfo, const char *what, int quiet,
     int *rc);
+/* quiet: print nothing for 69 and 75 (a reconnect attempt that may be
+ * retried); configuration errors are always printed. */
 
 /*
  * Exit code for a failed result (res may be NULL: the connection
@@ -46,8 +48,9 @@ void staging_report(PGconn *conn, const PGresult *res, const char *what);
 
 /*
  * Set processing_status of the staging.claims rows whose id is in
- * ids[0..n) to status, clear their lease, set processed_date, and count
- * the change in the row's history.  When owner is not NULL only rows
+ * ids[0..n) to status, clear their lease and set processed_date (RETRY
+ * also counts a retry; COMPLETED_EXPORTED_TO_PROD sets
+ * exported_to_production and export_date).  When owner is not NULL only rows
  * still leased by owner change (a lease that expired and was taken by
  * another worker is left alone).  One statement, one transaction (the
  * caller's, when a transaction is open).  *changed (may be NULL) gets the
@@ -57,6 +60,14 @@ void staging_report(PGconn *conn, const PGresult *res, const char *what);
  */
 int staging_mark(PGconn *conn, const long long *ids, size_t n,
     const char *status, const char *owner, unsigned long *changed);
+
+/*
+ * The processing_status vocabulary (claimkit-schema(5)): returns the
+ * canonical upper-case status for s, also accepting the shorthands
+ * done (COMPLETED), failed (ERROR), retry (RETRY) and pending (PENDING)
+ * and any case; NULL when s is not a status.
+ */
+const char *staging_status(const char *s);
 
 /*
  * The lease owner name of this process: "host:pid" (what claims-fetch
