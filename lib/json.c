@@ -24,6 +24,7 @@ struct jnode {
 	size_t		start, end;		/* raw value span */
 	size_t		str_off, str_len;	/* decoded string in arena */
 	int		has_key;
+	uint64_t	keymask;	/* objects: bloom of member keys */
 };
 
 struct jdoc {
@@ -57,7 +58,12 @@ add_node(struct jdoc *d, enum jtype t, size_t start)
 	}
 	i = d->nnodes++;
 	n = &d->nodes[i];
-	memset(n, 0, sizeof *n);
+	n->count = 0;
+	n->has_key = 0;
+	n->keymask = 0;
+	n->str_off = n->str_len = 0;
+	n->key_off = n->key_len = 0;
+	n->keystart = n->keyend = 0;
 	n->type = t;
 	n->parent = n->first = n->last = n->next = n->prev = -1;
 	n->start = start;
@@ -83,6 +89,19 @@ add_node(struct jdoc *d, enum jtype t, size_t start)
 		}
 	}
 	return i;
+}
+
+/* Copy s[0..n) and a NUL into the arena; returns its offset. */
+static size_t
+arena_add(struct jdoc *d, const unsigned char *s, size_t n)
+{
+	size_t off = d->arena.len;
+
+	buf_grow(&d->arena, n + 1);
+	memcpy(d->arena.s + off, s, n);
+	d->arena.s[off + n] = '\0';
+	d->arena.len = off + n + 1;
+	return off;
 }
 
 /* Start of the token that ends at yajl's current offset. */
@@ -194,7 +213,17 @@ utf8_valid(const unsigned char *s, size_t n)
 		unsigned char c = s[i];
 
 		if (c < 0x80) {
-			i++;
+			/* ASCII runs eight bytes at a time. */
+			while (i + 8 <= n) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			while (i < n && s[i] < 0x80)
+				i++;
 			continue;
 		}
 		if (c >= 0xc2 && c <= 0xdf) {
@@ -256,12 +285,21 @@ cb_string(void *ctx, const unsigned char *s, size_t n)
 		return 0;
 	i = add_node(d, J_STRING, st);
 	d->nodes[i].end = e;
-	d->nodes[i].str_off = d->arena.len;
+	d->nodes[i].str_off = arena_add(d, s, n);
 	d->nodes[i].str_len = n;
-	buf_add(&d->arena, s, n);
-	buf_addc(&d->arena, '\0');
 	d->pos = e;
 	return 1;
+}
+
+/* Keys are short and few per object: a 64-bit bloom skips most scans. */
+static uint64_t
+keybit(const unsigned char *s, size_t n)
+{
+	unsigned h = (unsigned)n * 31;
+
+	if (n > 0)
+		h += s[0] * 7u + s[n - 1] * 13u + s[n / 2];
+	return (uint64_t)1 << (h & 63);
 }
 
 static int
@@ -270,11 +308,14 @@ cb_key(void *ctx, const unsigned char *s, size_t n)
 	struct jdoc *d = ctx;
 	size_t st = tok_start(d), e = tok_end(d);
 	struct jnode *obj = &d->nodes[d->stack[d->depth - 1]];
+	uint64_t bit = keybit(s, n);
 	int c;
 
 	if (!check_string(d, s, n, st, e))
 		return 0;
-	for (c = obj->first; c >= 0; c = d->nodes[c].next) {
+	c = (obj->keymask & bit) ? obj->first : -1;
+	obj->keymask |= bit;
+	for (; c >= 0; c = d->nodes[c].next) {
 		if (d->nodes[c].key_len == n &&
 		    memcmp(d->arena.s + d->nodes[c].key_off, s, n) == 0) {
 			snprintf(d->errbuf, sizeof d->errbuf, "duplicate key");
@@ -286,10 +327,8 @@ cb_key(void *ctx, const unsigned char *s, size_t n)
 	d->have_key = 1;
 	d->pk_start = st;
 	d->pk_end = e;
-	d->pk_off = d->arena.len;
+	d->pk_off = arena_add(d, s, n);
 	d->pk_len = n;
-	buf_add(&d->arena, s, n);
-	buf_addc(&d->arena, '\0');
 	d->pos = e;
 	return 1;
 }
