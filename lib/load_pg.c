@@ -1472,12 +1472,12 @@ pg_close(void *ctx, int status, const struct load_totals *t)
 		params[6] = v[4];
 		params[7] = secs;
 		res = PQexecParams(c->conn, "UPDATE staging.processing_batches"
-		    " SET status = $2, total_claims = $3, successful_claims = $4,"
-		    " duplicate_claims = $5, failed_claims = $6,"
-		    " processed_claims = $7, end_time = now(),"
-		    " processing_time_seconds = $8,"
+		    " SET status = $2::text, total_claims = $3::int,"
+		    " successful_claims = $4::int, duplicate_claims = $5::int,"
+		    " failed_claims = $6::int, processed_claims = $7::int,"
+		    " end_time = now(), processing_time_seconds = $8::numeric,"
 		    " throughput_per_second = CASE WHEN $8::numeric > 0 THEN"
-		    "   round($3::numeric / $8::numeric, 3) END"
+		    "   round($3::int / $8::numeric, 3) END"
 		    " WHERE batch_id = $1", 8, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
 			warn_retry(c, res, "cannot finish the processing batch");
