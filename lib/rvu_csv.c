@@ -1378,8 +1378,8 @@ rvu_build_finish(struct rvu_build *b, struct rvu_err *e)
 		zips[nz++] = p->z;
 	}
 	if (nolocs > 0)
-		warnf(b, b->fname[RVU_SRC_ZIP5], 0, "%zu ZIP codes map to "
-		    "localities that are not in the GPCI file", nolocs);
+		warnf(b, b->fname[RVU_SRC_ZIP5], 0, "ZIP codes whose "
+		    "locality is not in the GPCI file: %zu", nolocs);
 	for (i = 0; i < RVU_NSRC; i++)
 		if (b->have[i] && b->src[i].name[0] == '\0') {
 			snprintf(b->src[i].name, sizeof b->src[i].name, "%s",

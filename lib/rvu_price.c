@@ -746,6 +746,9 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 	}
 
 	/* Instances: the units of a multiple-procedure code rank one by one. */
+	if (has_mod(l, "51") && (r->mult == '0' || r->mult == '9'))
+		note(l, "modifier 51 on a code exempt from the multiple "
+		    "procedure rules (MULT PROC 0 or 9): no reduction");
 	switch (r->mult) {
 	case '1':
 	case '2':
@@ -1019,6 +1022,9 @@ rule_surgery(struct rvu_pricer *pr, size_t *idx, size_t ni)
 			for (k = 0; k < l->n; k++)
 				contrib[i] += (i == top && k == 0) ? l->v : d;
 			sum += contrib[i];
+			if (l->row->mult != '3' && i != top)
+				note(l, "base endoscopy billed with a member "
+				    "of its family: not paid separately");
 			if (i != top || l->n > 1) {
 				struct jw *w = adj(l, "endoscopy_family");
 
@@ -1593,7 +1599,7 @@ rvu_price(struct rvu_pricer *pr, const struct jdoc *d, struct jpatch *p)
 	jw_key(&w, "lines_unpriced");
 	jw_int(&w, (long long)nunpriced);
 	if (npriced > 0) {
-		jw_kcents(&w, "fee_schedule_amount", sum_amount);
+		jw_kcents(&w, "calculated_amount", sum_amount);
 		jw_kcents(&w, "allowed_amount", sum_allowed);
 	}
 	if (lines < 0 || jdoc_type(d, lines) != J_ARRAY || pr->nlines == 0)
