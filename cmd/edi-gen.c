@@ -39,7 +39,7 @@ static const char usage_text[] =
 "      --cob RATE         share with another payer (2320/2330) (0.08)\n"
 "      --drugs RATE       share of infusion claims with NDC drug lines (0.05)\n"
 "      --ambulance RATE   share of ambulance claims (0.03)\n"
-"      --duplicates RATE  share of resubmitted duplicate claims (0.09)\n"
+"      --duplicates RATE  share of resubmitted duplicate claims (0.14)\n"
 "      --defects RATE     share of claims with a known defect (0)\n"
 "      --defect-kinds L   comma-separated defect kinds (default all)\n"
 "      --label-noise RATE share of training labels flipped at random (0.03)\n"
@@ -198,7 +198,7 @@ main(int argc, char **argv)
 	o.cob = 0.08;
 	o.drugs = 0.05;
 	o.ambulance = 0.03;
-	o.duplicates = 0.09;
+	o.duplicates = 0.14;
 	o.noise = 0.03;
 	o.defect_mask = (1u << GEN837_D_COUNT) - 1;
 	o.claims_per_st = 100;

@@ -66,8 +66,8 @@ const char *const gen837_filters[GEN837_NFILTERS] = {
 enum { F_CLEAN, F_HOLD, F_DENY, F_REVIEW, F_DUP };
 
 /* Shares of injected label anomalies (see the rules above). */
-#define P_DENY		0.085
-#define P_REVIEW	0.085
+#define P_DENY		0.13
+#define P_REVIEW	0.13
 #define RING		256
 #define MAXLINES	24
 #define MAXDX		12
@@ -747,7 +747,8 @@ pick_payer(struct genrand *r, struct gclaim *c)
 	if (c->age >= 65) {
 		unsigned x = genrand_below(r, 100);
 
-		if (x < 70)
+		/* About half of Medicare patients are in Medicare Advantage. */
+		if (x < 52)
 			return medicare_payer(st);
 		if (x < 95)
 			return genref_payer_find("SMA01");
