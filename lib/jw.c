@@ -1,4 +1,6 @@
 /* jw: compact JSON writer. */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "claimkit/diag.h"
@@ -145,6 +147,28 @@ jw_raw(struct jw *w, const char *json, size_t n)
 {
 	sep(w);
 	buf_add(w->b, json, n);
+}
+
+void
+jw_fixed(struct jw *w, double v, int decimals)
+{
+	char tmp[64];
+	int n;
+
+	if (isnan(v) || isinf(v)) {
+		jw_null(w);
+		return;
+	}
+	n = snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		jw_null(w);
+		return;
+	}
+	/* "-0.000000" is a valid but odd way to write zero. */
+	if (tmp[0] == '-' && strspn(tmp + 1, "0.") == (size_t)n - 1)
+		jw_raw(w, tmp + 1, (size_t)n - 1);
+	else
+		jw_raw(w, tmp, (size_t)n);
 }
 
 void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }

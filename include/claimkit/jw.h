@@ -32,6 +32,11 @@ void jw_int(struct jw *w, long long v);
 void jw_cents(struct jw *w, int64_t cents);
 void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);
+/*
+ * A computed (not money) number with decimals digits after the point,
+ * e.g. a probability; NaN and infinities, which JSON lacks, as null.
+ */
+void jw_fixed(struct jw *w, double v, int decimals);
 /* Insert already valid JSON text as one value. */
 void jw_raw(struct jw *w, const char *json, size_t n);
 
