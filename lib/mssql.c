@@ -544,19 +544,15 @@ mssql_result_free(struct mssql_result *r)
 }
 
 static int
-safe_name(const char *s, size_t n, const char *const *safe)
+safe_part(const char *s, size_t n, const char *const *safe)
 {
 	static const char *const prefix[] = {
-		"PK_", "FK_", "UQ_", "UX_", "IX_", "CK_", "DF_", "dbo.", NULL
+		"PK_", "FK_", "UQ_", "UX_", "IX_", "CK_", "DF_", NULL
 	};
 	size_t i;
 
-	if (n == 0)
+	if (n == 3 && strncmp(s, "dbo", 3) == 0)
 		return 1;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '.')
-			return 0;
 	for (i = 0; prefix[i] != NULL; i++)
 		if (n > strlen(prefix[i]) &&
 		    strncmp(s, prefix[i], strlen(prefix[i])) == 0)
@@ -565,6 +561,32 @@ safe_name(const char *s, size_t n, const char *const *safe)
 		if (strlen(safe[i]) == n && strncmp(s, safe[i], n) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * A quoted name may be shown when it is made of identifier characters and
+ * each of its dot-separated parts is a known name ("db.dbo.Claims").
+ */
+static int
+safe_name(const char *s, size_t n, const char *const *safe)
+{
+	const char *end = s + n, *dot;
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '.')
+			return 0;
+	while (s < end) {
+		if ((dot = memchr(s, '.', (size_t)(end - s))) == NULL)
+			dot = end;
+		if (!safe_part(s, (size_t)(dot - s), safe))
+			return 0;
+		s = dot + 1;
+	}
+	return 1;
 }
 
 char *

@@ -35,9 +35,9 @@
 --   * Added columns (all NULL-able): on Claims ServiceDateTo,
 --     PatientLastName, PatientFirstName, BillingProviderName,
 --     ClaimFilingIndicator, PayerId, ClaimDataKeyId, ReimbursementAmount,
---     PricingStatus, PredictedFilter, PredictionConfidence,
+--     AllowedAmount, PricingStatus, PredictedFilter, PredictionConfidence,
 --     StagingClaimId; on Cms1500LineItems ProcedureQualifier, UnitBasis,
---     NdcCode, ReimbursementAmount, PricingStatus; on Cms1500Diagnoses
+--     NdcCode, ReimbursementAmount, AllowedAmount, PricingStatus; on Cms1500Diagnoses
 --     DiagnosisQualifier; on FailedClaimDetails EncryptionKeyId.  The
 --     seed keeps the reimbursement estimate in staging only; claimkit
 --     brings pricing and prediction to production with the claim.
@@ -365,6 +365,7 @@ CREATE TABLE dbo.Claims (
 	ValidationResults NVARCHAR(MAX) NULL,
 	ValidationDate DATETIME2 NULL,
 	ReimbursementAmount DECIMAL(12,2) NULL,
+	AllowedAmount DECIMAL(12,2) NULL,
 	PricingStatus NVARCHAR(30) NULL,
 	PredictedFilter NVARCHAR(50) NULL,
 	PredictionConfidence DECIMAL(5,4) NULL,
@@ -411,6 +412,7 @@ CREATE TABLE dbo.Cms1500LineItems (
 	RenderingProviderId NVARCHAR(80) NULL,
 	NdcCode NVARCHAR(48) NULL,
 	ReimbursementAmount DECIMAL(12,2) NULL,
+	AllowedAmount DECIMAL(12,2) NULL,
 	PricingStatus NVARCHAR(30) NULL,
 	CreatedDate DATETIME2 NOT NULL
 	    CONSTRAINT DF_Cms1500LineItems_CreatedDate DEFAULT (SYSUTCDATETIME()),
