@@ -30,13 +30,15 @@ static const char *const numeric_names[FEATURES_NUMERIC] = {
 	"emergency_line_count",
 	"patient_is_subscriber",
 	"charge_per_unit",
-	"attachment_count"
+	"attachment_count",
+	"diagnosis_chapter_count"
 };
 
 const char *const features_namespaces[] = {
 	"facility", "financial_class", "filing", "payer", "pos", "procedure",
-	"procedure_group", "diagnosis", "dx_category", "primary_dx_category",
-	"modifier", "taxonomy", "frequency", "gender", NULL
+	"procedure_group", "diagnosis", "dx_category", "dx_chapter",
+	"primary_dx_category", "modifier", "taxonomy", "frequency", "gender",
+	"state", NULL
 };
 
 struct features *
@@ -299,6 +301,28 @@ count_of(const struct jdoc *d, int node, int absent_is_zero)
 	return absent_is_zero ? 0.0 : NAN;
 }
 
+/* Distinct first letters of the diagnosis codes; NaN without diagnoses. */
+static double
+dx_chapters(const struct jdoc *d, int dxs)
+{
+	unsigned char seen[256];
+	int x, n = 0;
+
+	if (jdoc_type(d, dxs) != J_ARRAY)
+		return NAN;
+	memset(seen, 0, sizeof seen);
+	for (x = jdoc_first(d, dxs); x >= 0; x = jdoc_next(d, x)) {
+		size_t len;
+		const char *s = jdoc_str(d, jdoc_get(d, x, "code"), &len);
+
+		if (s != NULL && len > 0 && !seen[(unsigned char)s[0]]) {
+			seen[(unsigned char)s[0]] = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
 void
 features_extract(struct features *f, const struct jdoc *d, int flags)
 {
@@ -438,6 +462,7 @@ features_extract(struct features *f, const struct jdoc *d, int flags)
 	    have_units && units > 0 ? total / units : NAN);
 	put_numeric(f, flags, FEAT_ATTACHMENTS,
 	    count_of(d, jdoc_get(d, claim, "attachments"), 1));
+	put_numeric(f, flags, FEAT_DX_CHAPTERS, dx_chapters(d, dxs));
 
 	/* Claim-level categorical values. */
 	x = jdoc_get(d, 0, "facility_id");
@@ -457,11 +482,14 @@ features_extract(struct features *f, const struct jdoc *d, int flags)
 	hashed_node(f, flags, "frequency", d,
 	    jdoc_get(d, claim, "frequency_code"));
 	hashed_node(f, flags, "gender", d, jdoc_get(d, patient, "gender"));
+	hashed_node(f, flags, "state", d,
+	    jdoc_path(d, 0, "billing_provider.address.state"));
 	for (x = jdoc_first(d, dxs); x >= 0; x = jdoc_next(d, x)) {
 		int code = jdoc_get(d, x, "code");
 
 		hashed_node(f, flags, "diagnosis", d, code);
 		hashed_prefix(f, flags, "dx_category", d, code, 3);
+		hashed_prefix(f, flags, "dx_chapter", d, code, 1);
 		if (jdoc_type(d, jdoc_get(d, x, "is_primary")) == J_TRUE)
 			hashed_prefix(f, flags, "primary_dx_category", d,
 			    code, 3);

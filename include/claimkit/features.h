@@ -30,7 +30,7 @@
 struct jdoc;
 
 #define FEATURES_VERSION	1
-#define FEATURES_NUMERIC	17
+#define FEATURES_NUMERIC	18
 #define FEATURES_HASH_BITS	14
 #define FEATURES_WIDTH		(FEATURES_NUMERIC + (1u << FEATURES_HASH_BITS))
 
@@ -52,7 +52,8 @@ enum features_col {
 	FEAT_EMERGENCY_LINES,		/* lines flagged emergency (SV109 Y) */
 	FEAT_PATIENT_IS_SUBSCRIBER,	/* 1 or 0 */
 	FEAT_CHARGE_PER_UNIT,		/* total charge / total units */
-	FEAT_ATTACHMENTS		/* number of PWK attachments */
+	FEAT_ATTACHMENTS,		/* number of PWK attachments */
+	FEAT_DX_CHAPTERS		/* distinct ICD-10 chapters (letters) */
 };
 
 /* The workspace for one record's vector; reused from record to record. */
