@@ -339,11 +339,6 @@ main(int argc, char **argv)
 		diag_error(NULL, 0, "unexpected argument: '%s'", argv[optind]);
 		cli_usage(CK_EX_USAGE, usage_text);
 	}
-	if (o.ambulance + o.drugs > 1) {
-		diag_error(NULL, 0, "--ambulance and --drugs add up to more "
-		    "than 1");
-		cli_usage(CK_EX_USAGE, usage_text);
-	}
 
 	if (refdir != NULL) {
 		if (genref_write(refdir) != 0) {

@@ -1272,7 +1272,13 @@ build_claim(struct gen837 *g, struct genrand *r, struct gclaim *c,
 	/* Facility: the billing provider. */
 	if (defect == GEN837_D_INACTIVE_FACILITY)
 		c->fac = (int)genref_nfacilities - 1 - (int)genrand_below(r, 2);
-	else if (genrand_chance(r, g->o.ambulance))
+	else if (defect == GEN837_D_CLASS_NOT_ALLOWED) {
+		/* A facility without a workers' comp or auto class. */
+		do
+			c->fac = pick_regular_facility(g, r);
+		while (genref_class_for("WC", "SWC01", cfac(c)->id) != NULL &&
+		    genref_class_for("AM", "SAM01", cfac(c)->id) != NULL);
+	} else if (genrand_chance(r, g->o.ambulance))
 		c->fac = genref_specialty_find("ambulance") == -1 ? 0 : 9;
 	else if (genrand_chance(r, g->o.drugs))
 		c->fac = 10;
@@ -1307,9 +1313,6 @@ build_claim(struct gen837 *g, struct genrand *r, struct gclaim *c,
 		const char *id = genref_class_for("WC", "SWC01",
 		    cfac(c)->id) == NULL ? "SWC01" : "SAM01";
 
-		if (genref_class_for("AM", "SAM01", cfac(c)->id) != NULL &&
-		    strcmp(id, "SAM01") == 0)
-			id = "SWC01";	/* has both: still not allowed? */
 		if (c->age < 18 || c->age > 70)
 			c->age = (int)genrand_range(r, 22, 63);
 		c->payer = genref_payer_find(id);
@@ -1593,7 +1596,7 @@ build_claim(struct gen837 *g, struct genrand *r, struct gclaim *c,
 
 /* Apply a defect to a finished claim (after its label was decided). */
 static void
-apply_defect(struct genrand *r, struct gclaim *c, int kind)
+apply_defect(struct genrand *r, struct gclaim *c, int kind, long submitted)
 {
 	struct gline *l = &c->lines[genrand_below(r, (uint32_t)c->nlines)];
 
@@ -1623,7 +1626,8 @@ apply_defect(struct genrand *r, struct gclaim *c, int kind)
 		break;
 	}
 	case GEN837_D_FUTURE_DATE:
-		l->date = c->last + genrand_range(r, 40, 120);
+		/* After the transaction was created (BHT04). */
+		l->date = submitted + genrand_range(r, 3, 60);
 		break;
 	case GEN837_D_DOB_AFTER_SERVICE:
 		c->pat.dob = c->last + genrand_range(r, 1, 400);
@@ -2526,7 +2530,7 @@ next_claim(struct gen837 *g)
 		c->label = (c->label + 1 + (int)genrand_below(&r,
 		    GEN837_NFILTERS - 1)) % GEN837_NFILTERS;
 	if (defect >= 0)
-		apply_defect(&r, c, defect);
+		apply_defect(&r, c, defect, g->date);
 	g->ordinal++;
 	write_claim(g, c, &off, &segi);
 	if (g->side != NULL)
