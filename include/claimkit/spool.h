@@ -1,0 +1,40 @@
+/*
+ * spool: hold a sequence of byte records (here: finished claim records
+ * waiting for the end of their interchange) with bounded memory.  Up to
+ * memlimit bytes stay in memory; beyond that every record goes to an
+ * unlinked temporary file in $TMPDIR (default /tmp), so the process size
+ * does not grow with the input.
+ *
+ *	struct spool *sp = spool_new(8 << 20);
+ *	spool_put(sp, rec, len); ...
+ *	spool_rewind(sp);
+ *	while ((p = spool_next(sp, &len)) != NULL) use(p, len);
+ *	spool_clear(sp);		(empty again, file kept for reuse)
+ *	spool_free(sp);
+ *
+ * A temporary file that cannot be created or written ends the process
+ * with CK_EX_IOERR.
+ */
+#ifndef CLAIMKIT_SPOOL_H
+#define CLAIMKIT_SPOOL_H
+
+#include <stddef.h>
+
+struct spool;
+
+struct spool *spool_new(size_t memlimit);
+void spool_free(struct spool *sp);
+/* Append one record (any bytes, up to 4 GiB - 1). */
+void spool_put(struct spool *sp, const void *p, size_t n);
+/* Number of records held. */
+size_t spool_count(const struct spool *sp);
+/* Bytes held (memory and file). */
+unsigned long long spool_bytes(const struct spool *sp);
+/* Start reading from the first record. */
+void spool_rewind(struct spool *sp);
+/* Next record, valid until the next call; NULL after the last. */
+const char *spool_next(struct spool *sp, size_t *n);
+/* Forget every record. */
+void spool_clear(struct spool *sp);
+
+#endif

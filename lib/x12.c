@@ -1,0 +1,514 @@
+/* x12: streaming X12 tokenizer (block reads, memchr, no per-segment copy). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "claimkit/x12.h"
+#include "claimkit/xalloc.h"
+
+/* Bytes asked of read(2) at a time. */
+#define X12_BLOCK	(1024 * 1024)
+/* How far an ISA is searched for its 16th separator (a valid one is 106). */
+#define ISA_SCAN	512
+
+struct x12r {
+	int			 fd;
+	int			 memmode;
+	char			*buf;
+	size_t			 cap, pos, end;
+	unsigned long long	 base;	/* input offset of buf[0] */
+	int			 eof;	/* source exhausted */
+	int			 started; /* saw a non-blank byte */
+	int			 fatal;
+	int			 resync; /* looking for the next ISA */
+	int			 have_delims;
+	struct x12_delims	 d;
+	uint32_t		*eoff;
+	unsigned long long	 count;
+	enum x12_err		 ek;
+	char			 err[160];
+	char			 isaprob[96];
+};
+
+static struct x12r *
+x12r_alloc(void)
+{
+	struct x12r *r = xcalloc(1, sizeof *r);
+
+	r->fd = -1;
+	r->eoff = xreallocarray(NULL, X12_MAX_ELEMS + 2, sizeof *r->eoff);
+	return r;
+}
+
+struct x12r *
+x12r_fdopen(int fd)
+{
+	struct x12r *r = x12r_alloc();
+
+	r->fd = fd;
+	r->cap = X12_BLOCK + X12_MAX_SEG + ISA_SCAN;
+	r->buf = xmalloc(r->cap);
+	return r;
+}
+
+struct x12r *
+x12r_open(const char *path)
+{
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return x12r_fdopen(STDIN_FILENO);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return NULL;
+	return x12r_fdopen(fd);
+}
+
+struct x12r *
+x12r_mem(const void *p, size_t n)
+{
+	struct x12r *r = x12r_alloc();
+
+	r->memmode = 1;
+	/* Never written through: the reader only reads its buffer. */
+	r->buf = (char *)(uintptr_t)p;
+	r->cap = r->end = n;
+	r->eof = 1;
+	return r;
+}
+
+void
+x12r_close(struct x12r *r)
+{
+	if (r == NULL)
+		return;
+	if (!r->memmode) {
+		if (r->fd > STDIN_FILENO)
+			close(r->fd);
+		free(r->buf);
+	}
+	free(r->eoff);
+	free(r);
+}
+
+const char *
+x12r_error(const struct x12r *r)
+{
+	return r->err;
+}
+
+enum x12_err
+x12r_errkind(const struct x12r *r)
+{
+	return r->ek;
+}
+
+unsigned long long
+x12r_offset(const struct x12r *r)
+{
+	return r->base + r->pos;
+}
+
+unsigned long long
+x12r_count(const struct x12r *r)
+{
+	return r->count;
+}
+
+/*
+ * Read more input after buf[end], first moving the unread part to the
+ * front.  Returns the number of bytes added: 0 at end of input.
+ */
+static size_t
+fill(struct x12r *r)
+{
+	ssize_t n;
+
+	if (r->eof)
+		return 0;
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->base += r->pos;
+		r->end -= r->pos;
+		r->pos = 0;
+	}
+	if (r->end == r->cap)
+		return 0;
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		r->ek = X12_E_IO;
+		snprintf(r->err, sizeof r->err, "read error: %s",
+		    strerror(errno));
+		r->eof = 1;
+		r->fatal = 1;
+		return 0;
+	}
+	if (n == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->end += (size_t)n;
+	return (size_t)n;
+}
+
+/* Make at least want bytes available at pos (fewer at end of input). */
+static void
+need(struct x12r *r, size_t want)
+{
+	while (r->end - r->pos < want && fill(r) > 0)
+		;
+}
+
+static int
+is_alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z');
+}
+
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	    c == '\v';
+}
+
+int
+x12_valid_id(const char *id, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || n > 3 || !(id[0] >= 'A' && id[0] <= 'Z'))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((id[i] >= 'A' && id[i] <= 'Z') ||
+		    (id[i] >= '0' && id[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+const char *
+x12_el(const struct x12_seg *s, unsigned i, size_t *len)
+{
+	if (i > s->nel) {
+		*len = 0;
+		return "";
+	}
+	*len = s->eoff[i + 1] - 1 - s->eoff[i];
+	return s->text + s->eoff[i];
+}
+
+const char *
+x12_comp(const char *p, size_t n, int sep, unsigned j, size_t *len)
+{
+	const char *e = p + n, *q;
+
+	for (; j > 1; j--) {
+		if ((q = memchr(p, sep, (size_t)(e - p))) == NULL) {
+			*len = 0;
+			return "";
+		}
+		p = q + 1;
+	}
+	q = memchr(p, sep, (size_t)(e - p));
+	*len = (size_t)((q ? q : e) - p);
+	return p;
+}
+
+/* Split s->text into elements on the element separator. */
+static void
+split(struct x12r *r, struct x12_seg *s)
+{
+	const char *t = s->text, *p = t, *e = t + s->len, *q;
+	unsigned n = 0;
+
+	r->eoff[0] = 0;
+	while (n < X12_MAX_ELEMS &&
+	    (q = memchr(p, r->d.elem, (size_t)(e - p))) != NULL) {
+		r->eoff[++n] = (uint32_t)(q - t + 1);
+		p = q + 1;
+	}
+	r->eoff[n + 1] = (uint32_t)(s->len + 1);
+	s->nel = n;
+	s->eoff = r->eoff;
+	s->idlen = r->eoff[1] - 1;
+	memset(s->id, 0, sizeof s->id);
+	memcpy(s->id, t, s->idlen < 3 ? s->idlen : 3);
+}
+
+static int
+fail(struct x12r *r, struct x12_seg *s, enum x12_err ek, int fatal,
+    const char *msg)
+{
+	size_t avail = r->end - r->pos;
+
+	r->ek = ek;
+	if (msg != r->err)
+		snprintf(r->err, sizeof r->err, "%s", msg);
+	if (fatal)
+		r->fatal = 1;
+	memset(s, 0, sizeof *s);
+	s->text = r->buf + r->pos;
+	s->len = avail < 64 ? avail : 64;
+	s->index = r->count + 1;
+	s->offset = r->base + r->pos;
+	s->d = r->d;
+	return X12_ERR;
+}
+
+/* Fixed widths of ISA01..ISA16. */
+static const unsigned char isa_width[16] = {
+	2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1
+};
+
+/*
+ * The ISA at buf[pos]: find the delimiters by counting element separators
+ * (so that a wrongly padded ISA still yields them), then check the fixed
+ * layout and note what is wrong with it.
+ */
+static int
+read_isa(struct x12r *r, struct x12_seg *s)
+{
+	const char *p, *lim;
+	unsigned char elem, comp, term;
+	size_t k, seps = 0, starts[17];
+	size_t i;
+
+	need(r, ISA_SCAN);
+	p = r->buf + r->pos;
+	lim = r->buf + (r->end - r->pos < ISA_SCAN ? r->end : r->pos +
+	    ISA_SCAN);
+	elem = (unsigned char)p[3];
+	if (is_alnum(elem) || elem == ' ' || elem == '\r' || elem == '\n')
+		return fail(r, s, X12_E_BAD_ISA, !r->have_delims,
+		    "malformed ISA segment: invalid element separator");
+	for (k = 3; p + k < lim; k++) {
+		if ((unsigned char)p[k] == elem) {
+			starts[seps++] = k + 1;
+			if (seps == 16)
+				break;
+		}
+	}
+	if (seps < 16 || p + k + 2 >= lim)
+		return fail(r, s, X12_E_BAD_ISA, !r->have_delims,
+		    "malformed ISA segment: fewer than 16 elements");
+	comp = (unsigned char)p[k + 1];
+	term = (unsigned char)p[k + 2];
+	if (is_alnum(comp) || comp == ' ' || comp == elem)
+		return fail(r, s, X12_E_BAD_ISA, !r->have_delims,
+		    "malformed ISA segment: invalid component separator ISA16");
+	if (is_alnum(term) || term == ' ' || term == elem || term == comp)
+		return fail(r, s, X12_E_BAD_ISA, !r->have_delims,
+		    "malformed ISA segment: invalid segment terminator");
+	r->d.elem = elem;
+	r->d.comp = comp;
+	r->d.seg = term;
+	r->d.rep = 0;
+	starts[16] = k + 3;	/* as if a separator followed ISA16 */
+	/* ISA11: repetition separator in 5010, 'U' in 4010 */
+	if (starts[11] - starts[10] == 2) {
+		unsigned char c = (unsigned char)p[starts[10]];
+
+		if (!is_alnum(c) && c != ' ' && c != elem && c != comp &&
+		    c != term)
+			r->d.rep = c;
+	}
+	r->have_delims = 1;
+	r->isaprob[0] = '\0';
+	for (i = 0; i < 16; i++) {
+		size_t w = starts[i + 1] - 1 - starts[i];
+
+		if (w != isa_width[i]) {
+			snprintf(r->isaprob, sizeof r->isaprob,
+			    "ISA%02zu is %zu characters, not %u "
+			    "(the ISA segment must be 106 bytes)", i + 1, w,
+			    isa_width[i]);
+			break;
+		}
+	}
+	memset(s, 0, sizeof *s);
+	s->text = p;
+	s->len = k + 2;
+	s->index = ++r->count;
+	s->offset = r->base + r->pos;
+	s->d = r->d;
+	s->flags = X12_F_ISA;
+	s->isa_problem = r->isaprob[0] ? r->isaprob : NULL;
+	r->pos += k + 3;
+	split(r, s);
+	return X12_SEG;
+}
+
+/* Skip blanks and byte order marks; 0 at end of input. */
+static int
+skip_blanks(struct x12r *r)
+{
+	for (;;) {
+		while (r->pos < r->end && is_blank((unsigned char)r->buf[r->pos]))
+			r->pos++;
+		if (r->pos < r->end) {
+			if ((unsigned char)r->buf[r->pos] != 0xef)
+				return 1;
+			need(r, 3);
+			if (r->end - r->pos >= 3 &&
+			    (unsigned char)r->buf[r->pos + 1] == 0xbb &&
+			    (unsigned char)r->buf[r->pos + 2] == 0xbf) {
+				r->pos += 3;
+				continue;
+			}
+			return 1;
+		}
+		if (fill(r) == 0)
+			return 0;
+	}
+}
+
+/* Look for the next "ISA" followed by a separator; 0 when none is left. */
+static int
+find_isa(struct x12r *r)
+{
+	for (;;) {
+		while (r->pos + 3 < r->end) {
+			char *q = memchr(r->buf + r->pos, 'I',
+			    r->end - r->pos - 3);
+
+			if (q == NULL) {
+				r->pos = r->end - 3;
+				break;
+			}
+			r->pos = (size_t)(q - r->buf);
+			if (q[1] == 'S' && q[2] == 'A' &&
+			    !is_alnum((unsigned char)q[3]) &&
+			    !is_blank((unsigned char)q[3]))
+				return 1;
+			r->pos++;
+		}
+		if (fill(r) == 0) {
+			r->pos = r->end;
+			return 0;
+		}
+	}
+}
+
+static int
+at_isa(struct x12r *r)
+{
+	const char *p;
+
+	need(r, 4);
+	p = r->buf + r->pos;
+	return r->end - r->pos >= 4 && p[0] == 'I' && p[1] == 'S' &&
+	    p[2] == 'A' && !is_alnum((unsigned char)p[3]) &&
+	    !is_blank((unsigned char)p[3]);
+}
+
+int
+x12r_next(struct x12r *r, struct x12_seg *s)
+{
+	char *q;
+	size_t len, from;
+	int unterminated = 0;
+
+	r->ek = X12_E_NONE;
+	r->err[0] = '\0';
+	if (r->fatal)
+		return X12_EOF;
+	if (r->resync) {
+		if (!find_isa(r))
+			return X12_EOF;
+		r->resync = 0;
+	}
+	if (!skip_blanks(r)) {
+		if (r->fatal)
+			return fail(r, s, X12_E_IO, 1, r->err);
+		if (!r->started)
+			return fail(r, s, X12_E_EMPTY, 1,
+			    "empty input: no X12 interchange");
+		return X12_EOF;
+	}
+	if (!r->started) {
+		unsigned char c0 = (unsigned char)r->buf[r->pos], c1;
+
+		need(r, 2);
+		c1 = r->end - r->pos > 1 ? (unsigned char)r->buf[r->pos + 1] :
+		    0;
+		if ((c0 == 0xff && c1 == 0xfe) || (c0 == 0xfe && c1 == 0xff))
+			return fail(r, s, X12_E_UTF16, 1,
+			    "UTF-16 input is not supported: convert it to "
+			    "UTF-8");
+		r->started = 1;
+	}
+	if (at_isa(r)) {
+		int rc = read_isa(r, s);
+
+		if (rc == X12_ERR && !r->fatal) {
+			/* skip this ISA and look for the next one */
+			r->pos += 3;
+			r->resync = 1;
+		}
+		return rc;
+	}
+	if (!r->have_delims)
+		return fail(r, s, X12_E_NOT_X12, 1,
+		    "not an X12 interchange: the input does not start with "
+		    "an ISA segment");
+	from = r->pos;
+	for (;;) {
+		q = memchr(r->buf + from, r->d.seg, r->end - from);
+		if (q != NULL)
+			break;
+		if (r->end - r->pos > X12_MAX_SEG) {
+			int rc;
+
+			r->count++;
+			rc = fail(r, s, X12_E_TOO_LONG, 0,
+			    "segment longer than 131072 bytes "
+			    "(segment terminator missing)");
+			s->index = r->count;
+			/* discard up to and including the next terminator */
+			for (;;) {
+				q = memchr(r->buf + r->pos, r->d.seg,
+				    r->end - r->pos);
+				if (q != NULL) {
+					r->pos = (size_t)(q - r->buf) + 1;
+					break;
+				}
+				r->pos = r->end;
+				if (fill(r) == 0)
+					break;
+			}
+			return rc;
+		}
+		from = r->end - r->pos;	/* fill() moves pos to 0 */
+		if (fill(r) == 0) {
+			if (r->fatal)
+				return fail(r, s, X12_E_IO, 1, r->err);
+			q = r->buf + r->end;
+			unterminated = 1;
+			break;
+		}
+		from += r->pos;
+	}
+	memset(s, 0, sizeof *s);
+	s->text = r->buf + r->pos;
+	len = (size_t)(q - s->text);
+	while (len > 0 && (s->text[len - 1] == '\r' ||
+	    s->text[len - 1] == '\n') &&
+	    (unsigned char)s->text[len - 1] != r->d.elem)
+		len--;
+	s->len = len;
+	s->index = ++r->count;
+	s->offset = r->base + r->pos;
+	s->d = r->d;
+	if (unterminated) {
+		s->flags |= X12_F_UNTERMINATED;
+		r->pos = r->end;
+	} else
+		r->pos = (size_t)(q - r->buf) + 1;
+	split(r, s);
+	return X12_SEG;
+}

@@ -1,0 +1,4109 @@
+/*
+ * x837: 837P segments to claimkit records (claimkit-record(5)).
+ *
+ * Two halves.  The first assigns each segment to its loop from context
+ * and copies it into the store of its level (header, 2000A, 2000B, 2000C,
+ * claim); nothing is interpreted yet.  The second renders a claim record
+ * from those stores when the claim is closed (next CLM, HL or SE).  The
+ * JSON of the levels above the claim is rendered once and reused for
+ * every claim under them.  Finished records wait in a spool until their
+ * interchange is complete, so that envelope problems found at SE, GE or
+ * IEA can still be recorded in them (or reject them under --strict).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claimkit/buf.h"
+#include "claimkit/claimid.h"
+#include "claimkit/date.h"
+#include "claimkit/diag.h"
+#include "claimkit/jw.h"
+#include "claimkit/money.h"
+#include "claimkit/spool.h"
+#include "claimkit/x12.h"
+#include "claimkit/x837.h"
+#include "claimkit/xalloc.h"
+
+#define SPOOL_MEM	(8u << 20)	/* records held in memory per ISA */
+#define CLAIM_MAX	(16u << 20)	/* segment bytes one claim may hold */
+#define LEVEL_MAX	(4u << 20)	/* ... and one loop above it */
+#define LINES_MAX	60000
+#define COB_MAX		60000
+#define RAW_MAX		512
+#define CTL_MAX		36
+
+/* ---- loops ---- */
+
+enum loop {
+	L_NONE = 0, L_HDR, L_1000A, L_1000B,
+	L_2000A, L_2010AA, L_2010AB, L_2010AC,
+	L_2000B, L_2010BA, L_2010BB,
+	L_2000C, L_2010CA,
+	L_2300, L_2310A, L_2310B, L_2310C, L_2310D, L_2310E, L_2310F,
+	L_2320, L_2330A, L_2330B, L_2330C, L_2330D, L_2330E, L_2330F, L_2330G,
+	L_2400, L_2410, L_2420A, L_2420B, L_2420C, L_2420D, L_2420E, L_2420F,
+	L_2420G, L_2420H, L_2430, L_2440,
+	L_COUNT
+};
+
+enum { LV_HDR, LV_A, LV_B, LV_C, LV_CLM, LV_N };
+/* Warning targets beyond the levels: they apply to whole units. */
+enum { T_TXN = LV_N, T_GRP, T_ISA };
+
+static const struct loopdef {
+	const char	*name;
+	unsigned char	 parent;
+	unsigned char	 level;
+	unsigned char	 max;	/* repeats per parent instance, 0: any */
+	const char	*segs;	/* 3-byte ids, blank padded */
+} loops[L_COUNT] = {
+	[L_NONE] =  { "",	L_NONE,  LV_HDR, 0, "" },
+	[L_HDR] =   { "header",	L_NONE,  LV_HDR, 0, "BHT" },
+	[L_1000A] = { "1000A",	L_HDR,   LV_HDR, 1, "NM1PER" },
+	[L_1000B] = { "1000B",	L_HDR,   LV_HDR, 1, "NM1" },
+	[L_2000A] = { "2000A",	L_NONE,  LV_A, 0, "HL PRVCUR" },
+	[L_2010AA] = { "2010AA", L_2000A, LV_A, 1, "NM1N3 N4 REFPER" },
+	[L_2010AB] = { "2010AB", L_2000A, LV_A, 1, "NM1N3 N4 " },
+	[L_2010AC] = { "2010AC", L_2000A, LV_A, 1, "NM1N3 N4 REF" },
+	[L_2000B] = { "2000B",	L_NONE,  LV_B, 0, "HL SBRPAT" },
+	[L_2010BA] = { "2010BA", L_2000B, LV_B, 1, "NM1N3 N4 DMGREFPER" },
+	[L_2010BB] = { "2010BB", L_2000B, LV_B, 1, "NM1N3 N4 REF" },
+	[L_2000C] = { "2000C",	L_NONE,  LV_C, 0, "HL PAT" },
+	[L_2010CA] = { "2010CA", L_2000C, LV_C, 1, "NM1N3 N4 DMGREFPER" },
+	[L_2300] =  { "2300",	L_NONE,  LV_CLM, 0,
+	    "CLMDTPPWKCN1AMTREFK3 NTECR1CR2CRCHI HCP" },
+	[L_2310A] = { "2310A",	L_2300,  LV_CLM, 2, "NM1REF" },
+	[L_2310B] = { "2310B",	L_2300,  LV_CLM, 1, "NM1PRVREF" },
+	[L_2310C] = { "2310C",	L_2300,  LV_CLM, 1, "NM1N3 N4 REFPER" },
+	[L_2310D] = { "2310D",	L_2300,  LV_CLM, 1, "NM1REF" },
+	[L_2310E] = { "2310E",	L_2300,  LV_CLM, 1, "NM1N3 N4 " },
+	[L_2310F] = { "2310F",	L_2300,  LV_CLM, 1, "NM1N3 N4 " },
+	[L_2320] =  { "2320",	L_2300,  LV_CLM, 0, "SBRCASAMTOI MOA" },
+	[L_2330A] = { "2330A",	L_2320,  LV_CLM, 1, "NM1N3 N4 REF" },
+	[L_2330B] = { "2330B",	L_2320,  LV_CLM, 1, "NM1N3 N4 DTPREF" },
+	[L_2330C] = { "2330C",	L_2320,  LV_CLM, 2, "NM1REF" },
+	[L_2330D] = { "2330D",	L_2320,  LV_CLM, 1, "NM1REF" },
+	[L_2330E] = { "2330E",	L_2320,  LV_CLM, 1, "NM1REF" },
+	[L_2330F] = { "2330F",	L_2320,  LV_CLM, 1, "NM1REF" },
+	[L_2330G] = { "2330G",	L_2320,  LV_CLM, 1, "NM1REF" },
+	[L_2400] =  { "2400",	L_2300,  LV_CLM, 0,
+	    "LX SV1PWKCR1CR3CRCDTPQTYMEACN1REFAMTK3 NTEPS1HCP" },
+	[L_2410] =  { "2410",	L_2400,  LV_CLM, 1, "LINCTPREF" },
+	[L_2420A] = { "2420A",	L_2400,  LV_CLM, 1, "NM1PRVREF" },
+	[L_2420B] = { "2420B",	L_2400,  LV_CLM, 1, "NM1REF" },
+	[L_2420C] = { "2420C",	L_2400,  LV_CLM, 1, "NM1N3 N4 REF" },
+	[L_2420D] = { "2420D",	L_2400,  LV_CLM, 1, "NM1REF" },
+	[L_2420E] = { "2420E",	L_2400,  LV_CLM, 1, "NM1N3 N4 REFPER" },
+	[L_2420F] = { "2420F",	L_2400,  LV_CLM, 2, "NM1N3 N4 REF" },
+	[L_2420G] = { "2420G",	L_2400,  LV_CLM, 1, "NM1N3 N4 " },
+	[L_2420H] = { "2420H",	L_2400,  LV_CLM, 1, "NM1N3 N4 " },
+	[L_2430] =  { "2430",	L_2400,  LV_CLM, 0, "SVDCASDTPAMT" },
+	[L_2440] =  { "2440",	L_2400,  LV_CLM, 0, "LQ FRM" },
+};
+
+/* What an NM1 of an unknown entity may be followed by. */
+static const char party_segs[] = "NM1N3 N4 REFPERPRVDMG";
+
+static int
+seg_in(const char *list, const char *id)
+{
+	char k[3] = { id[0], id[1], id[2] ? id[2] : ' ' };
+
+	for (; list[0] != '\0'; list += 3)
+		if (memcmp(list, k, 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* The loop whose NM1 children a loop's NM1 is chosen from. */
+static enum loop
+family(enum loop l)
+{
+	while (loops[l].parent != L_NONE && l != L_2320 && l != L_2400)
+		l = (enum loop)loops[l].parent;
+	return l;
+}
+
+/* ---- small strings ---- */
+
+struct str {
+	const char	*p;
+	size_t		 n;
+};
+
+static const struct str nostr = { "", 0 };
+
+static int
+is(struct str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int
+idis(const char *id, const char *lit)
+{
+	return strcmp(id, lit) == 0;
+}
+
+/* Copy s into out (size CTL_MAX), cut to fit. */
+static void
+scopy(char *out, struct str s)
+{
+	size_t n = s.n < CTL_MAX - 1 ? s.n : CTL_MAX - 1;
+
+	memcpy(out, s.p, n);
+	out[n] = '\0';
+}
+
+static struct str
+trim(const char *p, size_t n)
+{
+	struct str s;
+
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	s.p = p;
+	s.n = n;
+	return s;
+}
+
+/* Element i of a tokenizer segment, trailing blanks removed. */
+static struct str
+sel(const struct x12_seg *s, unsigned i)
+{
+	size_t n;
+	const char *p = x12_el(s, i, &n);
+
+	return trim(p, n);
+}
+
+/* ---- stores: segments copied out of the reader's buffer ---- */
+
+#define SS_EXTRA	1	/* not mapped: goes to extra_segments */
+#define SS_ALSO		2	/* mapped, but not all of it: also there */
+
+struct sseg {
+	uint32_t		off, len, eo, inst;
+	uint16_t		nel, line, cob;
+	uint8_t			loop, flags;
+	unsigned long long	index, offset;
+	char			id[4];
+};
+
+struct store {
+	struct buf	 text;
+	struct sseg	*seg;
+	size_t		 n, cap;
+	uint32_t	*eo;
+	size_t		 neo, eocap;
+};
+
+static void
+store_reset(struct store *st)
+{
+	buf_reset(&st->text);
+	st->n = 0;
+	st->neo = 0;
+}
+
+static void
+store_free(struct store *st)
+{
+	buf_free(&st->text);
+	free(st->seg);
+	free(st->eo);
+}
+
+static struct sseg *
+store_add(struct store *st, const struct x12_seg *s)
+{
+	struct sseg *ss;
+
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		st->seg = xreallocarray(st->seg, st->cap, sizeof *st->seg);
+	}
+	if (st->neo + s->nel + 2 > st->eocap) {
+		while (st->neo + s->nel + 2 > st->eocap)
+			st->eocap = st->eocap ? st->eocap * 2 : 1024;
+		st->eo = xreallocarray(st->eo, st->eocap, sizeof *st->eo);
+	}
+	ss = &st->seg[st->n++];
+	memset(ss, 0, sizeof *ss);
+	ss->off = (uint32_t)st->text.len;
+	ss->len = (uint32_t)s->len;
+	ss->eo = (uint32_t)st->neo;
+	ss->nel = (uint16_t)s->nel;
+	memcpy(st->eo + st->neo, s->eoff, (s->nel + 2) * sizeof *st->eo);
+	st->neo += s->nel + 2;
+	buf_add(&st->text, s->text, s->len);
+	ss->index = s->index;
+	ss->offset = s->offset;
+	memcpy(ss->id, s->id, sizeof ss->id);
+	return ss;
+}
+
+/* Element i of stored segment k, trailing blanks removed. */
+static struct str
+E(const struct store *st, size_t k, unsigned i)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo;
+
+	if (i > s->nel)
+		return nostr;
+	eo = st->eo + s->eo;
+	return trim(st->text.s + s->off + eo[i], eo[i + 1] - 1 - eo[i]);
+}
+
+static struct str
+segtext(const struct store *st, size_t k)
+{
+	struct str s;
+
+	s.p = st->text.s + st->seg[k].off;
+	s.n = st->seg[k].len;
+	return s;
+}
+
+/* ---- units and their state ---- */
+
+struct problem {
+	int			set;
+	char			code[32];
+	char			msg[320];
+	unsigned long long	index, offset;
+	char			segid[8];
+	char			raw[RAW_MAX];
+	size_t			rawlen;
+};
+
+struct level {
+	struct store		 st;
+	int			 active;
+	int			 rendered;
+	int			 has_sbr;
+	struct buf		 frag, frag2, warn, extra;
+	unsigned		 nwarn, nextra;
+	char			 hl[CTL_MAX];
+	unsigned long		 nclaims, nchildren;
+	unsigned long long	 index, offset;
+};
+
+struct issue {
+	unsigned	 seq;
+	int		 rejected;
+	char		*warn;
+	size_t		 wlen;
+	unsigned	 nwarn;
+};
+
+struct issues {
+	struct issue	*v;
+	size_t		 n, cap;
+};
+
+struct txn {
+	int			open, skip;
+	unsigned		seq;
+	char			st01[CTL_MAX], st02[CTL_MAX], impl[CTL_MAX];
+	unsigned long long	index, offset;
+	unsigned long		nseg, nclm;
+	struct problem		err, warn1;
+	struct buf		warn;
+	unsigned		nwarn;
+};
+
+struct group {
+	int			open;
+	unsigned		seq;
+	char			gs01[CTL_MAX], gs02[CTL_MAX], gs03[CTL_MAX];
+	char			gs04[CTL_MAX], gs05[CTL_MAX], gs06[CTL_MAX];
+	char			gs07[CTL_MAX], gs08[CTL_MAX];
+	unsigned long long	index, offset;
+	unsigned long		ntxn;
+	unsigned long long	claims, txns;
+	struct problem		warn1;
+	struct buf		warn;
+	unsigned		nwarn;
+};
+
+struct ichg {
+	int			open, broken;
+	struct problem		err, warn1;
+	char			isa05[CTL_MAX], isa06[CTL_MAX], isa07[CTL_MAX];
+	char			isa08[CTL_MAX], isa09[CTL_MAX], isa10[CTL_MAX];
+	char			isa12[CTL_MAX], isa13[CTL_MAX], isa14[CTL_MAX];
+	char			isa15[CTL_MAX];
+	struct x12_delims	d;
+	char			guessed[16];	/* component separators guessed */
+	unsigned long long	index, offset;
+	unsigned long		ngs;
+	unsigned long long	claims, txns, allclm;
+	struct buf		warn;
+	unsigned		nwarn;
+	unsigned		txnseq, grpseq;
+	struct issues		ti, gi;
+};
+
+/* A stretch of segments outside any transaction set. */
+struct outside {
+	int			open;
+	struct problem		p;
+	unsigned long		nseg, nclm;
+};
+
+struct x837 {
+	struct x837_cb		 cb;
+	void			*ctx;
+	int			 flags;
+	const char		*file;
+	struct ichg		 isa;
+	struct group		 gs;
+	struct txn		 st;
+	struct outside		 out;
+	struct level		 lv[LV_N];
+	/* loop position */
+	enum loop		 cur;
+	int			 cur_extra;	/* current loop not mapped */
+	uint32_t		 inst, cur_inst[L_COUNT];
+	unsigned char		 seen[L_COUNT];
+	int			 in_claim;
+	unsigned		 line, cob;
+	unsigned long		 ordinal;
+	struct spool		*sp;
+	struct x837_stats	 stats;
+	unsigned long long	 last_index, last_offset;
+	/* scratch */
+	struct buf		 rec, tmp, conv, msg;
+	struct buf		 b_lines, b_claim, b_diag, b_prov, b_cob;
+	char			 svc_from[11], svc_to[11];
+};
+
+/* ---- messages ---- */
+
+static const char *
+q(struct x837 *m, struct str s)
+{
+	static char out[4][200];
+	static int i;
+
+	(void)m;
+	i = (i + 1) % 4;
+	return diag_quote(out[i], sizeof out[i], s.p, s.n);
+}
+
+static const char *
+qs(struct x837 *m, const char *s)
+{
+	struct str t;
+
+	t.p = s;
+	t.n = strlen(s);
+	return q(m, t);
+}
+
+static void
+problem_set(struct problem *p, const char *code, const char *msg,
+    unsigned long long index, unsigned long long offset, const char *segid,
+    const char *raw, size_t rawlen)
+{
+	p->set = 1;
+	snprintf(p->code, sizeof p->code, "%s", code);
+	snprintf(p->msg, sizeof p->msg, "%s", msg);
+	p->index = index;
+	p->offset = offset;
+	snprintf(p->segid, sizeof p->segid, "%s", segid ? segid : "");
+	p->rawlen = raw ? (rawlen < RAW_MAX ? rawlen : RAW_MAX) : 0;
+	if (p->rawlen)
+		memcpy(p->raw, raw, p->rawlen);
+}
+
+/* The buffer and counter of a warning target. */
+static struct buf *
+target(struct x837 *m, int t, unsigned **n, struct problem **first)
+{
+	*first = NULL;
+	switch (t) {
+	case T_TXN:
+		*n = &m->st.nwarn;
+		*first = &m->st.warn1;
+		return &m->st.warn;
+	case T_GRP:
+		*n = &m->gs.nwarn;
+		*first = &m->gs.warn1;
+		return &m->gs.warn;
+	case T_ISA:
+		*n = &m->isa.nwarn;
+		*first = &m->isa.warn1;
+		return &m->isa.warn;
+	default:
+		*n = &m->lv[t].nwarn;
+		/* strict mode rejects the transaction of a claim warning */
+		*first = &m->st.warn1;
+		return &m->lv[t].warn;
+	}
+}
+
+/*
+ * Record a warning on target t (a level: every claim under it; T_TXN,
+ * T_GRP, T_ISA: every claim of that unit) and print it.  index/offset/id
+ * locate it; fmt gives "what is wrong: 'value'".
+ */
+static void
+warnx_at(struct x837 *m, int t, const char *code, unsigned long long index,
+    unsigned long long offset, const char *segid, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static void
+warnx_at(struct x837 *m, int t, const char *code, unsigned long long index,
+    unsigned long long offset, const char *segid, const char *fmt, ...)
+{
+	struct problem *first;
+	unsigned *n;
+	struct buf *b = target(m, t, &n, &first);
+	struct jw w;
+	va_list ap;
+
+	buf_reset(&m->msg);
+	va_start(ap, fmt);
+	{
+		char tmp[600];
+
+		vsnprintf(tmp, sizeof tmp, fmt, ap);
+		buf_adds(&m->msg, tmp);
+	}
+	va_end(ap);
+	m->stats.warnings++;
+	if (m->cb.warn)
+		m->cb.warn(m->ctx, m->file, index, m->msg.s);
+	if (*n > 0)
+		buf_addc(b, ',');
+	jw_init(&w, b);
+	jw_obj(&w);
+	jw_kstr(&w, "code", code);
+	jw_kstr(&w, "message", m->msg.s);
+	if (index > 0)
+		jw_kint(&w, "segment_index", (long long)index);
+	jw_obj_end(&w);
+	(*n)++;
+	if (first != NULL && !first->set)
+		problem_set(first, code, m->msg.s, index, offset, segid, NULL,
+		    0);
+}
+
+/* ---- the spool and unit ends ---- */
+
+static void
+issue_add(struct issues *is, unsigned seq, int rejected, const struct buf *w,
+    unsigned nwarn)
+{
+	struct issue *i;
+
+	if (is->n == is->cap) {
+		is->cap = is->cap ? is->cap * 2 : 16;
+		is->v = xreallocarray(is->v, is->cap, sizeof *is->v);
+	}
+	i = &is->v[is->n++];
+	i->seq = seq;
+	i->rejected = rejected;
+	i->nwarn = rejected ? 0 : nwarn;
+	i->wlen = 0;
+	i->warn = NULL;
+	if (i->nwarn > 0) {
+		i->warn = xstrndup(w->s, w->len);
+		i->wlen = w->len;
+	}
+}
+
+static void
+issues_clear(struct issues *is)
+{
+	size_t i;
+
+	for (i = 0; i < is->n; i++)
+		free(is->v[i].warn);
+	is->n = 0;
+}
+
+static void
+reject(struct x837 *m, const struct problem *p, const char *unit,
+    unsigned long long claims, unsigned long long txns, int with_counts)
+{
+	struct buf pos = BUF_INIT;
+	struct jw w;
+	char reason[400];
+
+	jw_init(&w, &pos);
+	jw_obj(&w);
+	jw_kint(&w, "segment_index", (long long)p->index);
+	if (p->segid[0])
+		jw_kstr(&w, "segment_id", p->segid);
+	jw_kint(&w, "byte_offset", (long long)p->offset);
+	jw_kstr(&w, "unit", unit);
+	if (m->isa.open && m->isa.isa13[0])
+		jw_kstr(&w, "interchange_control_number", m->isa.isa13);
+	if ((strcmp(unit, "group") == 0 || strcmp(unit, "transaction") == 0)
+	    && m->gs.open && m->gs.gs06[0])
+		jw_kstr(&w, "group_control_number", m->gs.gs06);
+	if (strcmp(unit, "transaction") == 0 && m->st.st02[0])
+		jw_kstr(&w, "transaction_control_number", m->st.st02);
+	if (with_counts) {
+		jw_kint(&w, "claims", (long long)claims);
+		if (strcmp(unit, "transaction") != 0)
+			jw_kint(&w, "transactions", (long long)txns);
+	}
+	jw_obj_end(&w);
+	/* the members only: rejects_write_at adds them to its object */
+	pos.s[pos.len - 1] = '\0';
+	snprintf(reason, sizeof reason, "%s", p->msg);
+	m->stats.rejects++;
+	m->stats.rejected_claims += claims;
+	if (m->cb.reject)
+		m->cb.reject(m->ctx, m->file, p->index, pos.s + 1, p->code,
+		    reason, p->rawlen ? p->raw : NULL, p->rawlen);
+	buf_free(&pos);
+}
+
+/* Spool entry: u32 insert offset, u32 txn seq, u32 group seq, u32 flags. */
+#define HDR_LEN 16
+
+static void
+flush(struct x837 *m)
+{
+	const char *p;
+	size_t n, ti = 0, gi = 0;
+	struct issues *T = &m->isa.ti, *G = &m->isa.gi;
+
+	spool_rewind(m->sp);
+	while ((p = spool_next(m->sp, &n)) != NULL) {
+		uint32_t h[4];
+		const struct issue *it = NULL, *ig = NULL;
+		const char *json = p + HDR_LEN;
+		size_t len = n - HDR_LEN;
+
+		memcpy(h, p, sizeof h);
+		while (ti < T->n && T->v[ti].seq < h[1])
+			ti++;
+		while (gi < G->n && G->v[gi].seq < h[2])
+			gi++;
+		if (ti < T->n && T->v[ti].seq == h[1])
+			it = &T->v[ti];
+		if (gi < G->n && G->v[gi].seq == h[2])
+			ig = &G->v[gi];
+		if ((it && it->rejected) || (ig && ig->rejected))
+			continue;
+		if ((it == NULL || it->nwarn == 0) &&
+		    (ig == NULL || ig->nwarn == 0) && m->isa.nwarn == 0) {
+			m->stats.records++;
+			if (m->cb.record)
+				m->cb.record(m->ctx, json, len);
+			continue;
+		}
+		buf_reset(&m->rec);
+		buf_add(&m->rec, json, h[0]);
+		buf_adds(&m->rec, h[3] ? "," : ",\"warnings\":[");
+		n = 0;
+		if (it && it->nwarn) {
+			buf_add(&m->rec, it->warn, it->wlen);
+			n++;
+		}
+		if (ig && ig->nwarn) {
+			if (n++)
+				buf_addc(&m->rec, ',');
+			buf_add(&m->rec, ig->warn, ig->wlen);
+		}
+		if (m->isa.nwarn) {
+			if (n++)
+				buf_addc(&m->rec, ',');
+			buf_add(&m->rec, m->isa.warn.s, m->isa.warn.len);
+		}
+		if (!h[3])
+			buf_addc(&m->rec, ']');
+		buf_add(&m->rec, json + h[0], len - h[0]);
+		m->stats.records++;
+		if (m->cb.record)
+			m->cb.record(m->ctx, m->rec.s, m->rec.len);
+	}
+	spool_clear(m->sp);
+}
+
+static void
+txn_error_at(struct x837 *m, const char *code, unsigned long long index,
+    unsigned long long offset, const char *segid, const char *raw,
+    size_t rawlen, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/*
+ * The current transaction set cannot be used: remember why (the first
+ * reason counts), stop mapping it, and reject it at its end.
+ */
+static void
+txn_error_at(struct x837 *m, const char *code, unsigned long long index,
+    unsigned long long offset, const char *segid, const char *raw,
+    size_t rawlen, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (!m->st.err.set)
+		problem_set(&m->st.err, code, msg, index, offset, segid, raw,
+		    rawlen);
+	m->st.skip = 1;
+	m->in_claim = 0;
+}
+
+#define txn_error(m, s, code, ...) \
+	txn_error_at((m), (code), (s)->index, (s)->offset, (s)->id, \
+	    (s)->text, (s)->len, __VA_ARGS__)
+
+/* ---- levels and loop position ---- */
+
+static void render_claim(struct x837 *m);
+
+static void
+level_open(struct x837 *m, int lv, const struct x12_seg *s)
+{
+	struct level *l = &m->lv[lv];
+
+	store_reset(&l->st);
+	l->active = 1;
+	l->rendered = 0;
+	l->has_sbr = 0;
+	buf_reset(&l->frag);
+	buf_reset(&l->frag2);
+	buf_reset(&l->warn);
+	buf_reset(&l->extra);
+	l->nwarn = l->nextra = 0;
+	l->nclaims = l->nchildren = 0;
+	l->hl[0] = '\0';
+	if (s != NULL) {
+		l->index = s->index;
+		l->offset = s->offset;
+	}
+}
+
+/* Close the claim in progress: render it into the spool. */
+static void
+close_claim(struct x837 *m)
+{
+	if (!m->in_claim)
+		return;
+	m->in_claim = 0;
+	if (!m->st.skip && !m->isa.broken)
+		render_claim(m);
+}
+
+/* End a level (and those under it); warn about loops without claims. */
+static void
+level_close(struct x837 *m, int lv)
+{
+	static const char *what[] = { "", "billing provider", "subscriber",
+	    "patient" };
+	int i;
+
+	close_claim(m);
+	for (i = LV_C; i >= lv && i >= LV_A; i--) {
+		struct level *l = &m->lv[i];
+
+		if (!l->active)
+			continue;
+		l->active = 0;
+		if (m->st.skip || m->isa.broken)
+			continue;
+		if (l->nclaims == 0 && l->nchildren == 0)
+			warnx_at(m, T_TXN, "empty_loop", l->index, l->offset,
+			    "HL", "%s loop has no claim: HL '%s'", what[i],
+			    q(m, (struct str){ l->hl, strlen(l->hl) }));
+	}
+}
+
+/* Forget the children seen in the instance of loop parent. */
+static void
+reset_children(struct x837 *m, enum loop parent)
+{
+	int l;
+
+	for (l = 0; l < L_COUNT; l++)
+		if (loops[l].parent == parent)
+			m->seen[l] = 0;
+}
+
+static size_t
+level_bytes(const struct level *l)
+{
+	return l->st.text.len + l->st.n * sizeof(struct sseg);
+}
+
+/* Copy s into the store of loop l's level. */
+static struct sseg *
+put(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
+{
+	int lv = loops[l].level;
+	struct level *L = &m->lv[lv];
+	struct sseg *ss;
+
+	if (level_bytes(L) > (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX)) {
+		txn_error(m, s, "too_large",
+		    "loop %s holds more than %u MiB of segments",
+		    loops[l].name, (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX) >> 20);
+		return NULL;
+	}
+	ss = store_add(&L->st, s);
+	ss->loop = (uint8_t)l;
+	ss->flags = (uint8_t)flags;
+	ss->inst = m->cur_inst[l];
+	if (lv == LV_CLM) {
+		if (l == L_2400 || loops[l].parent == L_2400)
+			ss->line = (uint16_t)m->line;
+		if (l == L_2320 || loops[l].parent == L_2320)
+			ss->cob = (uint16_t)m->cob;
+	}
+	return ss;
+}
+
+/* A segment nothing maps: kept in extra_segments, with a warning. */
+static void
+put_extra(struct x837 *m, const struct x12_seg *s, enum loop l,
+    const char *why)
+{
+	char id[80];
+
+	if (put(m, s, l, SS_EXTRA) == NULL)
+		return;
+	snprintf(id, sizeof id, "%s", s->id);
+	if (idis(s->id, "NM1") || idis(s->id, "REF") || idis(s->id, "DTP") ||
+	    idis(s->id, "AMT") || idis(s->id, "HL")) {
+		struct str e = sel(s, idis(s->id, "HL") ? 3 : 1);
+
+		snprintf(id, sizeof id, "%s%c%.*s", s->id, s->d.elem,
+		    (int)(e.n < 8 ? e.n : 8), e.p);
+	}
+	warnx_at(m, loops[l].level, "unexpected_segment", s->index, s->offset,
+	    s->id, "%s in loop %s (kept in extra_segments): '%s'", why,
+	    loops[l].name, qs(m, id));
+}
+
+/* Start an instance of loop l with segment s (NM1, SBR, LX, ...). */
+static void
+start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
+{
+	m->seen[l]++;
+	reset_children(m, l);
+	if (loops[l].max && m->seen[l] > loops[l].max) {
+		m->cur = l;
+		m->cur_extra = 1;
+		put_extra(m, s, l, "loop repeated more often than 837P allows");
+		return;
+	}
+	m->cur = l;
+	m->cur_extra = 0;
+	m->cur_inst[l] = ++m->inst;
+	put(m, s, l, 0);
+}
+
+static enum loop
+nm1_child(enum loop fam, struct str c)
+{
+	switch (fam) {
+	case L_HDR:
+		if (is(c, "41"))
+			return L_1000A;
+		if (is(c, "40"))
+			return L_1000B;
+		break;
+	case L_2000A:
+		if (is(c, "85"))
+			return L_2010AA;
+		if (is(c, "87"))
+			return L_2010AB;
+		if (is(c, "PE"))
+			return L_2010AC;
+		break;
+	case L_2000B:
+		if (is(c, "IL"))
+			return L_2010BA;
+		if (is(c, "PR"))
+			return L_2010BB;
+		break;
+	case L_2000C:
+		if (is(c, "QC"))
+			return L_2010CA;
+		break;
+	case L_2300:
+		if (is(c, "DN") || is(c, "P3"))
+			return L_2310A;
+		if (is(c, "82"))
+			return L_2310B;
+		if (is(c, "77"))
+			return L_2310C;
+		if (is(c, "DQ"))
+			return L_2310D;
+		if (is(c, "PW"))
+			return L_2310E;
+		if (is(c, "45"))
+			return L_2310F;
+		break;
+	case L_2320:
+		if (is(c, "IL"))
+			return L_2330A;
+		if (is(c, "PR"))
+			return L_2330B;
+		if (is(c, "DN") || is(c, "P3"))
+			return L_2330C;
+		if (is(c, "82"))
+			return L_2330D;
+		if (is(c, "77"))
+			return L_2330E;
+		if (is(c, "DQ"))
+			return L_2330F;
+		if (is(c, "85"))
+			return L_2330G;
+		break;
+	case L_2400:
+		if (is(c, "82"))
+			return L_2420A;
+		if (is(c, "QB"))
+			return L_2420B;
+		if (is(c, "77"))
+			return L_2420C;
+		if (is(c, "DQ"))
+			return L_2420D;
+		if (is(c, "DK"))
+			return L_2420E;
+		if (is(c, "DN") || is(c, "P3"))
+			return L_2420F;
+		if (is(c, "PW"))
+			return L_2420G;
+		if (is(c, "45"))
+			return L_2420H;
+		break;
+	default:
+		break;
+	}
+	return L_NONE;
+}
+
+static void
+on_hl(struct x837 *m, const struct x12_seg *s)
+{
+	struct str code = sel(s, 3), parent = sel(s, 2);
+	int lv, up;
+
+	if (is(code, "20"))
+		lv = LV_A;
+	else if (is(code, "22"))
+		lv = LV_B;
+	else if (is(code, "23"))
+		lv = LV_C;
+	else {
+		txn_error(m, s, "bad_hierarchy",
+		    "HL03 is not an 837P hierarchical level (20, 22 or 23): "
+		    "'%s'", q(m, code));
+		return;
+	}
+	up = lv - 1;
+	if (lv > LV_A && !m->lv[up].active) {
+		txn_error(m, s, "bad_hierarchy", "HL %s (%s) without a %s "
+		    "loop (HL %s) before it: '%s'", lv == LV_B ? "22" : "23",
+		    lv == LV_B ? "subscriber" : "patient",
+		    lv == LV_B ? "billing provider" : "subscriber",
+		    lv == LV_B ? "20" : "22", q(m, sel(s, 1)));
+		return;
+	}
+	level_close(m, lv);
+	level_open(m, lv, s);
+	scopy(m->lv[lv].hl, sel(s, 1));
+	m->cur = lv == LV_A ? L_2000A : lv == LV_B ? L_2000B : L_2000C;
+	m->cur_extra = 0;
+	m->cur_inst[m->cur] = ++m->inst;
+	reset_children(m, m->cur);
+	put(m, s, m->cur, 0);
+	if (lv > LV_A) {
+		m->lv[up].nchildren++;
+		if (!is(parent, m->lv[up].hl))
+			warnx_at(m, lv, "hl_parent", s->index, s->offset, "HL",
+			    "HL02 parent id is not the enclosing HL '%s': '%s'",
+			    qs(m, m->lv[up].hl), q(m, parent));
+	}
+}
+
+static void
+on_clm(struct x837 *m, const struct x12_seg *s)
+{
+	int lv = m->lv[LV_C].active ? LV_C : LV_B;
+
+	m->st.nclm++;
+	m->stats.claims++;
+	if (!m->lv[LV_B].active) {
+		txn_error(m, s, "bad_structure",
+		    "CLM outside a subscriber loop (no HL 22 before it): '%s'",
+		    q(m, sel(s, 1)));
+		return;
+	}
+	close_claim(m);
+	m->lv[lv].nclaims++;
+	level_open(m, LV_CLM, s);
+	m->in_claim = 1;
+	m->ordinal = m->st.nclm;
+	m->line = m->cob = 0;
+	m->cur = L_2300;
+	m->cur_extra = 0;
+	m->cur_inst[L_2300] = ++m->inst;
+	reset_children(m, L_2300);
+	put(m, s, L_2300, 0);
+}
+
+/*
+ * Assign s to the current loop or the nearest one above it that has it.
+ * In an unmapped loop (cur_extra 1: a repeat beyond what 837P allows;
+ * 2: an NM1 of an unknown entity) the loop's own segments are kept as
+ * extra segments; anything else leaves it.
+ */
+static void
+walk_up(struct x837 *m, const struct x12_seg *s)
+{
+	enum loop l = m->cur;
+
+	if (m->cur_extra) {
+		const char *segs = m->cur_extra == 2 ? party_segs :
+		    loops[l].segs;
+
+		if (seg_in(segs, s->id)) {
+			put(m, s, l, SS_EXTRA);
+			return;
+		}
+		if (m->cur_extra == 1)
+			l = (enum loop)loops[l].parent;
+	}
+	for (; l != L_NONE; l = (enum loop)loops[l].parent) {
+		if (seg_in(loops[l].segs, s->id)) {
+			if (m->cur_extra) {
+				m->cur = l;
+				m->cur_extra = 0;
+			}
+			put(m, s, l, 0);
+			return;
+		}
+	}
+	put_extra(m, s, m->cur, "unexpected segment");
+}
+
+static void
+map_segment(struct x837 *m, const struct x12_seg *s)
+{
+	const char *id = s->id;
+	enum loop fam = family(m->cur);
+
+	if (idis(id, "SV2") || idis(id, "CL1")) {
+		txn_error(m, s, "not_837p", "institutional segment in an 837P "
+		    "transaction set (is it an 837I?): '%s'", qs(m, id));
+		return;
+	}
+	if (idis(id, "SV3") || idis(id, "TOO")) {
+		txn_error(m, s, "not_837p", "dental segment in an 837P "
+		    "transaction set (is it an 837D?): '%s'", qs(m, id));
+		return;
+	}
+	if (idis(id, "HL")) {
+		on_hl(m, s);
+		return;
+	}
+	if (idis(id, "CLM")) {
+		on_clm(m, s);
+		return;
+	}
+	if (idis(id, "LX")) {
+		if (!m->in_claim) {
+			txn_error(m, s, "bad_structure",
+			    "LX outside a claim (no CLM before it): '%s'",
+			    q(m, sel(s, 1)));
+			return;
+		}
+		if (m->line >= LINES_MAX) {
+			txn_error(m, s, "too_large",
+			    "more than %d service lines in one claim: '%s'",
+			    LINES_MAX, q(m, sel(s, 1)));
+			return;
+		}
+		m->line++;
+		m->seen[L_2400] = 0;
+		start_loop(m, s, L_2400);
+		return;
+	}
+	if (idis(id, "SBR")) {
+		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
+			m->lv[LV_B].has_sbr = 1;
+			put(m, s, L_2000B, 0);
+		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
+		    m->cob < COB_MAX) {
+			m->cob++;
+			start_loop(m, s, L_2320);
+		} else
+			put_extra(m, s, m->cur, "unexpected SBR");
+		return;
+	}
+	if (idis(id, "NM1")) {
+		enum loop child = nm1_child(fam, sel(s, 1));
+
+		if (child == L_NONE) {
+			m->cur = fam;
+			m->cur_extra = 2;
+			put_extra(m, s, fam, "NM1 entity code not used here");
+			return;
+		}
+		start_loop(m, s, child);
+		return;
+	}
+	if (idis(id, "LIN") || idis(id, "SVD") || idis(id, "LQ")) {
+		if (fam != L_2400) {
+			put_extra(m, s, m->cur, "segment outside a service line");
+			return;
+		}
+		start_loop(m, s, idis(id, "LIN") ? L_2410 : idis(id, "SVD") ?
+		    L_2430 : L_2440);
+		return;
+	}
+	walk_up(m, s);
+}
+
+/* ---- envelope ---- */
+
+struct pos {
+	unsigned long long	 index, offset;
+	const char		*id;
+};
+
+static struct pos
+pos_of(const struct x12_seg *s)
+{
+	struct pos p;
+
+	p.index = s->index;
+	p.offset = s->offset;
+	p.id = s->id;
+	return p;
+}
+
+static void
+outside_close(struct x837 *m)
+{
+	if (!m->out.open)
+		return;
+	m->out.open = 0;
+	reject(m, &m->out.p, "input", m->out.nclm, 0, 1);
+}
+
+/* A segment that belongs to no transaction set. */
+static void
+outside(struct x837 *m, const struct x12_seg *s, const char *why)
+{
+	if (!m->out.open) {
+		char msg[300];
+		struct str id = { s->text, s->idlen };
+
+		snprintf(msg, sizeof msg, "%s: '%s'", why, q(m, id));
+		m->out.open = 1;
+		m->out.nseg = m->out.nclm = 0;
+		problem_set(&m->out.p, "outside_transaction", msg, s->index,
+		    s->offset, s->id, s->text, s->len);
+	}
+	m->out.nseg++;
+	if (idis(s->id, "CLM")) {
+		m->out.nclm++;
+		m->stats.claims++;
+	}
+}
+
+static void
+txn_close(struct x837 *m, struct pos at, const char *why)
+{
+	struct txn *t = &m->st;
+
+	if (!t->open)
+		return;
+	if (why != NULL)
+		txn_error_at(m, "missing_se", at.index, at.offset, at.id, NULL,
+		    0, "transaction set not closed by SE (%s): '%s'", why,
+		    qs(m, t->st02));
+	level_close(m, LV_A);
+	m->stats.transactions++;
+	if (m->isa.broken) {
+		m->isa.allclm += t->nclm;
+		m->isa.txns++;
+	} else {
+		if (!t->err.set && (m->flags & X837_STRICT) && t->warn1.set)
+			t->err = t->warn1;
+		if (t->err.set) {
+			reject(m, &t->err, "transaction", t->nclm, 1, 1);
+			issue_add(&m->isa.ti, t->seq, 1, NULL, 0);
+		} else {
+			if (t->nwarn)
+				issue_add(&m->isa.ti, t->seq, 0, &t->warn,
+				    t->nwarn);
+			m->gs.claims += t->nclm;
+			m->gs.txns++;
+		}
+	}
+	t->open = 0;
+	t->skip = 0;
+}
+
+static void
+group_close(struct x837 *m, struct pos at, const char *why)
+{
+	struct group *g = &m->gs;
+
+	if (!g->open)
+		return;
+	txn_close(m, at, why);
+	if (why != NULL && !m->isa.broken)
+		warnx_at(m, T_GRP, "missing_ge", at.index, at.offset, at.id,
+		    "functional group not closed by GE (%s): '%s'", why,
+		    qs(m, g->gs06));
+	if (!m->isa.broken) {
+		if ((m->flags & X837_STRICT) && g->warn1.set) {
+			reject(m, &g->warn1, "group", g->claims, g->txns, 1);
+			issue_add(&m->isa.gi, g->seq, 1, NULL, 0);
+		} else {
+			if (g->nwarn)
+				issue_add(&m->isa.gi, g->seq, 0, &g->warn,
+				    g->nwarn);
+			m->isa.claims += g->claims;
+			m->isa.txns += g->txns;
+		}
+	}
+	g->open = 0;
+}
+
+static void
+isa_close(struct x837 *m, struct pos at, const char *why)
+{
+	struct ichg *I = &m->isa;
+
+	if (!I->open)
+		return;
+	group_close(m, at, why);
+	txn_close(m, at, why);
+	if (why != NULL && !I->broken)
+		warnx_at(m, T_ISA, "missing_iea", at.index, at.offset, at.id,
+		    "interchange not closed by IEA (%s): '%s'", why,
+		    qs(m, I->isa13));
+	if (I->broken) {
+		reject(m, &I->err, "interchange", I->allclm, I->txns, 1);
+		spool_clear(m->sp);
+	} else if ((m->flags & X837_STRICT) && I->warn1.set) {
+		reject(m, &I->warn1, "interchange", I->claims, I->txns, 1);
+		spool_clear(m->sp);
+	} else
+		flush(m);
+	issues_clear(&I->ti);
+	issues_clear(&I->gi);
+	I->open = 0;
+}
+
+/* HHMM[SS[D[D]]] as "HH:MM[:SS[.D[D]]]" into out; -1 when not a time. */
+static int
+fmt_time(struct str v, char out[CTL_MAX])
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < v.n; i++)
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return -1;
+	if ((v.n != 4 && v.n != 6 && v.n != 7 && v.n != 8) ||
+	    (v.p[0] - '0') * 10 + (v.p[1] - '0') > 23 ||
+	    (v.p[2] - '0') * 10 + (v.p[3] - '0') > 59 ||
+	    (v.n >= 6 && (v.p[4] - '0') * 10 + (v.p[5] - '0') > 59))
+		return -1;
+	for (i = 0; i < v.n; i++) {
+		if (i == 2 || i == 4)
+			out[o++] = ':';
+		if (i == 6)
+			out[o++] = '.';
+		out[o++] = v.p[i];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* "YYMMDD" (ISA09) as ISO, with 70..99 read as 19YY. */
+static int
+isa_date(char out[CTL_MAX], struct str s)
+{
+	char d8[9];
+	struct ckdate dt;
+
+	if (s.n != 6)
+		return -1;
+	memcpy(d8 + 2, s.p, 6);
+	if (s.p[0] >= '7')
+		memcpy(d8, "19", 2);
+	else
+		memcpy(d8, "20", 2);
+	if (date_parse_d8(d8, 8, &dt) != 0)
+		return -1;
+	date_fmt(out, &dt);
+	return 0;
+}
+
+static void
+on_isa(struct x837 *m, const struct x12_seg *s)
+{
+	struct ichg *I = &m->isa;
+	struct str v;
+
+	isa_close(m, pos_of(s), "ISA follows");
+	I->open = 1;
+	I->broken = 0;
+	I->err.set = I->warn1.set = 0;
+	scopy(I->isa05, sel(s, 5));
+	scopy(I->isa06, sel(s, 6));
+	scopy(I->isa07, sel(s, 7));
+	scopy(I->isa08, sel(s, 8));
+	I->isa09[0] = '\0';
+	v = sel(s, 9);
+	if (v.n && isa_date(I->isa09, v) != 0)
+		warnx_at(m, T_ISA, "bad_element", s->index, s->offset, "ISA",
+		    "ISA09 is not a date (YYMMDD): '%s'", q(m, v));
+	I->isa10[0] = '\0';
+	v = sel(s, 10);
+	if (v.n && fmt_time(v, I->isa10) != 0)
+		warnx_at(m, T_ISA, "bad_element", s->index, s->offset, "ISA",
+		    "ISA10 is not a time (HHMM): '%s'", q(m, v));
+	scopy(I->isa12, sel(s, 12));
+	scopy(I->isa13, sel(s, 13));
+	scopy(I->isa14, sel(s, 14));
+	scopy(I->isa15, sel(s, 15));
+	I->d = s->d;
+	I->guessed[0] = '\0';
+	I->index = s->index;
+	I->offset = s->offset;
+	I->ngs = 0;
+	I->claims = I->txns = I->allclm = 0;
+	buf_reset(&I->warn);
+	I->nwarn = 0;
+	I->txnseq = I->grpseq = 0;
+	if (s->isa_problem != NULL) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "malformed ISA segment: %s",
+		    s->isa_problem);
+		I->broken = 1;
+		problem_set(&I->err, "bad_isa", msg, s->index, s->offset,
+		    "ISA", NULL, 0);
+	}
+}
+
+static void
+on_gs(struct x837 *m, const struct x12_seg *s)
+{
+	struct group *g = &m->gs;
+
+	if (!m->isa.open) {
+		outside(m, s, "GS outside an interchange (no ISA before it)");
+		return;
+	}
+	group_close(m, pos_of(s), "GS follows");
+	txn_close(m, pos_of(s), "GS follows");
+	g->open = 1;
+	g->seq = ++m->isa.grpseq;
+	scopy(g->gs01, sel(s, 1));
+	scopy(g->gs02, sel(s, 2));
+	scopy(g->gs03, sel(s, 3));
+	g->gs04[0] = g->gs05[0] = '\0';
+	g->warn1.set = 0;
+	buf_reset(&g->warn);
+	g->nwarn = 0;
+	{
+		struct str v = sel(s, 4);
+		struct ckdate dt;
+
+		if (v.n && date_parse_d8(v.p, v.n, &dt) == 0)
+			date_fmt(g->gs04, &dt);
+		else if (v.n)
+			warnx_at(m, T_GRP, "bad_element", s->index, s->offset,
+			    "GS", "GS04 is not a date (CCYYMMDD): '%s'",
+			    q(m, v));
+		v = sel(s, 5);
+		if (v.n && fmt_time(v, g->gs05) != 0)
+			warnx_at(m, T_GRP, "bad_element", s->index, s->offset,
+			    "GS", "GS05 is not a time (HHMM): '%s'", q(m, v));
+	}
+	scopy(g->gs06, sel(s, 6));
+	scopy(g->gs07, sel(s, 7));
+	scopy(g->gs08, sel(s, 8));
+	g->index = s->index;
+	g->offset = s->offset;
+	g->ntxn = 0;
+	g->claims = g->txns = 0;
+	m->isa.ngs++;
+}
+
+/* Which implementation a transaction set is, and whether we read it. */
+static void
+check_impl(struct x837 *m, const struct x12_seg *s, struct str impl)
+{
+	static const struct {
+		const char *prefix, *what;
+	} other[] = {
+		{ "005010X223", "837I (institutional, 5010)" },
+		{ "005010X224", "837D (dental, 5010)" },
+		{ "004010X098", "837P 4010 (convert it to 5010)" },
+		{ "004010X096", "837I (institutional, 4010)" },
+		{ "004010X097", "837D (dental, 4010)" },
+		{ NULL, NULL }
+	};
+	int i;
+
+	if (impl.n == 0) {
+		txn_error(m, s, "unsupported_implementation",
+		    "no implementation guide named (ST03 and GS08 empty): '%s'",
+		    q(m, sel(s, 2)));
+		return;
+	}
+	if (impl.n >= 10 && memcmp(impl.p, "005010X222", 10) == 0) {
+		if (!(impl.n == 10 || is(impl, "005010X222A1") ||
+		    is(impl, "005010X222A2")))
+			warnx_at(m, T_TXN, "unknown_errata", s->index,
+			    s->offset, s->id, "unknown 837P errata level, read "
+			    "as 005010X222A2: '%s'", q(m, impl));
+		return;
+	}
+	for (i = 0; other[i].prefix; i++)
+		if (impl.n >= 10 && memcmp(impl.p, other[i].prefix, 10) == 0)
+			break;
+	txn_error(m, s, "unsupported_implementation",
+	    "unsupported implementation %s; edi-parse reads 837P "
+	    "005010X222A1/A2: '%s'", other[i].prefix ? other[i].what :
+	    "(not an 837P)", q(m, impl));
+}
+
+static void
+on_st(struct x837 *m, const struct x12_seg *s)
+{
+	struct txn *t = &m->st;
+	struct str st03 = sel(s, 3), impl;
+	int i;
+
+	if (!m->isa.open) {
+		outside(m, s, "ST outside an interchange (no ISA before it)");
+		return;
+	}
+	txn_close(m, pos_of(s), "ST follows");
+	t->open = 1;
+	t->skip = 0;
+	t->seq = ++m->isa.txnseq;
+	scopy(t->st01, sel(s, 1));
+	scopy(t->st02, sel(s, 2));
+	t->index = s->index;
+	t->offset = s->offset;
+	t->nseg = 1;
+	t->nclm = 0;
+	t->err.set = t->warn1.set = 0;
+	buf_reset(&t->warn);
+	t->nwarn = 0;
+	for (i = 0; i < LV_N; i++)
+		m->lv[i].active = 0;
+	level_open(m, LV_HDR, s);
+	m->in_claim = 0;
+	m->cur = L_HDR;
+	m->cur_extra = 0;
+	memset(m->seen, 0, sizeof m->seen);
+	m->cur_inst[L_HDR] = ++m->inst;
+	if (m->gs.open)
+		m->gs.ntxn++;
+	if (m->isa.broken) {
+		t->skip = 1;
+		return;
+	}
+	impl.p = m->gs.gs08;
+	impl.n = strlen(m->gs.gs08);
+	if (st03.n)
+		impl = st03;
+	scopy(t->impl, impl);
+	if (!m->gs.open) {
+		txn_error(m, s, "bad_structure", "ST outside a functional "
+		    "group (no GS before it): '%s'", q(m, sel(s, 2)));
+		return;
+	}
+	if (!is(sel(s, 1), "837")) {
+		txn_error(m, s, "not_837p", "transaction set is not an 837: "
+		    "'%s'", q(m, sel(s, 1)));
+		return;
+	}
+	if (strcmp(m->gs.gs01, "HC") != 0) {
+		txn_error(m, s, "not_837p", "functional group is not health "
+		    "care claims (GS01 must be HC): '%s'", qs(m, m->gs.gs01));
+		return;
+	}
+	if (st03.n && m->gs.gs08[0] && !is(st03, m->gs.gs08))
+		warnx_at(m, T_TXN, "implementation_mismatch", s->index,
+		    s->offset, s->id, "ST03 does not match GS08 '%s': '%s'",
+		    qs(m, m->gs.gs08), q(m, st03));
+	check_impl(m, s, impl);
+}
+
+/* Compare a trailer count with what was counted. */
+static void
+check_count(struct x837 *m, const struct x12_seg *s, int t, const char *code,
+    unsigned el, unsigned long counted, const char *what)
+{
+	struct str v = sel(s, el);
+	unsigned long n = 0;
+	size_t i;
+	int ok = v.n > 0 && v.n < 10;
+
+	for (i = 0; ok && i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			ok = 0;
+		else
+			n = n * 10 + (unsigned long)(v.p[i] - '0');
+	}
+	if (!ok || n != counted)
+		warnx_at(m, t, code, s->index, s->offset, s->id,
+		    "%s%02u %s count does not match the %lu counted: '%s'",
+		    s->id, el, what, counted, q(m, v));
+}
+
+static void
+check_ctl(struct x837 *m, const struct x12_seg *s, int t, const char *code,
+    unsigned el, const char *want, const char *wname)
+{
+	struct str v = sel(s, el);
+
+	if (!is(v, want))
+		warnx_at(m, t, code, s->index, s->offset, s->id,
+		    "%s%02u control number does not match %s '%s': '%s'",
+		    s->id, el, wname, qs(m, want), q(m, v));
+}
+
+static void
+on_se(struct x837 *m, const struct x12_seg *s)
+{
+	if (!m->st.open) {
+		outside(m, s, "SE without ST");
+		return;
+	}
+	if (!m->st.skip && !m->isa.broken) {
+		/* the last claim first, so that its warnings come first */
+		level_close(m, LV_A);
+		check_count(m, s, T_TXN, "se_count", 1, m->st.nseg,
+		    "segment");
+		check_ctl(m, s, T_TXN, "se_control", 2, m->st.st02, "ST02");
+	}
+	txn_close(m, pos_of(s), NULL);
+}
+
+static void
+on_ge(struct x837 *m, const struct x12_seg *s)
+{
+	if (!m->gs.open) {
+		outside(m, s, "GE without GS");
+		return;
+	}
+	txn_close(m, pos_of(s), "GE follows");
+	if (!m->isa.broken) {
+		check_count(m, s, T_GRP, "ge_count", 1, m->gs.ntxn,
+		    "transaction set");
+		check_ctl(m, s, T_GRP, "ge_control", 2, m->gs.gs06, "GS06");
+	}
+	group_close(m, pos_of(s), NULL);
+}
+
+static void
+on_iea(struct x837 *m, const struct x12_seg *s)
+{
+	if (!m->isa.open) {
+		outside(m, s, "IEA without ISA");
+		return;
+	}
+	group_close(m, pos_of(s), "IEA follows");
+	txn_close(m, pos_of(s), "IEA follows");
+	if (!m->isa.broken) {
+		check_count(m, s, T_ISA, "iea_count", 1, m->isa.ngs,
+		    "functional group");
+		check_ctl(m, s, T_ISA, "iea_control", 2, m->isa.isa13, "ISA13");
+	}
+	isa_close(m, pos_of(s), NULL);
+}
+
+static int compsep(struct x837 *m, struct str e);
+
+static void
+feed(struct x837 *m, const struct x12_seg *s)
+{
+	const char *id = s->id;
+
+	m->stats.segments++;
+	m->last_index = s->index;
+	m->last_offset = s->offset + s->len;
+	if (m->st.open)
+		m->st.nseg++;
+	if (!x12_valid_id(s->text, s->idlen)) {
+		struct str v = { s->text, s->idlen };
+
+		if (m->st.open)
+			txn_error(m, s, "bad_segment_id",
+			    "invalid segment identifier: '%s'", q(m, v));
+		else
+			outside(m, s, "invalid segment identifier");
+		return;
+	}
+	if (s->flags & X12_F_UNTERMINATED) {
+		if (m->isa.open)
+			warnx_at(m, T_ISA, "unterminated_segment", s->index,
+			    s->offset, id, "last segment has no segment "
+			    "terminator: '%s'", qs(m, id));
+	}
+	if (idis(id, "ISA") || idis(id, "IEA") || idis(id, "GS") ||
+	    idis(id, "GE") || idis(id, "ST") || idis(id, "SE"))
+		outside_close(m);
+	if (idis(id, "ISA") && (s->flags & X12_F_ISA))
+		on_isa(m, s);
+	else if (idis(id, "IEA"))
+		on_iea(m, s);
+	else if (idis(id, "GS"))
+		on_gs(m, s);
+	else if (idis(id, "GE"))
+		on_ge(m, s);
+	else if (idis(id, "ST"))
+		on_st(m, s);
+	else if (idis(id, "SE"))
+		on_se(m, s);
+	else if (!m->st.open)
+		outside(m, s, m->isa.open ? "segment outside a transaction "
+		    "set (no ST before it)" : "segment outside an interchange "
+		    "(no ISA before it)");
+	else if (m->st.skip) {
+		if (idis(id, "CLM")) {
+			m->st.nclm++;
+			m->stats.claims++;
+		}
+	} else {
+		if (idis(id, "CLM")) {
+			struct str c5 = sel(s, 5), part;
+			size_t n;
+
+			part.p = x12_comp(c5.p, c5.n, compsep(m, c5), 2, &n);
+			part.n = n;
+			if (is(part, "A")) {
+				m->st.nclm++;
+				m->stats.claims++;
+				txn_error(m, s, "not_837p", "CLM05-2 facility "
+				    "code qualifier is the institutional bill "
+				    "type (is it an 837I?): '%s'", q(m, part));
+				return;
+			}
+		}
+		map_segment(m, s);
+	}
+}
+
+int
+x837_parse(struct x837 *m, struct x12r *r, const char *name)
+{
+	struct x12_seg s;
+	struct pos end;
+	int rc, unusable = 0;
+
+	m->file = name;
+	for (;;) {
+		rc = x12r_next(r, &s);
+		if (rc == X12_EOF)
+			break;
+		if (rc == X12_SEG) {
+			feed(m, &s);
+			continue;
+		}
+		switch (x12r_errkind(r)) {
+		case X12_E_TOO_LONG:
+			m->stats.segments++;
+			if (m->st.open) {
+				m->st.nseg++;
+				txn_error_at(m, "segment_too_long", s.index,
+				    s.offset, "", s.text, s.len, "%s",
+				    x12r_error(r));
+			} else {
+				outside_close(m);
+				outside(m, &s, x12r_error(r));
+			}
+			break;
+		case X12_E_BAD_ISA:
+			if (m->isa.open || m->stats.segments > 0) {
+				struct problem p;
+				struct pos at = { s.index, s.offset, "ISA" };
+
+				outside_close(m);
+				isa_close(m, at, "malformed ISA follows");
+				problem_set(&p, "bad_isa", x12r_error(r),
+				    s.index, s.offset, "ISA", NULL, 0);
+				snprintf(p.msg, sizeof p.msg, "%s (input "
+				    "skipped up to the next ISA): 'ISA'",
+				    x12r_error(r));
+				reject(m, &p, "interchange", 0, 0, 0);
+				break;
+			}
+			/* FALLTHROUGH */
+		default: {
+			struct problem p;
+			char msg[300];
+			const char *code = x12r_errkind(r) == X12_E_EMPTY ?
+			    "empty_input" : x12r_errkind(r) == X12_E_IO ?
+			    "read_error" : x12r_errkind(r) == X12_E_BAD_ISA ?
+			    "bad_isa" : "not_x12";
+			struct str v = { s.text, s.len };
+
+			if (x12r_errkind(r) == X12_E_EMPTY ||
+			    x12r_errkind(r) == X12_E_IO)
+				snprintf(msg, sizeof msg, "%s", x12r_error(r));
+			else
+				snprintf(msg, sizeof msg, "%s: '%s'",
+				    x12r_error(r), q(m, v));
+			problem_set(&p, code, msg, s.index, s.offset, "",
+			    s.text, s.len);
+			reject(m, &p, "input", 0, 0, 0);
+			unusable = x12r_errkind(r) == X12_E_IO ? -2 : -1;
+			break;
+		}
+		}
+	}
+	outside_close(m);
+	end.index = m->last_index;
+	end.offset = x12r_offset(r);
+	end.id = "";
+	isa_close(m, end, "end of input");
+	m->stats.bytes += x12r_offset(r);
+	if (unusable)
+		m->stats.unusable = 1;
+	return unusable;
+}
+
+struct x837 *
+x837_new(const struct x837_cb *cb, void *ctx, int flags)
+{
+	struct x837 *m = xcalloc(1, sizeof *m);
+
+	m->cb = *cb;
+	m->ctx = ctx;
+	m->flags = flags;
+	m->sp = spool_new(SPOOL_MEM);
+	return m;
+}
+
+void
+x837_free(struct x837 *m)
+{
+	int i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < LV_N; i++) {
+		store_free(&m->lv[i].st);
+		buf_free(&m->lv[i].frag);
+		buf_free(&m->lv[i].frag2);
+		buf_free(&m->lv[i].warn);
+		buf_free(&m->lv[i].extra);
+	}
+	issues_clear(&m->isa.ti);
+	issues_clear(&m->isa.gi);
+	free(m->isa.ti.v);
+	free(m->isa.gi.v);
+	buf_free(&m->isa.warn);
+	buf_free(&m->gs.warn);
+	buf_free(&m->st.warn);
+	buf_free(&m->rec);
+	buf_free(&m->tmp);
+	buf_free(&m->conv);
+	buf_free(&m->msg);
+	buf_free(&m->b_lines);
+	buf_free(&m->b_claim);
+	buf_free(&m->b_diag);
+	buf_free(&m->b_prov);
+	buf_free(&m->b_cob);
+	spool_free(m->sp);
+	free(m);
+}
+
+void
+x837_stats(const struct x837 *m, struct x837_stats *st)
+{
+	*st = m->stats;
+}
+
+/* ---- rendering: helpers ---- */
+
+#define NONE ((size_t)-1)
+
+struct rc {
+	struct x837	*m;
+	struct store	*st;
+	int		 lv;	/* level collecting warnings and extras */
+	struct jw	 w;
+};
+
+static void
+rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
+{
+	c->m = m;
+	c->lv = lv;
+	c->st = &m->lv[lv].st;
+	buf_reset(out);
+	jw_init(&c->w, out);
+}
+
+static int
+utf8_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t k, len;
+		unsigned long cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if (i + len > n)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 &&
+		    cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 ||
+		    cp > 0x10ffff)))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/*
+ * A JSON string from element text.  Text that is not UTF-8 is read as
+ * ISO 8859-1 (the X12 extended character set in practice).
+ */
+static void
+jstr(struct rc *c, struct str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	struct buf *b = &c->m->conv;
+	size_t i;
+
+	for (i = 0; i < s.n && p[i] < 0x80; i++)
+		;
+	if (i == s.n || utf8_ok(p + i, s.n - i)) {
+		jw_strn(&c->w, s.p, s.n);
+		return;
+	}
+	buf_reset(b);
+	for (i = 0; i < s.n; i++) {
+		if (p[i] < 0x80)
+			buf_addc(b, p[i]);
+		else {
+			buf_addc(b, 0xc0 | p[i] >> 6);
+			buf_addc(b, 0x80 | (p[i] & 0x3f));
+		}
+	}
+	jw_strn(&c->w, b->s, b->len);
+}
+
+static void
+ks(struct rc *c, const char *key, struct str s)
+{
+	if (s.n == 0)
+		return;
+	jw_key(&c->w, key);
+	jstr(c, s);
+}
+
+static void
+ke(struct rc *c, const char *key, size_t k, unsigned el)
+{
+	ks(c, key, E(c->st, k, el));
+}
+
+static void
+flag_also(struct rc *c, size_t k)
+{
+	c->st->seg[k].flags |= SS_ALSO;
+}
+
+static void
+elname(char *out, size_t n, const struct sseg *s, unsigned el, unsigned cp)
+{
+	if (cp)
+		snprintf(out, n, "%s%02u-%u", s->id, el, cp);
+	else
+		snprintf(out, n, "%s%02u", s->id, el);
+}
+
+/*
+ * An element that cannot be converted: warn, and keep the segment in
+ * extra_segments.  quote 0 keeps the value (a date, a name) out of the
+ * message.
+ */
+static void
+bad(struct rc *c, size_t k, unsigned el, unsigned cp, const char *what,
+    struct str v, int quote)
+{
+	const struct sseg *s = &c->st->seg[k];
+	char name[24];
+
+	elname(name, sizeof name, s, el, cp);
+	flag_also(c, k);
+	if (quote)
+		warnx_at(c->m, c->lv, "bad_element", s->index, s->offset,
+		    s->id, "%s %s: '%s'", name, what, q(c->m, v));
+	else
+		warnx_at(c->m, c->lv, "bad_element", s->index, s->offset,
+		    s->id, "element %s: '%s'", what, name);
+}
+
+/*
+ * Elements of segment k not in the bit set mapped (bit i: element i) must
+ * be empty; otherwise the segment is kept in extra_segments too.
+ */
+static void
+mapped(struct rc *c, size_t k, uint32_t bits)
+{
+	const struct sseg *s = &c->st->seg[k];
+	unsigned i;
+
+	for (i = 1; i <= s->nel; i++) {
+		if (E(c->st, k, i).n == 0 || (i < 32 && (bits & (1u << i))))
+			continue;
+		if (!(s->flags & SS_ALSO)) {
+			char name[24];
+
+			elname(name, sizeof name, s, i, 0);
+			flag_also(c, k);
+			warnx_at(c->m, c->lv, "unmapped_element", s->index,
+			    s->offset, s->id, "element not used by 837P here "
+			    "(segment kept in extra_segments): '%s'", name);
+		}
+		return;
+	}
+}
+
+#define B(i) (1u << (i))
+#define BR(a, b) ((uint32_t)(((1ull << ((b) + 1)) - 1) & ~((1ull << (a)) - 1)))
+
+static int
+is_alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z');
+}
+
+/*
+ * The component separator for composite e: ISA16, or when e does not
+ * contain it, a usual separator character right after a leading code of
+ * one to three letters or digits ("HC>99213" in a file whose ISA16 says
+ * ':').  0 when e is a single component.
+ */
+static int
+compsep(struct x837 *m, struct str e)
+{
+	static const char usual[] = ":>^|\\!<}{~`";
+	int sep = m->isa.d.comp;
+	size_t i;
+
+	if (memchr(e.p, sep, e.n) != NULL)
+		return sep;
+	for (i = 0; i < 4 && i + 1 < e.n; i++) {
+		int ch = (unsigned char)e.p[i];
+
+		if (is_alnum(ch))
+			continue;
+		if (i > 0 && ch != 0 && strchr(usual, ch) != NULL &&
+		    ch != m->isa.d.elem && ch != m->isa.d.seg &&
+		    ch != m->isa.d.rep)
+			return ch;
+		break;
+	}
+	return sep;
+}
+
+/* Split composite element el of segment k into up to max components. */
+static unsigned
+comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
+{
+	struct str e = E(c->st, k, el);
+	int sep;
+	unsigned n = 0;
+	const char *p, *end, *qq;
+
+	if (e.n == 0)
+		return 0;
+	sep = compsep(c->m, e);
+	if (sep != c->m->isa.d.comp &&
+	    strchr(c->m->isa.guessed, sep) == NULL) {
+		struct ichg *I = &c->m->isa;
+		size_t gl = strlen(I->guessed);
+		const struct sseg *s = &c->st->seg[k];
+		char name[24], v1[2] = { (char)sep, 0 }, v2[2] = {
+		    (char)I->d.comp, 0 };
+
+		if (gl + 1 < sizeof I->guessed) {
+			I->guessed[gl] = (char)sep;
+			I->guessed[gl + 1] = '\0';
+		}
+		elname(name, sizeof name, s, el, 0);
+		warnx_at(c->m, T_ISA, "isa16_unused", s->index, s->offset,
+		    s->id, "component separator ISA16 is '%s' but %s uses "
+		    "another one: '%s'", qs(c->m, v2), name, qs(c->m, v1));
+	}
+	p = e.p;
+	end = e.p + e.n;
+	for (;;) {
+		qq = memchr(p, sep, (size_t)(end - p));
+		if (n < max)
+			v[n] = trim(p, (size_t)((qq ? qq : end) - p));
+		n++;
+		if (qq == NULL)
+			break;
+		p = qq + 1;
+	}
+	return n;
+}
+
+/* Components beyond the first max of composite el must be empty. */
+static void
+comps_mapped(struct rc *c, size_t k, unsigned el, const struct str *v,
+    unsigned n, unsigned max, unsigned have)
+{
+	unsigned i;
+
+	for (i = max; i < n; i++) {
+		if (i < have && v[i].n == 0)
+			continue;
+		if (!(c->st->seg[k].flags & SS_ALSO)) {
+			const struct sseg *s = &c->st->seg[k];
+			char name[24];
+
+			elname(name, sizeof name, s, el, i + 1);
+			flag_also(c, k);
+			warnx_at(c->m, c->lv, "unmapped_element", s->index,
+			    s->offset, s->id, "component not used by 837P "
+			    "here (segment kept in extra_segments): '%s'",
+			    name);
+		}
+		return;
+	}
+}
+
+/* Amount text to cents: X12 allows trailing zeros past two decimals. */
+static const char *
+cents_of(struct str v, int64_t *cents)
+{
+	const char *dot = memchr(v.p, '.', v.n);
+	size_t n = v.n;
+
+	if (dot != NULL)
+		while (n > (size_t)(dot - v.p) + 3 && v.p[n - 1] == '0')
+			n--;
+	return money_parse(v.p, n, MONEY_X12, cents);
+}
+
+static void
+kmoney_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
+    unsigned cp)
+{
+	int64_t cents;
+	const char *err;
+	char what[80];
+
+	if (v.n == 0)
+		return;
+	if ((err = cents_of(v, &cents)) != NULL) {
+		snprintf(what, sizeof what, "is not an amount (%s)", err);
+		bad(c, k, el, cp, what, v, 1);
+		return;
+	}
+	jw_kcents(&c->w, key, cents);
+}
+
+static void
+kmoney(struct rc *c, const char *key, size_t k, unsigned el)
+{
+	kmoney_v(c, key, E(c->st, k, el), k, el, 0);
+}
+
+/*
+ * X12 decimal (R) text as a JSON number: "1.00" stays, ".5" becomes
+ * "0.5", "007" becomes "7", "5." becomes "5".
+ */
+static int
+num_norm(struct str v, struct buf *out)
+{
+	size_t i = 0, d0, nd = 0, nf = 0;
+
+	buf_reset(out);
+	if (i < v.n && v.p[i] == '-') {
+		buf_addc(out, '-');
+		i++;
+	}
+	d0 = i;
+	while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9')
+		i++, nd++;
+	/* integer part without leading zeros, "0" when none is left */
+	while (d0 < i - 1 && v.p[d0] == '0')
+		d0++;
+	if (nd == 0)
+		buf_addc(out, '0');
+	else
+		buf_add(out, v.p + d0, i - d0);
+	if (i < v.n && v.p[i] == '.') {
+		size_t f0 = ++i;
+
+		while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9')
+			i++, nf++;
+		if (nf > 0) {
+			buf_addc(out, '.');
+			buf_add(out, v.p + f0, nf);
+		}
+	}
+	if (nd + nf == 0 || nd + nf > 18)
+		return -1;
+	if (i < v.n && (v.p[i] == 'E' || v.p[i] == 'e')) {
+		size_t e0;
+
+		buf_addc(out, 'e');
+		i++;
+		if (i < v.n && v.p[i] == '-')
+			buf_addc(out, v.p[i++]);
+		e0 = i;
+		while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9')
+			i++;
+		if (i == e0 || i - e0 > 3)
+			return -1;
+		buf_add(out, v.p + e0, i - e0);
+	}
+	return i == v.n ? 0 : -1;
+}
+
+static void
+knum_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
+    unsigned cp)
+{
+	if (v.n == 0)
+		return;
+	if (num_norm(v, &c->m->tmp) != 0) {
+		bad(c, k, el, cp, "is not a number", v, 1);
+		return;
+	}
+	jw_key(&c->w, key);
+	jw_raw(&c->w, c->m->tmp.s, c->m->tmp.len);
+}
+
+static void
+knum(struct rc *c, const char *key, size_t k, unsigned el)
+{
+	knum_v(c, key, E(c->st, k, el), k, el, 0);
+}
+
+/* A whole number (N0); "1.00" is read as 1 with a warning. */
+static int
+int_of(struct rc *c, struct str v, size_t k, unsigned el, unsigned cp,
+    long *out)
+{
+	size_t i = 0;
+	long n = 0;
+
+	while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9' && i < 9)
+		n = n * 10 + (v.p[i++] - '0');
+	if (i > 0 && i < v.n && v.p[i] == '.') {
+		size_t j = i + 1;
+
+		while (j < v.n && v.p[j] == '0')
+			j++;
+		if (j == v.n) {
+			bad(c, k, el, cp, "is not a whole number (read as "
+			    "one)", v, 1);
+			*out = n;
+			return 0;
+		}
+	}
+	if (i == 0 || i != v.n) {
+		bad(c, k, el, cp, "is not a whole number", v, 1);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static void
+kint_el(struct rc *c, const char *key, size_t k, unsigned el)
+{
+	struct str v = E(c->st, k, el);
+	long n;
+
+	if (v.n && int_of(c, v, k, el, 0, &n) == 0)
+		jw_kint(&c->w, key, n);
+}
+
+/* D8 text to ISO into out; -1 when it is not a date. */
+static int
+d8(struct str v, char out[11])
+{
+	struct ckdate dt;
+
+	if (date_parse_d8(v.p, v.n, &dt) != 0)
+		return -1;
+	date_fmt(out, &dt);
+	return 0;
+}
+
+static void
+kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
+{
+	char iso[11];
+
+	if (v.n == 0)
+		return;
+	if (d8(v, iso) != 0) {
+		bad(c, k, el, 0, "is not a date (CCYYMMDD)", v, 0);
+		return;
+	}
+	jw_kstr(&c->w, key, iso);
+}
+
+static void
+ktime(struct rc *c, const char *key, size_t k, unsigned el)
+{
+	struct str v = E(c->st, k, el);
+	char out[CTL_MAX];
+
+	if (v.n == 0)
+		return;
+	if (fmt_time(v, out) != 0) {
+		bad(c, k, el, 0, "is not a time (HHMM)", v, 1);
+		return;
+	}
+	jw_kstr(&c->w, key, out);
+}
+
+static int
+match(const struct rc *c, size_t k, enum loop l, uint32_t inst, const char *id)
+{
+	const struct sseg *s = &c->st->seg[k];
+
+	return !(s->flags & SS_EXTRA) && s->loop == l &&
+	    (inst == 0 || s->inst == inst) && strcmp(s->id, id) == 0;
+}
+
+/*
+ * The first segment id of loop l (instance inst, 0: any) in [from, to);
+ * later ones are repeats 837P does not allow here: kept as extra.
+ */
+static size_t
+one(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    const char *id)
+{
+	size_t k, first = NONE;
+
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, inst, id))
+			continue;
+		if (first == NONE) {
+			first = k;
+			continue;
+		}
+		if (!(c->st->seg[k].flags & SS_ALSO)) {
+			const struct sseg *s = &c->st->seg[k];
+
+			flag_also(c, k);
+			warnx_at(c->m, c->lv, "repeated_segment", s->index,
+			    s->offset, s->id, "segment repeated in loop %s "
+			    "(kept in extra_segments): '%s'", loops[l].name,
+			    qs(c->m, s->id));
+		}
+	}
+	return first;
+}
+
+struct qmap {
+	const char	*q;
+	const char	*key;
+};
+
+static const char *
+qkey(const struct qmap *t, struct str qual)
+{
+	for (; t->q != NULL; t++)
+		if (is(qual, t->q))
+			return t->key;
+	return NULL;
+}
+
+/* ---- rendering: common segments ---- */
+
+enum { K_GENERIC, K_PROVIDER, K_PAYER, K_MEMBER };
+
+static int
+has(const struct rc *c, size_t from, size_t to, enum loop l, const char *id)
+{
+	size_t k;
+
+	for (k = from; k < to; k++)
+		if (match(c, k, l, 0, id))
+			return 1;
+	return 0;
+}
+
+static void
+contact(struct rc *c, size_t k)
+{
+	static const char *const qk[] = { "TE", "phone", "EX", "extension",
+	    "FX", "fax", "EM", "email" };
+	int used[4] = { 0, 0, 0, 0 }, named[3] = { 0, 0, 0 }, other = 0;
+	unsigned i, p;
+
+	jw_obj(&c->w);
+	ke(c, "function_code", k, 1);
+	ke(c, "name", k, 2);
+	for (p = 0; p < 3; p++) {
+		struct str ql = E(c->st, k, 3 + 2 * p), v = E(c->st,
+		    k, 4 + 2 * p);
+		int t;
+
+		if (ql.n == 0 && v.n == 0)
+			continue;
+		for (t = 0; t < 4; t++)
+			if (is(ql, qk[2 * t]))
+				break;
+		if (t < 4 && !used[t] && v.n) {
+			used[t] = named[p] = 1;
+			ks(c, qk[2 * t + 1], v);
+		} else
+			other = 1;
+	}
+	if (other) {
+		jw_key(&c->w, "numbers");
+		jw_arr(&c->w);
+		for (p = 0; p < 3; p++) {
+			i = 3 + 2 * p;
+			if (named[p] || (E(c->st, k, i).n == 0 &&
+			    E(c->st, k, i + 1).n == 0))
+				continue;
+			jw_obj(&c->w);
+			ke(c, "qualifier", k, i);
+			ke(c, "number", k, i + 1);
+			jw_obj_end(&c->w);
+		}
+		jw_arr_end(&c->w);
+	}
+	jw_obj_end(&c->w);
+	mapped(c, k, BR(1, 8));
+}
+
+static void
+address(struct rc *c, size_t n3, size_t n4)
+{
+	if (n3 == NONE && n4 == NONE)
+		return;
+	jw_key(&c->w, "address");
+	jw_obj(&c->w);
+	if (n3 != NONE) {
+		ke(c, "line1", n3, 1);
+		ke(c, "line2", n3, 2);
+		mapped(c, n3, BR(1, 2));
+	}
+	if (n4 != NONE) {
+		ke(c, "city", n4, 1);
+		ke(c, "state", n4, 2);
+		ke(c, "zip", n4, 3);
+		ke(c, "country", n4, 4);
+		ke(c, "location_qualifier", n4, 5);
+		ke(c, "location_id", n4, 6);
+		ke(c, "subdivision", n4, 7);
+		mapped(c, n4, BR(1, 7));
+	}
+	jw_obj_end(&c->w);
+}
+
+/*
+ * The members of a party object from loop l (instance inst, 0: any) in
+ * [from, to): NM1, N3, N4, REF, PER, PRV, DMG.
+ */
+static void
+party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    int kind)
+{
+	size_t nm1 = one(c, from, to, l, inst, "NM1");
+	size_t n3 = one(c, from, to, l, inst, "N3");
+	size_t n4 = one(c, from, to, l, inst, "N4");
+	size_t dmg = one(c, from, to, l, inst, "DMG");
+	size_t prv = one(c, from, to, l, inst, "PRV");
+	size_t k, tax = NONE, nref = 0, nper;
+
+	if (nm1 != NONE) {
+		ke(c, "entity_code", nm1, 1);
+		ke(c, "entity_type", nm1, 2);
+		ke(c, is(E(c->st, nm1, 2), "1") ? "last_name" : "name", nm1,
+		    3);
+		ke(c, "first_name", nm1, 4);
+		ke(c, "middle_name", nm1, 5);
+		ke(c, "prefix", nm1, 6);
+		ke(c, "suffix", nm1, 7);
+		if (kind == K_PAYER) {
+			ke(c, "payer_id_qualifier", nm1, 8);
+			ke(c, "payer_id", nm1, 9);
+		} else if (kind == K_MEMBER) {
+			ke(c, "member_id_qualifier", nm1, 8);
+			ke(c, "member_id", nm1, 9);
+		} else if (is(E(c->st, nm1, 8), "XX"))
+			ke(c, "npi", nm1, 9);
+		else {
+			ke(c, "id_qualifier", nm1, 8);
+			ke(c, "id", nm1, 9);
+		}
+		mapped(c, nm1, BR(1, 9));
+	}
+	for (k = from; k < to; k++) {
+		if (match(c, k, l, inst, "REF")) {
+			struct str rq = E(c->st, k, 1);
+
+			if (kind == K_PROVIDER && tax == NONE &&
+			    (is(rq, "EI") || is(rq, "SY")) &&
+			    E(c->st, k, 2).n) {
+				tax = k;
+				continue;
+			}
+			nref++;
+		}
+	}
+	if (tax != NONE) {
+		ke(c, "tax_id_type", tax, 1);
+		ke(c, "tax_id", tax, 2);
+		mapped(c, tax, BR(1, 2));
+	}
+	if (prv != NONE) {
+		ke(c, "provider_code", prv, 1);
+		ke(c, "taxonomy_qualifier", prv, 2);
+		ke(c, "taxonomy", prv, 3);
+		mapped(c, prv, BR(1, 3));
+	}
+	if (dmg != NONE) {
+		struct str f = E(c->st, dmg, 1);
+
+		if (f.n && !is(f, "D8"))
+			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
+		else
+			kdate_v(c, "birth_date", E(c->st, dmg, 2), dmg, 2);
+		ke(c, "gender", dmg, 3);
+		mapped(c, dmg, BR(1, 3));
+	}
+	address(c, n3, n4);
+	if (nref) {
+		jw_key(&c->w, "secondary_ids");
+		jw_arr(&c->w);
+		for (k = from; k < to; k++) {
+			if (k == tax || !match(c, k, l, inst, "REF"))
+				continue;
+			jw_obj(&c->w);
+			ke(c, "qualifier", k, 1);
+			ke(c, "id", k, 2);
+			ke(c, "description", k, 3);
+			jw_obj_end(&c->w);
+			mapped(c, k, BR(1, 3));
+		}
+		jw_arr_end(&c->w);
+	}
+	nper = 0;
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, inst, "PER"))
+			continue;
+		if (nper == 0)
+			jw_key(&c->w, "contact");
+		else if (nper == 1) {
+			jw_key(&c->w, "other_contacts");
+			jw_arr(&c->w);
+		}
+		contact(c, k);
+		nper++;
+	}
+	if (nper > 1)
+		jw_arr_end(&c->w);
+}
+
+/* A party object under key, when loop l has any segment in [from, to). */
+static void
+kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
+    uint32_t inst, int kind)
+{
+	size_t k;
+
+	for (k = from; k < to; k++)
+		if (match(c, k, l, inst, c->st->seg[k].id))
+			break;
+	if (k == to)
+		return;
+	jw_key(&c->w, key);
+	jw_obj(&c->w);
+	party(c, from, to, l, inst, kind);
+	jw_obj_end(&c->w);
+}
+
+/* Named references (first of each qualifier) and the rest in arrkey. */
+static void
+refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    const struct qmap *t, const char *arrkey)
+{
+	size_t k, j, nrest = 0;
+
+	for (k = from; k < to; k++) {
+		struct str rq;
+		const char *key;
+
+		if (!match(c, k, l, inst, "REF"))
+			continue;
+		rq = E(c->st, k, 1);
+		key = t ? qkey(t, rq) : NULL;
+		/* the first REF of a named qualifier gets the name */
+		for (j = from; key && j < k; j++)
+			if (match(c, j, l, inst, "REF")) {
+				struct str o = E(c->st, j, 1);
+
+				if (o.n == rq.n && memcmp(o.p, rq.p, rq.n) == 0)
+					break;
+			}
+		if (key && j == k && E(c->st, k, 2).n) {
+			ke(c, key, k, 2);
+			mapped(c, k, BR(1, 2));
+		} else
+			nrest++;
+	}
+	if (nrest == 0)
+		return;
+	jw_key(&c->w, arrkey);
+	jw_arr(&c->w);
+	for (k = from; k < to; k++) {
+		struct str rq;
+		const char *key;
+
+		if (!match(c, k, l, inst, "REF"))
+			continue;
+		rq = E(c->st, k, 1);
+		key = t ? qkey(t, rq) : NULL;
+		for (j = from; key && j < k; j++)
+			if (match(c, j, l, inst, "REF")) {
+				struct str o = E(c->st, j, 1);
+
+				if (o.n == rq.n && memcmp(o.p, rq.p, rq.n) == 0)
+					break;
+			}
+		if (key && j == k && E(c->st, k, 2).n)
+			continue;
+		jw_obj(&c->w);
+		ke(c, "qualifier", k, 1);
+		ke(c, "value", k, 2);
+		ke(c, "description", k, 3);
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 3));
+	}
+	jw_arr_end(&c->w);
+}
+
+struct dmap {
+	const char	*q, *key, *range_to;
+};
+
+/* "CCYYMMDD-CCYYMMDD" into two ISO dates. */
+static int
+rd8(struct str v, char from[11], char to[11])
+{
+	struct str a, b;
+
+	if (v.n != 17 || v.p[8] != '-')
+		return -1;
+	a.p = v.p;
+	a.n = 8;
+	b.p = v.p + 9;
+	b.n = 8;
+	return d8(a, from) == 0 && d8(b, to) == 0 ? 0 : -1;
+}
+
+/* Is DTP k the first of its qualifier in its loop? */
+static int
+first_qual(const struct rc *c, size_t from, size_t k, enum loop l,
+    uint32_t inst)
+{
+	struct str qk = E(c->st, k, 1);
+	size_t j;
+
+	for (j = from; j < k; j++)
+		if (match(c, j, l, inst, "DTP")) {
+			struct str o = E(c->st, j, 1);
+
+			if (o.n == qk.n && memcmp(o.p, qk.p, qk.n) == 0)
+				return 0;
+		}
+	return 1;
+}
+
+/*
+ * DTP dates: named ones (first of a qualifier in the table, format D8, or
+ * RD8 where the table has a range key) under "dates" (flat: directly in
+ * the current object), the rest under "other_dates" with their format and
+ * text.  skip is a DTP already used (the service date), or NONE.
+ */
+static void
+dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    const struct dmap *t, int flat, size_t skip)
+{
+	size_t k, nother = 0, nnamed = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (k = from; k < to; k++) {
+			const struct dmap *d;
+			struct str qual, fmt, v;
+			char a[11], b[11];
+			int named = 0;
+
+			if (k == skip || !match(c, k, l, inst, "DTP"))
+				continue;
+			qual = E(c->st, k, 1);
+			fmt = E(c->st, k, 2);
+			v = E(c->st, k, 3);
+			for (d = t; d->q != NULL; d++)
+				if (is(qual, d->q))
+					break;
+			if (d->q != NULL && first_qual(c, from, k, l, inst) &&
+			    (is(fmt, "D8") || (is(fmt, "RD8") &&
+			    d->range_to != NULL)))
+				named = 1;
+			if (pass == 0 && named) {
+				if (!flat && nnamed++ == 0) {
+					jw_key(&c->w, "dates");
+					jw_obj(&c->w);
+				}
+				if (is(fmt, "D8")) {
+					if (d8(v, a) == 0)
+						jw_kstr(&c->w, d->key, a);
+					else
+						bad(c, k, 3, 0, "is not a date "
+						    "(CCYYMMDD)", v, 0);
+				} else if (rd8(v, a, b) == 0) {
+					jw_kstr(&c->w, d->key, a);
+					jw_kstr(&c->w, d->range_to, b);
+				} else
+					bad(c, k, 3, 0, "is not a date range "
+					    "(CCYYMMDD-CCYYMMDD)", v, 0);
+				mapped(c, k, BR(1, 3));
+			} else if (pass == 1 && !named) {
+				if (nother++ == 0) {
+					jw_key(&c->w, "other_dates");
+					jw_arr(&c->w);
+				}
+				jw_obj(&c->w);
+				ke(c, "qualifier", k, 1);
+				ke(c, "format", k, 2);
+				ke(c, "value", k, 3);
+				jw_obj_end(&c->w);
+				mapped(c, k, BR(1, 3));
+			}
+		}
+		if (pass == 0 && nnamed && !flat)
+			jw_obj_end(&c->w);
+	}
+	if (nother)
+		jw_arr_end(&c->w);
+}
+
+/* AMT: named amounts (in objkey, or flat when NULL), the rest in
+ * "other_amounts". */
+static void
+amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    const struct qmap *t, const char *objkey)
+{
+	size_t k, j, nother = 0, nnamed = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (k = from; k < to; k++) {
+			struct str qa;
+			const char *key;
+
+			if (!match(c, k, l, inst, "AMT"))
+				continue;
+			qa = E(c->st, k, 1);
+			key = qkey(t, qa);
+			for (j = from; key && j < k; j++)
+				if (match(c, j, l, inst, "AMT")) {
+					struct str o = E(c->st, j, 1);
+
+					if (o.n == qa.n &&
+					    memcmp(o.p, qa.p, qa.n) == 0)
+						break;
+				}
+			if (key && j != k)
+				key = NULL;
+			if (pass == 0 && key) {
+				if (objkey && nnamed++ == 0) {
+					jw_key(&c->w, objkey);
+					jw_obj(&c->w);
+				}
+				kmoney(c, key, k, 2);
+				mapped(c, k, BR(1, 2));
+			} else if (pass == 1 && !key) {
+				if (nother++ == 0) {
+					jw_key(&c->w, "other_amounts");
+					jw_arr(&c->w);
+				}
+				jw_obj(&c->w);
+				ke(c, "qualifier", k, 1);
+				kmoney(c, "amount", k, 2);
+				jw_obj_end(&c->w);
+				mapped(c, k, BR(1, 2));
+			}
+		}
+		if (pass == 0 && nnamed)
+			jw_obj_end(&c->w);
+	}
+	if (nother)
+		jw_arr_end(&c->w);
+}
+
+static void
+adjustments(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
+{
+	size_t k;
+	int open = 0;
+	unsigned j;
+
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, inst, "CAS"))
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "adjustments");
+			jw_arr(&c->w);
+		}
+		for (j = 0; j < 6; j++) {
+			unsigned e = 2 + 3 * j;
+
+			if (E(c->st, k, e).n == 0 && E(c->st, k, e + 1).n == 0 &&
+			    E(c->st, k, e + 2).n == 0)
+				continue;
+			jw_obj(&c->w);
+			ke(c, "group", k, 1);
+			ke(c, "reason", k, e);
+			kmoney(c, "amount", k, e + 1);
+			knum(c, "quantity", k, e + 2);
+			jw_obj_end(&c->w);
+		}
+		mapped(c, k, BR(1, 19));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+}
+
+/* Simple repeatable segments into arrays. */
+static void
+notes(struct rc *c, size_t from, size_t to, enum loop l)
+{
+	size_t k;
+	int open = 0;
+
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, 0, "NTE"))
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "notes");
+			jw_arr(&c->w);
+		}
+		jw_obj(&c->w);
+		ke(c, "code", k, 1);
+		ke(c, "text", k, 2);
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 2));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+}
+
+static void
+file_info(struct rc *c, size_t from, size_t to, enum loop l)
+{
+	size_t k;
+	int open = 0;
+
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, 0, "K3") || E(c->st, k, 1).n == 0)
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "file_information");
+			jw_arr(&c->w);
+		}
+		jstr(c, E(c->st, k, 1));
+		mapped(c, k, B(1));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+}
+
+static void
+attachments(struct rc *c, size_t from, size_t to, enum loop l)
+{
+	size_t k;
+	int open = 0;
+
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, 0, "PWK"))
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "attachments");
+			jw_arr(&c->w);
+		}
+		jw_obj(&c->w);
+		ke(c, "report_type", k, 1);
+		ke(c, "transmission", k, 2);
+		ke(c, "control_number_qualifier", k, 5);
+		ke(c, "control_number", k, 6);
+		jw_obj_end(&c->w);
+		mapped(c, k, B(1) | B(2) | B(5) | B(6));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+}
+
+static void
+conditions(struct rc *c, size_t from, size_t to, enum loop l)
+{
+	size_t k;
+	int open = 0;
+	unsigned i;
+
+	for (k = from; k < to; k++) {
+		if (!match(c, k, l, 0, "CRC"))
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "conditions");
+			jw_arr(&c->w);
+		}
+		jw_obj(&c->w);
+		ke(c, "category", k, 1);
+		ke(c, "indicator", k, 2);
+		for (i = 3; i <= 7 && E(c->st, k, i).n == 0; i++)
+			;
+		if (i <= 7) {
+			jw_key(&c->w, "codes");
+			jw_arr(&c->w);
+			for (i = 3; i <= 7; i++)
+				if (E(c->st, k, i).n)
+					jstr(c, E(c->st, k, i));
+			jw_arr_end(&c->w);
+		}
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 7));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+}
+
+static void
+contract(struct rc *c, size_t from, size_t to, enum loop l)
+{
+	size_t k = one(c, from, to, l, 0, "CN1");
+
+	if (k == NONE)
+		return;
+	jw_key(&c->w, "contract");
+	jw_obj(&c->w);
+	ke(c, "type", k, 1);
+	kmoney(c, "amount", k, 2);
+	knum(c, "percent", k, 3);
+	ke(c, "code", k, 4);
+	knum(c, "terms_discount", k, 5);
+	ke(c, "version", k, 6);
+	jw_obj_end(&c->w);
+	mapped(c, k, BR(1, 6));
+}
+
+static void
+ambulance(struct rc *c, size_t from, size_t to, enum loop l)
+{
+	size_t k = one(c, from, to, l, 0, "CR1");
+
+	if (k == NONE)
+		return;
+	jw_key(&c->w, "ambulance");
+	jw_obj(&c->w);
+	ke(c, "weight_unit", k, 1);
+	knum(c, "patient_weight", k, 2);
+	ke(c, "transport_code", k, 3);
+	ke(c, "transport_reason", k, 4);
+	ke(c, "distance_unit", k, 5);
+	knum(c, "distance", k, 6);
+	ke(c, "round_trip_purpose", k, 9);
+	ke(c, "stretcher_purpose", k, 10);
+	jw_obj_end(&c->w);
+	mapped(c, k, BR(1, 6) | B(9) | B(10));
+}
+
+static void
+repricing(struct rc *c, size_t from, size_t to, enum loop l, int line)
+{
+	size_t k = one(c, from, to, l, 0, "HCP");
+
+	if (k == NONE)
+		return;
+	jw_key(&c->w, "repricing");
+	jw_obj(&c->w);
+	ke(c, "pricing_method", k, 1);
+	kmoney(c, "allowed_amount", k, 2);
+	kmoney(c, "savings", k, 3);
+	ke(c, "organization_id", k, 4);
+	knum(c, "rate", k, 5);
+	ke(c, "apg_code", k, 6);
+	kmoney(c, "apg_amount", k, 7);
+	if (line) {
+		ke(c, "procedure_qualifier", k, 9);
+		ke(c, "procedure_code", k, 10);
+		ke(c, "unit_basis", k, 11);
+		knum(c, "units", k, 12);
+	}
+	ke(c, "reject_reason", k, 13);
+	ke(c, "policy_compliance", k, 14);
+	ke(c, "exception", k, 15);
+	jw_obj_end(&c->w);
+	mapped(c, k, BR(1, 7) | BR(13, 15) | (line ? BR(9, 12) : 0));
+}
+
+/* The instances (inst numbers) of loop l in [from, to), in order. */
+static size_t
+instances(const struct rc *c, size_t from, size_t to, enum loop l,
+    const char *startid, uint32_t *out, size_t max)
+{
+	size_t k, n = 0;
+
+	for (k = from; k < to && n < max; k++)
+		if (match(c, k, l, 0, startid))
+			out[n++] = c->st->seg[k].inst;
+	return n;
+}
+
+struct pmap {
+	enum loop	 l;
+	const char	*key, *key2;
+};
+
+static void
+providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
+{
+	int open = 0;
+	uint32_t in[2];
+	size_t n;
+
+	for (; t->key != NULL; t++) {
+		n = instances(c, from, to, t->l, "NM1", in, 2);
+		if (n == 0)
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "providers");
+			jw_obj(&c->w);
+		}
+		jw_key(&c->w, t->key);
+		jw_obj(&c->w);
+		party(c, from, to, t->l, in[0], K_PROVIDER);
+		jw_obj_end(&c->w);
+		if (n > 1 && t->key2) {
+			jw_key(&c->w, t->key2);
+			jw_obj(&c->w);
+			party(c, from, to, t->l, in[1], K_PROVIDER);
+			jw_obj_end(&c->w);
+		}
+	}
+	if (open)
+		jw_obj_end(&c->w);
+}
+
+/* Procedure composite (SV101, SVD03): qualifier, code, modifiers, text. */
+static void
+procedure(struct rc *c, size_t k, unsigned el)
+{
+	struct str v[12];
+	unsigned n = comps(c, k, el, v, 12), i, nm = 0;
+
+	if (n == 0)
+		return;
+	ks(c, "procedure_qualifier", v[0]);
+	if (n > 1)
+		ks(c, "procedure_code", v[1]);
+	for (i = 2; i < 6 && i < n; i++)
+		if (v[i].n && nm++ == 0) {
+			jw_key(&c->w, "modifiers");
+			jw_arr(&c->w);
+		}
+	for (i = 2; nm && i < 6 && i < n; i++)
+		if (v[i].n)
+			jstr(c, v[i]);
+	if (nm)
+		jw_arr_end(&c->w);
+	if (n > 6)
+		ks(c, "description", v[6]);
+	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
+}
+
+/* ---- rendering: tables ---- */
+
+static const struct qmap clm_refs[] = {
+	{ "G1", "prior_authorization" },
+	{ "9F", "referral_number" },
+	{ "F8", "original_reference" },
+	{ "EA", "medical_record_number" },
+	{ "D9", "claim_identifier" },
+	{ "4N", "service_authorization_exception" },
+	{ "F5", "medicare_crossover_indicator" },
+	{ "EW", "mammography_certification" },
+	{ "X4", "clia_number" },
+	{ "9A", "repriced_claim_number" },
+	{ "9C", "adjusted_repriced_claim_number" },
+	{ "LX", "investigational_device_exemption" },
+	{ "P4", "demonstration_project" },
+	{ "1J", "care_plan_oversight" },
+	{ NULL, NULL }
+};
+
+static const struct qmap line_refs[] = {
+	{ "G1", "prior_authorization" },
+	{ "9F", "referral_number" },
+	{ "6R", "line_item_control_number" },
+	{ "9B", "repriced_line_item_reference" },
+	{ "9D", "adjusted_repriced_line_item_reference" },
+	{ "EW", "mammography_certification" },
+	{ "X4", "clia_number" },
+	{ "F4", "referring_clia_number" },
+	{ "BT", "immunization_batch_number" },
+	{ NULL, NULL }
+};
+
+static const struct qmap drug_refs[] = {
+	{ "XZ", "prescription_number" },
+	{ "VY", "link_sequence_number" },
+	{ NULL, NULL }
+};
+
+static const struct dmap clm_dates[] = {
+	{ "431", "onset", NULL },
+	{ "454", "initial_treatment", NULL },
+	{ "304", "last_seen", NULL },
+	{ "453", "acute_manifestation", NULL },
+	{ "439", "accident", NULL },
+	{ "484", "last_menstrual", NULL },
+	{ "455", "last_xray", NULL },
+	{ "471", "prescription", NULL },
+	{ "314", "disability_from", "disability_to" },
+	{ "360", "disability_from", NULL },
+	{ "361", "disability_to", NULL },
+	{ "297", "last_worked", NULL },
+	{ "296", "return_to_work", NULL },
+	{ "435", "admission", NULL },
+	{ "096", "discharge", NULL },
+	{ "090", "assumed_care_from", NULL },
+	{ "091", "assumed_care_to", NULL },
+	{ "444", "first_contact", NULL },
+	{ "050", "repricer_received", NULL },
+	{ NULL, NULL, NULL }
+};
+
+static const struct dmap line_dates[] = {
+	{ "471", "prescription", NULL },
+	{ "607", "certification_revision", NULL },
+	{ "463", "begin_therapy", NULL },
+	{ "461", "last_certification", NULL },
+	{ "304", "last_seen", NULL },
+	{ "738", "hemoglobin_test", NULL },
+	{ "739", "serum_creatinine_test", NULL },
+	{ "011", "shipped", NULL },
+	{ "455", "last_xray", NULL },
+	{ "454", "initial_treatment", NULL },
+	{ NULL, NULL, NULL }
+};
+
+static const struct dmap adj_dates[] = {
+	{ "573", "date", NULL },
+	{ NULL, NULL, NULL }
+};
+
+static const struct dmap cob_dates[] = {
+	{ "573", "adjudication_date", NULL },
+	{ NULL, NULL, NULL }
+};
+
+static const struct qmap clm_amts[] = {
+	{ "F5", "patient_paid" },
+	{ NULL, NULL }
+};
+
+static const struct qmap line_amts[] = {
+	{ "T", "sales_tax" },
+	{ "F4", "postage_claimed" },
+	{ NULL, NULL }
+};
+
+static const struct qmap cob_amts[] = {
+	{ "D", "paid_amount" },
+	{ "A8", "non_covered" },
+	{ "EAF", "remaining_liability" },
+	{ NULL, NULL }
+};
+
+static const struct qmap adj_amts[] = {
+	{ "EAF", "remaining_liability" },
+	{ NULL, NULL }
+};
+
+static const struct pmap clm_prov[] = {
+	{ L_2310A, "referring", "other_referring" },
+	{ L_2310B, "rendering", NULL },
+	{ L_2310C, "service_facility", NULL },
+	{ L_2310D, "supervising", NULL },
+	{ L_2310E, "ambulance_pickup", NULL },
+	{ L_2310F, "ambulance_dropoff", NULL },
+	{ L_NONE, NULL, NULL }
+};
+
+static const struct pmap cob_prov[] = {
+	{ L_2330C, "referring", "other_referring" },
+	{ L_2330D, "rendering", NULL },
+	{ L_2330E, "service_facility", NULL },
+	{ L_2330F, "supervising", NULL },
+	{ L_2330G, "billing", NULL },
+	{ L_NONE, NULL, NULL }
+};
+
+static const struct pmap line_prov[] = {
+	{ L_2420A, "rendering", NULL },
+	{ L_2420B, "purchased_service", NULL },
+	{ L_2420C, "service_facility", NULL },
+	{ L_2420D, "supervising", NULL },
+	{ L_2420E, "ordering", NULL },
+	{ L_2420F, "referring", "other_referring" },
+	{ L_2420G, "ambulance_pickup", NULL },
+	{ L_2420H, "ambulance_dropoff", NULL },
+	{ L_NONE, NULL, NULL }
+};
+
+/* ---- rendering: the levels above the claim ---- */
+
+/* Turn "{...}" into its members "...". */
+static void
+strip_braces(struct buf *b)
+{
+	if (b->len < 2)
+		return;
+	memmove(b->s, b->s + 1, b->len - 2);
+	b->len -= 2;
+	b->s[b->len] = '\0';
+}
+
+static void
+kcstr(struct rc *c, const char *key, const char *s)
+{
+	struct str v;
+
+	v.p = s;
+	v.n = strlen(s);
+	ks(c, key, v);
+}
+
+/* extra_segments items of a level, after its rendering flagged them. */
+static void
+render_extras(struct x837 *m, int lv)
+{
+	struct level *L = &m->lv[lv];
+	struct rc c;
+	size_t k;
+
+	c.m = m;
+	c.lv = lv;
+	c.st = &L->st;
+	buf_reset(&L->extra);
+	L->nextra = 0;
+	for (k = 0; k < L->st.n; k++) {
+		const struct sseg *s = &L->st.seg[k];
+
+		if (!(s->flags & (SS_EXTRA | SS_ALSO)))
+			continue;
+		if (L->nextra++)
+			buf_addc(&L->extra, ',');
+		jw_init(&c.w, &L->extra);
+		jw_obj(&c.w);
+		jw_kint(&c.w, "segment_index", (long long)s->index);
+		jw_kint(&c.w, "byte_offset", (long long)s->offset);
+		jw_kstr(&c.w, "id", s->id);
+		jw_kstr(&c.w, "loop", loops[s->loop].name);
+		jw_key(&c.w, "text");
+		jstr(&c, segtext(&L->st, k));
+		jw_obj_end(&c.w);
+	}
+}
+
+static void
+render_hdr(struct x837 *m)
+{
+	struct level *L = &m->lv[LV_HDR];
+	struct rc c;
+	size_t bht, n = L->st.n;
+
+	rc_init(&c, m, LV_HDR, &L->frag2);
+	jw_obj(&c.w);
+	kcstr(&c, "file", m->file);
+	kcstr(&c, "interchange_control_number", m->isa.isa13);
+	kcstr(&c, "group_control_number", m->gs.gs06);
+	kcstr(&c, "transaction_control_number", m->st.st02);
+	kcstr(&c, "implementation", m->st.impl);
+	kcstr(&c, "sender_qualifier", m->isa.isa05);
+	kcstr(&c, "sender_id", m->isa.isa06);
+	kcstr(&c, "receiver_qualifier", m->isa.isa07);
+	kcstr(&c, "receiver_id", m->isa.isa08);
+	kcstr(&c, "interchange_date", m->isa.isa09);
+	kcstr(&c, "interchange_time", m->isa.isa10);
+	kcstr(&c, "interchange_version", m->isa.isa12);
+	kcstr(&c, "acknowledgment_requested", m->isa.isa14);
+	kcstr(&c, "usage_indicator", m->isa.isa15);
+	kcstr(&c, "gs_sender", m->gs.gs02);
+	kcstr(&c, "gs_receiver", m->gs.gs03);
+	kcstr(&c, "group_date", m->gs.gs04);
+	kcstr(&c, "group_time", m->gs.gs05);
+	kcstr(&c, "gs_version", m->gs.gs08);
+	if ((bht = one(&c, 0, n, L_HDR, 0, "BHT")) != NONE) {
+		ke(&c, "hierarchical_structure", bht, 1);
+		ke(&c, "transaction_purpose", bht, 2);
+		ke(&c, "reference", bht, 3);
+		kdate_v(&c, "transaction_date", E(c.st, bht, 4), bht, 4);
+		ktime(&c, "transaction_time", bht, 5);
+		ke(&c, "transaction_type", bht, 6);
+		mapped(&c, bht, BR(1, 6));
+	}
+	jw_obj_end(&c.w);
+	strip_braces(&L->frag2);
+
+	rc_init(&c, m, LV_HDR, &L->frag);
+	jw_obj(&c.w);
+	kparty(&c, "submitter", 0, n, L_1000A, 0, K_GENERIC);
+	kparty(&c, "receiver", 0, n, L_1000B, 0, K_GENERIC);
+	jw_obj_end(&c.w);
+	strip_braces(&L->frag);
+	render_extras(m, LV_HDR);
+	L->rendered = 1;
+}
+
+static void
+missing(struct x837 *m, int lv, const char *what)
+{
+	struct level *L = &m->lv[lv];
+
+	warnx_at(m, lv, "missing_loop", L->index, L->offset, "HL",
+	    "%s: HL '%s'", what, qs(m, L->hl));
+}
+
+static void
+render_a(struct x837 *m)
+{
+	struct level *L = &m->lv[LV_A];
+	struct rc c;
+	size_t n = L->st.n, prv, cur;
+
+	rc_init(&c, m, LV_A, &L->frag);
+	jw_obj(&c.w);
+	prv = one(&c, 0, n, L_2000A, 0, "PRV");
+	cur = one(&c, 0, n, L_2000A, 0, "CUR");
+	if (has(&c, 0, n, L_2010AA, "NM1") || prv != NONE || cur != NONE) {
+		jw_key(&c.w, "billing_provider");
+		jw_obj(&c.w);
+		party(&c, 0, n, L_2010AA, 0, K_PROVIDER);
+		if (prv != NONE) {
+			ke(&c, "provider_code", prv, 1);
+			ke(&c, "taxonomy_qualifier", prv, 2);
+			ke(&c, "taxonomy", prv, 3);
+			mapped(&c, prv, BR(1, 3));
+		}
+		if (cur != NONE) {
+			ke(&c, "currency", cur, 2);
+			mapped(&c, cur, BR(1, 2));
+		}
+		jw_obj_end(&c.w);
+	}
+	kparty(&c, "pay_to_provider", 0, n, L_2010AB, 0, K_PROVIDER);
+	kparty(&c, "pay_to_plan", 0, n, L_2010AC, 0, K_PAYER);
+	jw_obj_end(&c.w);
+	strip_braces(&L->frag);
+	if (!has(&c, 0, n, L_2010AA, "NM1"))
+		missing(m, LV_A, "no billing provider name (loop 2010AA, "
+		    "NM1*85)");
+	render_extras(m, LV_A);
+	L->rendered = 1;
+}
+
+/* PAT05-PAT09 (death date, weight, pregnancy) into the open object. */
+static void
+pat_fields(struct rc *c, size_t pat)
+{
+	struct str f = E(c->st, pat, 5);
+
+	if (f.n && !is(f, "D8"))
+		bad(c, pat, 5, 0, "is not the date format D8", f, 1);
+	else
+		kdate_v(c, "death_date", E(c->st, pat, 6), pat, 6);
+	ke(c, "weight_unit", pat, 7);
+	knum(c, "weight", pat, 8);
+	ke(c, "pregnant", pat, 9);
+}
+
+/* Append members text src to an object being built by hand in b. */
+static void
+add_members(struct buf *b, const struct buf *src)
+{
+	if (src->len == 0)
+		return;
+	if (b->len > 0 && b->s[b->len - 1] != '{')
+		buf_addc(b, ',');
+	buf_add(b, src->s, src->len);
+}
+
+static void
+render_b(struct x837 *m)
+{
+	struct level *L = &m->lv[LV_B];
+	struct buf person = BUF_INIT, sbr = BUF_INIT, patf = BUF_INIT;
+	struct buf obj = BUF_INIT;
+	struct rc c;
+	size_t n = L->st.n, ks_ = NONE, pat;
+	struct str rel = nostr;
+
+	rc_init(&c, m, LV_B, &person);
+	jw_obj(&c.w);
+	party(&c, 0, n, L_2010BA, 0, K_MEMBER);
+	jw_obj_end(&c.w);
+	strip_braces(&person);
+
+	rc_init(&c, m, LV_B, &sbr);
+	jw_obj(&c.w);
+	if ((ks_ = one(&c, 0, n, L_2000B, 0, "SBR")) != NONE) {
+		ke(&c, "payer_responsibility", ks_, 1);
+		ke(&c, "relationship", ks_, 2);
+		ke(&c, "group_number", ks_, 3);
+		ke(&c, "group_name", ks_, 4);
+		ke(&c, "insurance_type", ks_, 5);
+		ke(&c, "claim_filing_indicator", ks_, 9);
+		mapped(&c, ks_, BR(1, 5) | B(9));
+		rel = E(c.st, ks_, 2);
+	}
+	jw_obj_end(&c.w);
+	strip_braces(&sbr);
+
+	rc_init(&c, m, LV_B, &patf);
+	jw_obj(&c.w);
+	if ((pat = one(&c, 0, n, L_2000B, 0, "PAT")) != NONE) {
+		pat_fields(&c, pat);
+		mapped(&c, pat, BR(5, 9));
+	}
+	jw_obj_end(&c.w);
+	strip_braces(&patf);
+
+	/* subscriber and payer */
+	buf_reset(&L->frag);
+	if (sbr.len || person.len) {
+		buf_adds(&L->frag, "\"subscriber\":{");
+		add_members(&L->frag, &sbr);
+		add_members(&L->frag, &person);
+		buf_addc(&L->frag, '}');
+	}
+	rc_init(&c, m, LV_B, &obj);
+	jw_obj(&c.w);
+	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
+	jw_obj_end(&c.w);
+	strip_braces(&obj);
+	add_members(&L->frag, &obj);
+
+	/* the patient when the subscriber is the patient */
+	buf_reset(&L->frag2);
+	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
+	    "\"relationship\":");
+	if (rel.n)
+		json_escape(&L->frag2, rel.p, rel.n);
+	else
+		buf_adds(&L->frag2, "\"18\"");
+	add_members(&L->frag2, &person);
+	add_members(&L->frag2, &patf);
+	buf_addc(&L->frag2, '}');
+
+	if (!has(&c, 0, n, L_2010BA, "NM1"))
+		missing(m, LV_B, "no subscriber name (loop 2010BA, NM1*IL)");
+	if (!has(&c, 0, n, L_2010BB, "NM1"))
+		missing(m, LV_B, "no payer name (loop 2010BB, NM1*PR)");
+	render_extras(m, LV_B);
+	L->rendered = 1;
+	buf_free(&person);
+	buf_free(&sbr);
+	buf_free(&patf);
+	buf_free(&obj);
+}
+
+static void
+render_c(struct x837 *m)
+{
+	struct level *L = &m->lv[LV_C];
+	struct rc c;
+	size_t n = L->st.n, pat;
+
+	rc_init(&c, m, LV_C, &L->frag);
+	jw_obj(&c.w);
+	jw_key(&c.w, "patient");
+	jw_obj(&c.w);
+	jw_kbool(&c.w, "is_subscriber", 0);
+	pat = one(&c, 0, n, L_2000C, 0, "PAT");
+	if (pat != NONE)
+		ke(&c, "relationship", pat, 1);
+	party(&c, 0, n, L_2010CA, 0, K_MEMBER);
+	if (pat != NONE) {
+		pat_fields(&c, pat);
+		mapped(&c, pat, B(1) | BR(5, 9));
+	}
+	jw_obj_end(&c.w);
+	jw_obj_end(&c.w);
+	strip_braces(&L->frag);
+	if (!has(&c, 0, n, L_2010CA, "NM1"))
+		missing(m, LV_C, "no patient name (loop 2010CA, NM1*QC)");
+	render_extras(m, LV_C);
+	L->rendered = 1;
+}
+
+/* ---- rendering: the claim ---- */
+
+static int
+is_diag(struct str qual)
+{
+	return is(qual, "ABK") || is(qual, "ABF") || is(qual, "BK") ||
+	    is(qual, "BF");
+}
+
+/* Code list qualifiers of HI composites (837P and its neighbours). */
+static int
+is_hi_qual(struct str qual)
+{
+	static const char *const list[] = { "ABK", "ABF", "BK", "BF", "ABJ",
+	    "ABN", "APR", "ABU", "BJ", "BN", "BP", "BO", "BG", "BQ", "BR",
+	    "BE", "BH", "BI", "DR", "PR", "TC", "LOI", NULL };
+	int i;
+
+	for (i = 0; list[i]; i++)
+		if (is(qual, list[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * HI segments of the claim.  which 0: the diagnosis list (ABK/ABF and the
+ * ICD-9 BK/BF), numbered as the line pointers count them; 1: every other
+ * code list (anesthesia, condition codes...) as health_care_codes.
+ *
+ * A qualifier alone followed by an element that is a bare code
+ * ("HI*BK*8901*...", the element separator written where the component
+ * separator belongs) is read as one composite, with a warning.
+ */
+static void
+health_codes(struct rc *c, int which)
+{
+	size_t k, n = c->st->n;
+	unsigned seq = 0, i, nv;
+	int open = 0;
+	struct str v[12], w[2];
+
+	for (k = 0; k < n; k++) {
+		if (!match(c, k, L_2300, 0, "HI"))
+			continue;
+		for (i = 1; i <= 12; i++) {
+			int diag;
+
+			nv = comps(c, k, i, v, 12);
+			if (nv == 0 || (v[0].n == 0 && (nv < 2 ||
+			    v[1].n == 0)))
+				continue;
+			if (nv == 1 && i < 12 && is_hi_qual(v[0]) &&
+			    comps(c, k, i + 1, w, 2) == 1 && w[0].n &&
+			    !is_hi_qual(w[0])) {
+				if (which == 0) {
+					const struct sseg *s = &c->st->seg[k];
+
+					flag_also(c, k);
+					warnx_at(c->m, c->lv, "bad_element",
+					    s->index, s->offset, s->id,
+					    "HI%02u and HI%02u read as one "
+					    "diagnosis (element separator "
+					    "instead of component separator): "
+					    "'%s'", i, i + 1, q(c->m, v[0]));
+				}
+				v[1] = w[0];
+				nv = 2;
+				i++;
+			}
+			diag = is_diag(v[0]);
+			if (nv < 2 || v[1].n == 0) {
+				/* no code: it still takes a pointer number */
+				seq++;
+				if (which == 0)
+					bad(c, k, i, 0, "has no code",
+					    E(c->st, k, i), 1);
+				continue;
+			}
+			if (diag)
+				seq++;
+			if (diag != (which == 0))
+				continue;
+			if (!open++) {
+				jw_key(&c->w, which == 0 ? "diagnoses" :
+				    "health_care_codes");
+				jw_arr(&c->w);
+			}
+			jw_obj(&c->w);
+			if (which == 0)
+				jw_kint(&c->w, "sequence", seq);
+			ks(c, "qualifier", v[0]);
+			ks(c, "code", v[1]);
+			if (which == 0)
+				jw_kbool(&c->w, "is_primary",
+				    is(v[0], "ABK") || is(v[0], "BK"));
+			jw_obj_end(&c->w);
+			if (which == 0)
+				comps_mapped(c, k, i, v, nv, 2,
+				    nv < 12 ? nv : 12);
+		}
+		if (which == 0)
+			mapped(c, k, BR(1, 12));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+}
+
+static void
+svc_date_span(struct x837 *m, const char *from, const char *to)
+{
+	if (m->svc_from[0] == '\0' || strcmp(from, m->svc_from) < 0)
+		memcpy(m->svc_from, from, 11);
+	if (m->svc_to[0] == '\0' || strcmp(to, m->svc_to) > 0)
+		memcpy(m->svc_to, to, 11);
+}
+
+static void
+render_drug(struct rc *c, size_t from, size_t to)
+{
+	size_t lin = one(c, from, to, L_2410, 0, "LIN");
+	size_t ctp = one(c, from, to, L_2410, 0, "CTP");
+	struct str v[4];
+	unsigned nv;
+
+	if (lin == NONE && ctp == NONE && !has(c, from, to, L_2410, "REF"))
+		return;
+	jw_key(&c->w, "drug");
+	jw_obj(&c->w);
+	if (lin != NONE) {
+		ke(c, "ndc_qualifier", lin, 2);
+		ke(c, "ndc", lin, 3);
+		mapped(c, lin, B(2) | B(3));
+	}
+	if (ctp != NONE) {
+		knum(c, "quantity", ctp, 4);
+		nv = comps(c, ctp, 5, v, 4);
+		if (nv > 0)
+			ks(c, "unit", v[0]);
+		comps_mapped(c, ctp, 5, v, nv, 1, nv < 4 ? nv : 4);
+		mapped(c, ctp, B(4) | B(5));
+	}
+	refs(c, from, to, L_2410, 0, drug_refs, "references");
+	jw_obj_end(&c->w);
+}
+
+static void
+render_adjudications(struct rc *c, size_t from, size_t to)
+{
+	uint32_t in[64];
+	size_t n = instances(c, from, to, L_2430, "SVD", in, 64), i;
+
+	if (n == 0)
+		return;
+	jw_key(&c->w, "adjudications");
+	jw_arr(&c->w);
+	for (i = 0; i < n; i++) {
+		size_t svd = one(c, from, to, L_2430, in[i], "SVD");
+
+		jw_obj(&c->w);
+		ke(c, "payer_id", svd, 1);
+		kmoney(c, "paid_amount", svd, 2);
+		procedure(c, svd, 3);
+		ke(c, "revenue_code", svd, 4);
+		knum(c, "paid_units", svd, 5);
+		kint_el(c, "bundled_line_number", svd, 6);
+		mapped(c, svd, BR(1, 6));
+		adjustments(c, from, to, L_2430, in[i]);
+		dates(c, from, to, L_2430, in[i], adj_dates, 1, NONE);
+		amounts(c, from, to, L_2430, in[i], adj_amts, NULL);
+		jw_obj_end(&c->w);
+	}
+	jw_arr_end(&c->w);
+}
+
+static void
+render_forms(struct rc *c, size_t from, size_t to)
+{
+	uint32_t in[64];
+	size_t n = instances(c, from, to, L_2440, "LQ", in, 64), i, k;
+
+	if (n == 0)
+		return;
+	jw_key(&c->w, "forms");
+	jw_arr(&c->w);
+	for (i = 0; i < n; i++) {
+		size_t lq = one(c, from, to, L_2440, in[i], "LQ");
+		int open = 0;
+
+		jw_obj(&c->w);
+		ke(c, "form_qualifier", lq, 1);
+		ke(c, "form_id", lq, 2);
+		mapped(c, lq, BR(1, 2));
+		for (k = from; k < to; k++) {
+			if (!match(c, k, L_2440, in[i], "FRM"))
+				continue;
+			if (!open++) {
+				jw_key(&c->w, "answers");
+				jw_arr(&c->w);
+			}
+			jw_obj(&c->w);
+			ke(c, "question", k, 1);
+			ke(c, "answer", k, 2);
+			ke(c, "text", k, 3);
+			kdate_v(c, "date", E(c->st, k, 4), k, 4);
+			knum(c, "percent", k, 5);
+			jw_obj_end(&c->w);
+			mapped(c, k, BR(1, 5));
+		}
+		if (open)
+			jw_arr_end(&c->w);
+		jw_obj_end(&c->w);
+	}
+	jw_arr_end(&c->w);
+}
+
+static void
+render_line(struct rc *c, size_t from, size_t to)
+{
+	struct x837 *m = c->m;
+	size_t lx = from, sv1, k, dtp = NONE;
+	struct str v[12];
+	unsigned nv, i;
+	int open;
+
+	jw_obj(&c->w);
+	kint_el(c, "line_number", lx, 1);
+	mapped(c, lx, B(1));
+	if ((sv1 = one(c, from, to, L_2400, 0, "SV1")) != NONE) {
+		procedure(c, sv1, 1);
+		kmoney(c, "charge", sv1, 2);
+		ke(c, "unit_basis", sv1, 3);
+		knum(c, "units", sv1, 4);
+		ke(c, "place_of_service", sv1, 5);
+		nv = comps(c, sv1, 7, v, 12);
+		for (i = 0, open = 0; i < nv && i < 4; i++) {
+			long p;
+
+			if (v[i].n == 0 ||
+			    int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
+				continue;
+			if (!open++) {
+				jw_key(&c->w, "diagnosis_pointers");
+				jw_arr(&c->w);
+			}
+			jw_int(&c->w, p);
+		}
+		if (open)
+			jw_arr_end(&c->w);
+		comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+		ke(c, "emergency", sv1, 9);
+		ke(c, "epsdt", sv1, 11);
+		ke(c, "family_planning", sv1, 12);
+		ke(c, "copay_exempt", sv1, 15);
+		mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) |
+		    B(15));
+	} else {
+		const struct sseg *s = &c->st->seg[lx];
+
+		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
+		    s->id, "service line has no SV1: LX '%s'",
+		    q(m, E(c->st, lx, 1)));
+	}
+	/* service date: the first DTP*472 */
+	for (k = from; k < to; k++)
+		if (match(c, k, L_2400, 0, "DTP") &&
+		    is(E(c->st, k, 1), "472")) {
+			struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
+			char a[11], b[11];
+
+			if (is(f, "D8") && d8(d, a) == 0) {
+				jw_kstr(&c->w, "service_date", a);
+				jw_kstr(&c->w, "service_date_end", a);
+				svc_date_span(m, a, a);
+				dtp = k;
+				mapped(c, k, BR(1, 3));
+			} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
+				jw_kstr(&c->w, "service_date", a);
+				jw_kstr(&c->w, "service_date_end", b);
+				svc_date_span(m, a, b);
+				dtp = k;
+				mapped(c, k, BR(1, 3));
+			}
+			break;
+		}
+	dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
+	attachments(c, from, to, L_2400);
+	ambulance(c, from, to, L_2400);
+	if ((k = one(c, from, to, L_2400, 0, "CR3")) != NONE) {
+		jw_key(&c->w, "dme_certification");
+		jw_obj(&c->w);
+		ke(c, "type", k, 1);
+		ke(c, "unit", k, 2);
+		knum(c, "duration", k, 3);
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 3));
+	}
+	conditions(c, from, to, L_2400);
+	for (k = from, open = 0; k < to; k++) {
+		struct str qq;
+
+		if (!match(c, k, L_2400, 0, "QTY"))
+			continue;
+		qq = E(c->st, k, 1);
+		if (is(qq, "PT"))
+			knum(c, "ambulance_patient_count", k, 2);
+		else if (is(qq, "FL"))
+			knum(c, "obstetric_additional_units", k, 2);
+		else
+			open++;
+		mapped(c, k, BR(1, 2));
+	}
+	if (open) {
+		jw_key(&c->w, "other_quantities");
+		jw_arr(&c->w);
+		for (k = from; k < to; k++) {
+			struct str qq;
+
+			if (!match(c, k, L_2400, 0, "QTY"))
+				continue;
+			qq = E(c->st, k, 1);
+			if (is(qq, "PT") || is(qq, "FL"))
+				continue;
+			jw_obj(&c->w);
+			ks(c, "qualifier", qq);
+			knum(c, "quantity", k, 2);
+			jw_obj_end(&c->w);
+		}
+		jw_arr_end(&c->w);
+	}
+	for (k = from, open = 0; k < to; k++) {
+		if (!match(c, k, L_2400, 0, "MEA"))
+			continue;
+		if (!open++) {
+			jw_key(&c->w, "tests");
+			jw_arr(&c->w);
+		}
+		jw_obj(&c->w);
+		ke(c, "reference", k, 1);
+		ke(c, "qualifier", k, 2);
+		knum(c, "value", k, 3);
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 3));
+	}
+	if (open)
+		jw_arr_end(&c->w);
+	contract(c, from, to, L_2400);
+	refs(c, from, to, L_2400, 0, line_refs, "references");
+	amounts(c, from, to, L_2400, 0, line_amts, "amounts");
+	file_info(c, from, to, L_2400);
+	notes(c, from, to, L_2400);
+	if ((k = one(c, from, to, L_2400, 0, "PS1")) != NONE) {
+		jw_key(&c->w, "purchased_service");
+		jw_obj(&c->w);
+		ke(c, "provider_id", k, 1);
+		kmoney(c, "charge", k, 2);
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 2));
+	}
+	repricing(c, from, to, L_2400, 1);
+	render_drug(c, from, to);
+	providers(c, from, to, line_prov);
+	render_adjudications(c, from, to);
+	render_forms(c, from, to);
+	jw_obj_end(&c->w);
+}
+
+static void
+render_cob(struct rc *c, size_t from, size_t to)
+{
+	size_t sbr = from, k;
+
+	jw_obj(&c->w);
+	ke(c, "payer_responsibility", sbr, 1);
+	ke(c, "relationship", sbr, 2);
+	ke(c, "group_number", sbr, 3);
+	ke(c, "group_name", sbr, 4);
+	ke(c, "insurance_type", sbr, 5);
+	ke(c, "claim_filing_indicator", sbr, 9);
+	mapped(c, sbr, BR(1, 5) | B(9));
+	adjustments(c, from, to, L_2320, 0);
+	amounts(c, from, to, L_2320, 0, cob_amts, NULL);
+	if ((k = one(c, from, to, L_2320, 0, "OI")) != NONE) {
+		ke(c, "benefits_assignment", k, 3);
+		ke(c, "patient_signature_source", k, 4);
+		ke(c, "release_of_information", k, 6);
+		mapped(c, k, B(3) | B(4) | B(6));
+	}
+	if ((k = one(c, from, to, L_2320, 0, "MOA")) != NONE) {
+		unsigned i;
+
+		jw_key(&c->w, "outpatient_adjudication");
+		jw_obj(&c->w);
+		knum(c, "reimbursement_rate", k, 1);
+		kmoney(c, "hcpcs_payable", k, 2);
+		for (i = 3; i <= 7 && E(c->st, k, i).n == 0; i++)
+			;
+		if (i <= 7) {
+			jw_key(&c->w, "remark_codes");
+			jw_arr(&c->w);
+			for (i = 3; i <= 7; i++)
+				if (E(c->st, k, i).n)
+					jstr(c, E(c->st, k, i));
+			jw_arr_end(&c->w);
+		}
+		kmoney(c, "esrd_payment", k, 8);
+		kmoney(c, "non_payable_professional", k, 9);
+		jw_obj_end(&c->w);
+		mapped(c, k, BR(1, 9));
+	}
+	dates(c, from, to, L_2330B, 0, cob_dates, 1, NONE);
+	kparty(c, "subscriber", from, to, L_2330A, 0, K_MEMBER);
+	kparty(c, "payer", from, to, L_2330B, 0, K_PAYER);
+	providers(c, from, to, cob_prov);
+	jw_obj_end(&c->w);
+}
+
+static void
+render_claim_obj(struct rc *c)
+{
+	struct x837 *m = c->m;
+	size_t clm = 0, n = c->st->n;
+	struct str v[8];
+	unsigned nv, i, nc;
+
+	jw_obj(&c->w);
+	ke(c, "patient_account_number", clm, 1);
+	kmoney(c, "total_charge", clm, 2);
+	nv = comps(c, clm, 5, v, 8);
+	if (nv > 0)
+		ks(c, "place_of_service", v[0]);
+	if (nv > 1)
+		ks(c, "facility_code_qualifier", v[1]);
+	if (nv > 2)
+		ks(c, "frequency_code", v[2]);
+	comps_mapped(c, clm, 5, v, nv, 3, nv < 8 ? nv : 8);
+	ke(c, "provider_signature", clm, 6);
+	ke(c, "assignment", clm, 7);
+	ke(c, "benefits_assignment", clm, 8);
+	ke(c, "release_of_information", clm, 9);
+	ke(c, "patient_signature_source", clm, 10);
+	nv = comps(c, clm, 11, v, 8);
+	for (i = 0, nc = 0; i < 3 && i < nv; i++)
+		if (v[i].n && nc++ == 0) {
+			jw_key(&c->w, "related_causes");
+			jw_arr(&c->w);
+		}
+	for (i = 0; nc && i < 3 && i < nv; i++)
+		if (v[i].n)
+			jstr(c, v[i]);
+	if (nc)
+		jw_arr_end(&c->w);
+	if (nv > 3)
+		ks(c, "auto_accident_state", v[3]);
+	if (nv > 4)
+		ks(c, "auto_accident_country", v[4]);
+	comps_mapped(c, clm, 11, v, nv, 5, nv < 8 ? nv : 8);
+	ke(c, "special_program", clm, 12);
+	ke(c, "delay_reason", clm, 20);
+	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
+	if (m->svc_from[0]) {
+		jw_kstr(&c->w, "service_date_from", m->svc_from);
+		jw_kstr(&c->w, "service_date_to", m->svc_to);
+	}
+	dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
+	attachments(c, 0, n, L_2300);
+	contract(c, 0, n, L_2300);
+	amounts(c, 0, n, L_2300, 0, clm_amts, NULL);
+	refs(c, 0, n, L_2300, 0, clm_refs, "references");
+	file_info(c, 0, n, L_2300);
+	notes(c, 0, n, L_2300);
+	ambulance(c, 0, n, L_2300);
+	{
+		size_t k = one(c, 0, n, L_2300, 0, "CR2");
+
+		if (k != NONE) {
+			jw_key(&c->w, "spinal_manipulation");
+			jw_obj(&c->w);
+			ke(c, "condition_code", k, 8);
+			ke(c, "description", k, 10);
+			ke(c, "description_2", k, 11);
+			jw_obj_end(&c->w);
+			mapped(c, k, B(8) | B(10) | B(11));
+		}
+	}
+	conditions(c, 0, n, L_2300);
+	health_codes(c, 1);
+	repricing(c, 0, n, L_2300, 0);
+	jw_obj_end(&c->w);
+}
+
+/* Append the warnings or extra items of every level of this claim. */
+static unsigned
+add_items(struct x837 *m, struct buf *b, int extra)
+{
+	int i;
+	unsigned n = 0;
+
+	for (i = LV_HDR; i < LV_N; i++) {
+		const struct level *L = &m->lv[i];
+		const struct buf *src = extra ? &L->extra : &L->warn;
+		unsigned cnt = extra ? L->nextra : L->nwarn;
+
+		if (i == LV_C && !L->active)
+			continue;
+		if (cnt == 0)
+			continue;
+		if (n)
+			buf_addc(b, ',');
+		buf_add(b, src->s, src->len);
+		n += cnt;
+	}
+	return n;
+}
+
+static void
+add_member(struct buf *b, const char *key, const struct buf *v)
+{
+	if (v->len == 0)
+		return;
+	buf_addc(b, ',');
+	if (key != NULL) {
+		buf_addc(b, '"');
+		buf_adds(b, key);
+		buf_adds(b, "\":");
+	}
+	buf_add(b, v->s, v->len);
+}
+
+static void
+render_claim(struct x837 *m)
+{
+	struct level *H = &m->lv[LV_HDR], *A = &m->lv[LV_A];
+	struct level *Bv = &m->lv[LV_B], *C = &m->lv[LV_C];
+	struct level *K = &m->lv[LV_CLM];
+	struct rc c;
+	struct buf *r = &m->rec;
+	char id[CLAIMID_LEN + 1], *clm01;
+	size_t k, n = K->st.n, lfrom = NONE;
+	uint32_t hdr[4];
+	unsigned nw, nlines = 0, ncob = 0;
+	struct str v;
+
+	if (!H->rendered)
+		render_hdr(m);
+	if (A->active && !A->rendered)
+		render_a(m);
+	if (Bv->active && !Bv->rendered)
+		render_b(m);
+	if (C->active && !C->rendered)
+		render_c(m);
+
+	/* lines first: the claim's service dates come from them */
+	m->svc_from[0] = m->svc_to[0] = '\0';
+	rc_init(&c, m, LV_CLM, &m->b_lines);
+	for (k = 0; k <= n; k++) {
+		if (k < n && !match(&c, k, L_2400, 0, "LX"))
+			continue;
+		if (lfrom != NONE) {
+			if (nlines++ == 0)
+				jw_arr(&c.w);
+			render_line(&c, lfrom, k);
+		}
+		lfrom = k;
+	}
+	if (nlines)
+		jw_arr_end(&c.w);
+	else {
+		const struct sseg *s = &K->st.seg[0];
+
+		warnx_at(m, LV_CLM, "missing_loop", s->index, s->offset, "CLM",
+		    "claim has no service line (loop 2400, LX): CLM '%s'",
+		    q(m, E(&K->st, 0, 1)));
+	}
+
+	/* other payers: from each 2320 SBR to the next one or the first LX */
+	rc_init(&c, m, LV_CLM, &m->b_cob);
+	lfrom = NONE;
+	for (k = 0; k <= n; k++) {
+		int sbr = k < n && match(&c, k, L_2320, 0, "SBR");
+		int lx = k < n && match(&c, k, L_2400, 0, "LX");
+
+		if (k < n && !sbr && !lx)
+			continue;
+		if (lfrom != NONE) {
+			if (ncob++ == 0)
+				jw_arr(&c.w);
+			render_cob(&c, lfrom, k);
+		}
+		lfrom = sbr ? k : NONE;
+		if (lx)
+			break;
+	}
+	if (ncob)
+		jw_arr_end(&c.w);
+
+	rc_init(&c, m, LV_CLM, &m->b_claim);
+	render_claim_obj(&c);
+	rc_init(&c, m, LV_CLM, &m->b_diag);
+	jw_obj(&c.w);
+	health_codes(&c, 0);
+	jw_obj_end(&c.w);
+	strip_braces(&m->b_diag);
+	rc_init(&c, m, LV_CLM, &m->b_prov);
+	jw_obj(&c.w);
+	providers(&c, 0, n, clm_prov);
+	jw_obj_end(&c.w);
+	strip_braces(&m->b_prov);
+	render_extras(m, LV_CLM);
+
+	/* the record */
+	v = E(&K->st, 0, 1);
+	clm01 = xstrndup(v.p, v.n);
+	claimid_make(id, m->isa.isa06, m->isa.isa13, m->gs.gs06, m->st.st02,
+	    clm01, m->ordinal);
+	free(clm01);
+	buf_reset(r);
+	buf_grow(r, 4096);
+	buf_add(r, hdr, sizeof hdr);
+	buf_adds(r, "{\"record_version\":1,\"claim_id\":\"");
+	buf_adds(r, id);
+	buf_adds(r, "\",\"source\":{");
+	buf_add(r, H->frag2.s, H->frag2.len);
+	buf_adds(r, ",\"hierarchy\":{");
+	{
+		struct jw w;
+
+		jw_init(&w, r);
+		w.first[0] = 1;
+		if (A->active && A->hl[0])
+			jw_kstr(&w, "billing_provider", A->hl);
+		if (Bv->active && Bv->hl[0])
+			jw_kstr(&w, "subscriber", Bv->hl);
+		if (C->active && C->hl[0])
+			jw_kstr(&w, "patient", C->hl);
+	}
+	buf_adds(r, "},\"segment_index\":");
+	buf_addu(r, K->st.seg[0].index);
+	buf_adds(r, ",\"byte_offset\":");
+	buf_addu(r, K->st.seg[0].offset);
+	buf_adds(r, ",\"claim_ordinal\":");
+	buf_addu(r, m->ordinal);
+	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
+	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
+		char d[4][2] = { { (char)m->isa.d.elem, 0 },
+		    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
+		    { (char)m->isa.d.seg, 0 } };
+		struct jw w;
+
+		buf_adds(r, ",\"delimiters\":");
+		jw_init(&w, r);
+		jw_obj(&w);
+		jw_key(&w, "element");
+		jw_strn(&w, d[0], 1);
+		jw_key(&w, "component");
+		jw_strn(&w, d[1], 1);
+		if (m->isa.d.rep) {
+			jw_key(&w, "repetition");
+			jw_strn(&w, d[2], 1);
+		}
+		jw_key(&w, "segment");
+		jw_strn(&w, d[3], 1);
+		jw_obj_end(&w);
+	}
+	nw = 0;
+	if (H->nwarn + A->nwarn * A->active + Bv->nwarn * Bv->active +
+	    C->nwarn * C->active + K->nwarn) {
+		buf_adds(r, ",\"warnings\":[");
+		nw = add_items(m, r, 0);
+		hdr[0] = (uint32_t)(r->len - sizeof hdr);
+		buf_addc(r, ']');
+	} else
+		hdr[0] = (uint32_t)(r->len - sizeof hdr);
+	buf_addc(r, '}');
+	if (H->frag.len) {
+		buf_addc(r, ',');
+		buf_add(r, H->frag.s, H->frag.len);
+	}
+	if (A->active && A->frag.len) {
+		buf_addc(r, ',');
+		buf_add(r, A->frag.s, A->frag.len);
+	}
+	if (Bv->active && Bv->frag.len) {
+		buf_addc(r, ',');
+		buf_add(r, Bv->frag.s, Bv->frag.len);
+	}
+	if (C->active)
+		add_member(r, NULL, &C->frag);
+	else if (Bv->active)
+		add_member(r, NULL, &Bv->frag2);
+	add_member(r, "claim", &m->b_claim);
+	add_member(r, NULL, &m->b_diag);
+	add_member(r, NULL, &m->b_prov);
+	add_member(r, "other_payers", &m->b_cob);
+	add_member(r, "lines", &m->b_lines);
+	{
+		unsigned ne;
+
+		buf_reset(&m->tmp);
+		ne = add_items(m, &m->tmp, 1);
+		if (ne) {
+			buf_adds(r, ",\"extra_segments\":[");
+			buf_add(r, m->tmp.s, m->tmp.len);
+			buf_addc(r, ']');
+		}
+	}
+	buf_addc(r, '}');
+	hdr[1] = m->st.seq;
+	hdr[2] = m->gs.open ? m->gs.seq : 0;
+	hdr[3] = nw > 0;
+	memcpy(r->s, hdr, sizeof hdr);
+	spool_put(m->sp, r->s, r->len);
+}
