@@ -1,0 +1,96 @@
+#!/bin/sh
+# bench-10-edi-parse BUILD: edi-parse throughput (MB/s, claims/s) and peak
+# RSS on a synthetic 837P of at least 500 MB made by edi-gen, against the
+# baseline npm x12-parser 1.3.0 (a streaming Node.js parser that emits one
+# JSON object per segment) on the same data in the same run.
+# Targets (issue acceptance): >= 50x the baseline's MB/s, RSS < 64 MB.
+#
+# Data: bench/out/bench-837p.837 (edi-gen -S 10 --size 520M, 545 MB),
+# generated once and kept.  The baseline reads a prefix of it cut at an
+# interchange boundary (BENCH_BASELINE_MB, default 50) because it needs
+# minutes for the whole file; MB/s is comparable either way.
+# MB = 10^6 bytes.
+set -eu
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+cd "$(dirname "$0")/.."
+OUT=bench/out
+PATH=$BUILD/bin:$PATH
+export PATH
+mkdir -p "$OUT"
+DATA=$OUT/bench-837p.837
+PREFIX_MB=${BENCH_BASELINE_MB:-50}
+
+die() { echo "bench-10-edi-parse: $*" >&2; exit 1; }
+command -v edi-gen >/dev/null || die "edi-gen not built in $BUILD/bin"
+command -v edi-parse >/dev/null || die "edi-parse not built in $BUILD/bin"
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed"
+
+# time_run OUTFILE cmd...: "seconds maxrss_kb" of cmd into OUTFILE; the
+# command may exit 0 or 1 (1: some claims rejected).
+time_run() {
+	_o=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$_o" "$@" || {
+		_rc=$?
+		[ $_rc -eq 1 ] || die "$* failed ($_rc)"
+	}
+}
+
+if [ ! -s "$DATA" ]; then
+	echo "generating $DATA (edi-gen -S 10 --size 520M) ..."
+	time_run "$OUT/gen.time" edi-gen -S 10 --size 520M -o "$DATA.tmp"
+	mv "$DATA.tmp" "$DATA"
+	read -r s k <"$OUT/gen.time"
+	awk -v b="$(wc -c <"$DATA")" -v s="$s" -v k="$k" 'BEGIN {
+	    printf "edi-gen: %.1f MB/s (%.0f MB in %.1f s, peak RSS %.1f MB)\n",
+	    b / 1e6 / s, b / 1e6, s, k / 1024 }'
+fi
+bytes=$(wc -c <"$DATA")
+claims=$(grep -c '^CLM\*' "$DATA")
+echo "data: $DATA, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $claims claims"
+
+# edi-parse on the whole file, output discarded.
+time_run "$OUT/edi-parse.time" sh -c 'edi-parse "$1" >/dev/null' sh "$DATA"
+read -r ps pk <"$OUT/edi-parse.time"
+
+# Baseline: x12-parser 1.3.0 from npm, installed under bench/out/node.
+NODEDIR=$OUT/node
+if [ ! -f "$NODEDIR/node_modules/x12-parser/package.json" ]; then
+	command -v npm >/dev/null || die "npm is needed for the baseline"
+	npm install --silent --no-audit --no-fund --prefix "$NODEDIR" \
+	    x12-parser@1.3.0 >/dev/null || die "npm install x12-parser failed"
+fi
+# The prefix ends where an interchange begins, so it holds whole ones.
+PREFIX=$OUT/bench-837p-prefix.837
+if [ ! -s "$PREFIX" ]; then
+	cut=$(head -c "$((PREFIX_MB * 1000000))" "$DATA" |
+	    grep -a -b '^ISA' | tail -1 | cut -d: -f1)
+	head -c "$cut" "$DATA" >"$PREFIX"
+fi
+pbytes=$(wc -c <"$PREFIX")
+pclaims=$(grep -c '^CLM\*' "$PREFIX")
+NODE_PATH=$NODEDIR/node_modules time_run "$OUT/x12-parser.time" node -e "
+const {X12parser} = require('x12-parser');
+process.stdin.pipe(new X12parser()).on('data', d => {
+	process.stdout.write(JSON.stringify(d) + '\n');
+});" <"$PREFIX" >/dev/null
+read -r bs bk <"$OUT/x12-parser.time"
+
+awk -v b="$bytes" -v c="$claims" -v s="$ps" -v k="$pk" \
+    -v pb="$pbytes" -v pc="$pclaims" -v bs="$bs" -v bk="$bk" 'BEGIN {
+	if (s <= 0) s = 0.01
+	if (bs <= 0) bs = 0.01
+	mbs = b / 1e6 / s; bmbs = pb / 1e6 / bs
+	printf "edi-parse: %.1f MB/s (%.1fx x12-parser)\n", mbs, mbs / bmbs
+	printf "edi-parse: %.0f claims/s (%.1fx x12-parser)\n", c / s, \
+	    (c / s) / (pc / bs)
+	printf "edi-parse: %.1f MB peak RSS (%.2fx x12-parser; target < 64)\n", \
+	    k / 1024, k / bk
+	printf "edi-parse: %.1f s for %.0f MB, %d claims\n", s, b / 1e6, c
+	printf "x12-parser 1.3.0: %.1f MB/s, %.0f claims/s, %.1f MB peak RSS " \
+	    "(on the first %.0f MB, cut at an ISA)\n", bmbs, pc / bs, \
+	    bk / 1024, pb / 1e6
+	printf "ratio: %.1fx MB/s (target >= 50x): %s\n", mbs / bmbs, \
+	    (mbs / bmbs >= 50 && k / 1024 < 64) ? "met" : "NOT met"
+}'
