@@ -141,7 +141,9 @@ static const struct tablespec tables[NTABLES] = {
 };
 
 /*
- * Session settings for every new connection.  DB-Library and ct-lib
+ * Session settings for every new connection, and two checks: the client
+ * character set really is UTF-8 (U+00E9 arrives as one character, 233;
+ * see mssql.c utf8_connect), and the schema is installed.  DB-Library and ct-lib
  * logins start with ANSI_WARNINGS and ARITHABORT OFF, and then SQL Server
  * silently truncates an over-long string and turns an overflowing amount
  * into NULL instead of failing the statement; XACT_ABORT makes any error
@@ -157,6 +159,7 @@ static const char session_sql[] =
     "SET ANSI_PADDING ON;\n"
     "SET NUMERIC_ROUNDABORT OFF;\n"
     "SET NOCOUNT OFF;\n"
+    "SELECT UNICODE(N'\xc3\xa9');\n"
     "SELECT Version FROM dbo.SchemaVersion WHERE Version = 1;\n";
 
 enum pkind {
@@ -176,7 +179,7 @@ struct prep {
 	char		 reason[160];
 };
 
-enum skind { S_SCHEMA, S_SELECT, S_INSERT };
+enum skind { S_CHARSET, S_SCHEMA, S_SELECT, S_INSERT };
 
 struct stmt {
 	enum skind	 kind;
@@ -1283,6 +1286,7 @@ build_request(struct mctx *c, const size_t *idx, size_t m, int trial)
 	c->nstmts = c->nsidx = 0;
 	if (c->fresh) {
 		buf_adds(b, session_sql);
+		add_stmt(c, S_CHARSET, TB_CLAIMS);
 		add_stmt(c, S_SCHEMA, TB_CLAIMS);
 	}
 	buf_adds(b, "BEGIN TRANSACTION;\n");
@@ -1498,6 +1502,19 @@ check_counts(struct mctx *c)
 		long want = 0;
 
 		switch (s->kind) {
+		case S_CHARSET:
+			if (r->counts[k] != 1 || r->nrows <= used ||
+			    strcmp(row, "233") != 0) {
+				diag_error(NULL, 0, "the FreeTDS client character "
+				    "set is not UTF-8: accented names would be "
+				    "stored wrongly");
+				diag_note(NULL, 0, "remove 'client charset' from "
+				    "freetds.conf or set it to UTF-8");
+				return CK_EX_CONFIG;
+			}
+			row += strlen(row) + 1;
+			used++;
+			break;
 		case S_SCHEMA:
 			if (r->counts[k] != 1) {
 				diag_error(NULL, 0, "database '%s' has no "

@@ -1,5 +1,6 @@
 /* mssql: SQL Server client over FreeTDS ct-lib (mssql.h). */
 #include <ctype.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +297,39 @@ setup_failed(struct mssql *m, const char *what, int quiet)
 	return CK_EX_SOFTWARE;
 }
 
+/*
+ * ct_connect with a UTF-8 client character set.  libct 1.3.17 copies the
+ * CS_SYB_CHARSET of a CS_LOC_PROP locale into the login's *server*
+ * charset (ct.c ct_connect, "override locale settings"), so it has no
+ * effect on the conversion of queries; the client charset comes from
+ * freetds.conf, else from nl_langinfo(CODESET) while ct_connect runs,
+ * and under LC_ALL=C that is ISO-8859-1: "Zoë" would reach the server as
+ * "ZoÃ«".  So LC_CTYPE is a UTF-8 locale for the duration of the call,
+ * and restored after it.  (A freetds.conf that names another client
+ * charset still wins; claims-load checks the result on every new
+ * connection with SELECT UNICODE(N'é').)
+ */
+static CS_RETCODE
+utf8_connect(struct mssql *m, const char *server)
+{
+	static const char *const utf8[] = { "C.UTF-8", "C.utf8",
+	    "en_US.UTF-8", NULL };
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	char *saved = cur != NULL ? xstrdup(cur) : NULL;
+	CS_RETCODE rc;
+	int i;
+
+	for (i = 0; utf8[i] != NULL; i++)
+		if (setlocale(LC_CTYPE, utf8[i]) != NULL)
+			break;
+	rc = ct_connect(m->con, (CS_CHAR *)server, CS_NULLTERM);
+	if (saved != NULL) {
+		setlocale(LC_CTYPE, saved);
+		free(saved);
+	}
+	return rc;
+}
+
 int
 mssql_connect(struct mssql **out, const struct mssql_conf *c, int quiet)
 {
@@ -352,7 +386,9 @@ mssql_connect(struct mssql **out, const struct mssql_conf *c, int quiet)
 	/*
 	 * The client character set decides how libtds converts the SQL text
 	 * to UCS-2 and NVARCHAR results back.  The records are UTF-8, and the
-	 * locale (LC_ALL=C in tests and cron) must not turn "Zoë" into "Zo?".
+	 * locale (LC_ALL=C in tests and cron) must not turn "Zoë" into
+	 * "ZoÃ«".  Set the documented way, although 1.3.17 ignores it (see
+	 * utf8_connect).
 	 */
 	if (cs_loc_alloc(m->ctx, &m->loc) != CS_SUCCEED ||
 	    cs_locale(m->ctx, CS_SET, m->loc, CS_SYB_CHARSET, (CS_CHAR *)"UTF-8",
@@ -361,7 +397,7 @@ mssql_connect(struct mssql **out, const struct mssql_conf *c, int quiet)
 	    != CS_SUCCEED)
 		return setup_failed(m, "client character set UTF-8", quiet);
 
-	if (ct_connect(m->con, (CS_CHAR *)c->server, CS_NULLTERM) == CS_SUCCEED &&
+	if (utf8_connect(m, c->server) == CS_SUCCEED &&
 	    ct_cmd_alloc(m->con, &m->cmd) == CS_SUCCEED) {
 		current = NULL;
 		*out = m;
