@@ -396,7 +396,9 @@ load_icd_csv(struct vref *r, const char *path)
 	int code = csvtab_need(t, "code");
 	int bill = csvtab_need(t, "billable");
 
-	r->icd = r->icd ? r->icd : hmap_alloc();
+	/* A list loaded later (--icd10cm) replaces the earlier one. */
+	hmap_free(r->icd);
+	r->icd = hmap_alloc();
 	while (csvtab_next(t)) {
 		struct vpos at = { path, csvtab_line(t) };
 		size_t n;
@@ -432,7 +434,8 @@ load_icd_order(struct vref *r, const char *path)
 		    strerror(errno));
 		exit(CK_EX_CONFIG);
 	}
-	r->icd = r->icd ? r->icd : hmap_alloc();
+	hmap_free(r->icd);
+	r->icd = hmap_alloc();
 	while ((l = lineio_next(li, &len)) != NULL) {
 		struct vpos at = { path, lineio_lineno(li) };
 		size_t n = 7;
@@ -469,7 +472,8 @@ load_hcpcs_csv(struct vref *r, const char *path)
 	struct csvtab *t = open_csv(path, 1);
 	int code = csvtab_need(t, "code");
 
-	r->hcpcs = r->hcpcs ? r->hcpcs : hmap_alloc();
+	hmap_free(r->hcpcs);
+	r->hcpcs = hmap_alloc();
 	while (csvtab_next(t)) {
 		struct vpos at = { path, csvtab_line(t) };
 		size_t n;

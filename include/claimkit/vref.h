@@ -60,7 +60,8 @@ void vref_load_dir(struct vref *r, const char *dir);
 void vref_load_pg(struct vref *r, const char *conninfo);
 /*
  * Load the optional code lists of dir: icd10cm.csv (or icd10cm.txt, the
- * CMS order-file layout) and hcpcs.csv.  Missing files are no error.
+ * CMS order-file layout) and hcpcs.csv.  Missing files are no error.  A
+ * list loaded again replaces the one loaded before.
  */
 void vref_load_codes(struct vref *r, const char *dir);
 /* Load one ICD-10-CM list file (CSV with code,billable or CMS order file). */
