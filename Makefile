@@ -21,7 +21,7 @@ VERSION := 0.1.0
 
 BUILD   ?= build
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wno-unused-parameter
+           -Wno-unused-parameter -Wno-format-truncation
 OPT     ?= -O2 -g
 SAN     ?=
 # Optional libraries: pkg-config where a .pc exists, plain -l otherwise
