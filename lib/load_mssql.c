@@ -1433,12 +1433,16 @@ classify(const struct mssql_result *r)
 }
 
 static void
-report(struct mctx *c, const char *what, const struct mssql_result *r)
+report(struct mctx *c, const char *what, const struct mssql_result *r,
+    int retry)
 {
 	char t[600];
 
 	mssql_error_text(&r->err, c->safe, t, sizeof t);
-	diag_error(NULL, 0, "%s: %s", what, t);
+	if (retry)
+		diag_warn(NULL, 0, "%s: %s", what, t);
+	else
+		diag_error(NULL, 0, "%s: %s", what, t);
 }
 
 static int
@@ -1447,15 +1451,15 @@ eclass_code(struct mctx *c, enum eclass k, const struct mssql_result *r,
 {
 	switch (k) {
 	case E_RETRY:
-		report(c, what, r);
+		report(c, what, r, 1);
 		return CK_EX_TEMPFAIL;
 	case E_SCHEMA:
-		report(c, what, r);
+		report(c, what, r, 0);
 		diag_note(NULL, 0, "is sql/sqlserver/install.sql applied to "
 		    "database '%s'?", c->target.database);
 		return CK_EX_CONFIG;
 	default:
-		report(c, what, r);
+		report(c, what, r, 0);
 		return CK_EX_SOFTWARE;
 	}
 }
@@ -1670,8 +1674,11 @@ blame(struct mctx *c, size_t i, const struct mssql_result *r)
 }
 
 /*
- * idx[0..m) is known to fail with a data error: split it until single
- * records are left, each turned into a failed claim.  0 or an exit code.
+ * idx[0..m) is known to fail with a data error (c->res holds it when the
+ * failing request was about exactly these records): split it until
+ * single records are left, each turned into a failed claim.  When the
+ * first half goes in, the error is in the second half and its own trial
+ * is skipped.  0 or an exit code.
  */
 static int
 bisect(struct mctx *c, size_t *idx, size_t m)
@@ -1683,12 +1690,16 @@ bisect(struct mctx *c, size_t *idx, size_t m)
 		blame(c, idx[0], &c->res);
 		return 0;
 	}
-	if ((rc = trial(c, idx, h)) == 1)
-		rc = bisect(c, idx, h);
-	if (rc != 0)
+	if ((rc = trial(c, idx, h)) == 1) {
+		if ((rc = bisect(c, idx, h)) != 0)
+			return rc;
+	} else if (rc != 0)
 		return rc;
+	else if (m - h > 1)
+		return bisect(c, idx + h, m - h);
+	/* The second half: unknown, or a single record whose error we need. */
 	if ((rc = trial(c, idx + h, m - h)) == 1)
-		rc = bisect(c, idx + h, m - h);
+		return bisect(c, idx + h, m - h);
 	return rc;
 }
 
