@@ -367,12 +367,22 @@ main(int argc, char **argv)
 		    "cannot write: %s", strerror(errno));
 		rc = CK_EX_IOERR;
 	}
-	gen837_free(g);
+	/*
+	 * The sidecar is complete before the last X12 bytes go out: in
+	 * `edi-gen --sidecar s | edi-parse | claims-train -L s` the last
+	 * stage may read s as soon as its input ends.
+	 */
 	if (side != NULL && (fflush(side) != 0 || ferror(side) ||
 	    fclose(side) != 0)) {
 		diag_error(sidecar, 0, "cannot write: %s", strerror(errno));
 		rc = CK_EX_IOERR;
 	}
+	if (rc == CK_EX_OK && gen837_finish(g) != 0) {
+		diag_error(output != NULL ? output : "<stdout>", 0,
+		    "cannot write: %s", strerror(errno));
+		rc = CK_EX_IOERR;
+	}
+	gen837_free(g);
 	if (out != stdout) {
 		if (fflush(out) != 0 || ferror(out) || fclose(out) != 0) {
 			diag_error(output, 0, "cannot write: %s",

@@ -2571,6 +2571,16 @@ gen837_run(struct gen837 *g)
 		}
 		flush_out(g, 0);
 	}
+	if (g->ioerr) {
+		errno = g->ioerr;
+		return -1;
+	}
+	return 0;
+}
+
+int
+gen837_finish(struct gen837 *g)
+{
 	flush_out(g, 1);
 	if (g->ioerr) {
 		errno = g->ioerr;

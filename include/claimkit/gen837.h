@@ -69,8 +69,14 @@ struct gen837;
 /* out gets the X12; side (may be NULL) the sidecar. */
 struct gen837 *gen837_alloc(const struct gen837_opts *o, FILE *out,
     FILE *side);
-/* Generate everything; 0, or -1 when a write failed (errno set). */
+/*
+ * Generate everything; 0, or -1 when a write failed (errno set).  The last
+ * block of X12 (up to 1 MB) is kept back until gen837_finish(), so that a
+ * caller can close the sidecar first: a pipeline stage that reads the
+ * sidecar once its input has ended then finds it complete.
+ */
 int gen837_run(struct gen837 *g);
+int gen837_finish(struct gen837 *g);
 unsigned long long gen837_claims(const struct gen837 *g);
 unsigned long long gen837_bytes(const struct gen837 *g);
 void gen837_free(struct gen837 *g);
