@@ -1551,9 +1551,15 @@ feed(struct x837 *m, const struct x12_seg *s)
 	if (!x12_valid_id(s->text, s->idlen)) {
 		struct str v = { s->text, s->idlen };
 
-		if (m->st.open)
-			txn_error(m, s, "bad_segment_id",
+		if (m->st.open) {
+			char id8[8];
+
+			snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ?
+			    v.n : 7), v.p);
+			txn_error_at(m, "bad_segment_id", s->index, s->offset,
+			    id8, s->text, s->len,
 			    "invalid segment identifier: '%s'", q(m, v));
+		}
 		else
 			outside(m, s, "invalid segment identifier");
 		return;
