@@ -29,8 +29,8 @@
 static const char usage_text[] =
 "usage: claims-load [-hnV] [-b size] [--batch-name name] [--mark-staging conninfo]\n"
 "                   [--mark-done status] [--mark-failed status]\n"
-"                   [--max-retries n] [--progress] [--rejects file]\n"
-"                   [--retry-delay ms] -t target [file ...]\n";
+"                   [--key-file file] [--max-retries n] [--progress]\n"
+"                   [--rejects file] [--retry-delay ms] -t target [file ...]\n";
 
 static const char help_text[] =
 "  -t, --to TARGET         libpq conninfo or postgresql:// URI (staging),\n"
@@ -43,6 +43,7 @@ static const char help_text[] =
 "      --retry-delay MS    first pause before a retry, doubled each time\n"
 "                          (default 500)\n"
 "  -n, --dry-run           check and count, commit nothing\n"
+"      --key-file FILE     key for the encrypted claims (SQL Server targets)\n"
 "      --batch-name NAME   name of the processing batch (PostgreSQL)\n"
 "      --mark-staging CONNINFO\n"
 "                          after each batch, mark the staging claims the\n"
@@ -55,13 +56,14 @@ static const char help_text[] =
 "  -V, --version           print the version\n";
 
 enum { OPT_REJECTS = 256, OPT_PROGRESS, OPT_MAX_RETRIES, OPT_RETRY_DELAY,
-    OPT_BATCH_NAME, OPT_MARK, OPT_MARK_DONE, OPT_MARK_FAILED };
+    OPT_BATCH_NAME, OPT_MARK, OPT_MARK_DONE, OPT_MARK_FAILED, OPT_KEY_FILE };
 
 static const struct option longopts[] = {
 	{ "batch-name",	required_argument,	NULL, OPT_BATCH_NAME },
 	{ "batch-size",	required_argument,	NULL, 'b' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ "help",	no_argument,		NULL, 'h' },
+	{ "key-file",	required_argument,	NULL, OPT_KEY_FILE },
 	{ "mark-done",	required_argument,	NULL, OPT_MARK_DONE },
 	{ "mark-failed", required_argument,	NULL, OPT_MARK_FAILED },
 	{ "mark-staging", required_argument,	NULL, OPT_MARK },
@@ -347,6 +349,9 @@ main(int argc, char **argv)
 			cli_version();
 		case OPT_BATCH_NAME:
 			r.o.batch_name = optarg;
+			break;
+		case OPT_KEY_FILE:
+			r.o.key_file = optarg;
 			break;
 		case OPT_MARK:
 			r.o.mark = optarg;

@@ -1865,8 +1865,8 @@ mssql_open(void **vctx, const char *target, const struct load_opts *opts)
 		return CK_EX_CONFIG;
 	}
 	c->password = xstrdup(pw);
-	keyfile = conf_pick(NULL, "CLAIMKIT_MSSQL_KEY_FILE", "mssql.key_file",
-	    NULL);
+	keyfile = conf_pick(opts->key_file, "CLAIMKIT_MSSQL_KEY_FILE",
+	    "mssql.key_file", NULL);
 	if (keyfile == NULL) {
 		diag_error(NULL, 0, "no key for the encrypted claim data: give "
 		    "--key-file, CLAIMKIT_MSSQL_KEY_FILE or mssql.key_file");

@@ -125,6 +125,7 @@ struct load_opts {
 	const char	*mark;		/* --mark-staging conninfo, or NULL */
 	const char	*mark_done;	/* staging status for loaded records */
 	const char	*mark_failed;	/* staging status for rejected ones */
+	const char	*key_file;	/* --key-file (SQL Server), or NULL */
 };
 
 /* Totals of one run, passed to close(). */
