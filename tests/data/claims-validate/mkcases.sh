@@ -196,4 +196,6 @@ DUP_01-pass|.lines[1] = (.lines[0] | .line_number = 2 | .modifiers = ["76"]) | .
 DUP_01-fail|.lines[1] = (.lines[0] | .line_number = 2) | .claim.total_charge = 200
 DUP_02-pass|., (.claim_id = "fedcba98765432100123456789abcdef" | .claim.frequency_code = "7" | .claim.original_reference = "PCN12345")
 DUP_02-fail|., (.claim_id = "fedcba98765432100123456789abcdef" | .claim.patient_account_number = "PAT0002")
+# one claim failing many rules at once
+many-rules|.billing_provider.npi = "1234567890" | .billing_provider.tax_id = "000000000" | .subscriber.member_id = "123" | .patient.gender = "Q" | .patient.birth_date = "2026-13-01" | .claim.patient_account_number = "" | .claim.total_charge = 99.99 | .claim.frequency_code = "7" | .claim.place_of_service = "00" | .claim.facility_code_qualifier = "A" | .diagnoses[0].code = "W19XXXA" | .diagnoses[1].code = "e11.9" | .lines[0].modifiers = ["26", "TC", "50", "LT", "X"] | .lines[0].units = -1 | .lines[0].unit_basis = "ZZ" | .lines[0].diagnosis_pointers = [1, 1, 7, 2, 3] | .lines[1].procedure_code = "ABCDE" | .lines[1].charge = -5 | .lines[1].service_date = "2025-05-19" | .providers.rendering.taxonomy = "bad"
 TABLE
