@@ -317,7 +317,7 @@ main(int argc, char **argv)
 		int64_t v;
 
 		if (rvu_dec_parse(s_cf.value, strlen(s_cf.value), RVU_DEC, 0,
-		    &v) != NULL || v <= 0 || v > INT64_C(100000000))
+		    &v) != NULL || v <= 0 || v > RVU_CF_MAX)
 			bad_setting(&s_cf, "conversion factor", "a number "
 			    "above 0 with at most 4 decimals");
 		cfg.cf = v;

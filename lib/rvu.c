@@ -250,6 +250,13 @@ section_ok(const struct ihdr *h, uint64_t off, uint64_t count, uint64_t elsz,
 	return bytes <= len - off;
 }
 
+/* The bounds the loaders enforce, which keep the arithmetic in range. */
+static int
+rvu_ok(int32_t v)
+{
+	return v >= 0 && v <= RVU_RVU_MAX;
+}
+
 static int
 key_alnum(const char *s, size_t n)
 {
@@ -260,6 +267,29 @@ key_alnum(const char *s, size_t n)
 		    (s[i] >= 'A' && s[i] <= 'Z')))
 			return 0;
 	return 1;
+}
+
+/* Indicator and code cells: what the loaders store ('0'-'9', 'A'-'Z', ' '). */
+static int
+cells_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && !key_alnum(s + i, 1))
+			return 0;
+	return 1;
+}
+
+static int
+row_cells_ok(const struct rvu_row *r)
+{
+	const char ind[] = { r->pctc, r->mult, r->bilat, r->asst, r->cosurg,
+	    r->team, r->pric };
+
+	return cells_ok(r->mod, 2) && cells_ok(r->glob, 3) &&
+	    cells_ok(ind, sizeof ind) && cells_ok(r->difam, 2) &&
+	    cells_ok(r->endo, 5) && cells_ok(r->superv, 2);
 }
 
 static int
@@ -327,8 +357,8 @@ attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 		return -1;
 	}
 	if (h->year < 1990 || h->year > 2200 || h->cf <= 0 ||
-	    h->cf > INT64_C(100000000) || h->anes_cf < 0 ||
-	    h->anes_cf > INT64_C(100000000) || h->nlocs >= RVU_NOLOC) {
+	    h->cf > RVU_CF_MAX || h->anes_cf < 0 ||
+	    h->anes_cf > RVU_CF_MAX || h->nlocs >= RVU_NOLOC) {
 		seterr(e, name, 0, "index is corrupt: year or conversion "
 		    "factor out of range");
 		return -1;
@@ -356,11 +386,12 @@ attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 
 		if (!key_alnum(r->hcpcs, 5) || (i > 0 &&
 		    memcmp(db->rows[i - 1].hcpcs, r->hcpcs, 7) >= 0) ||
-		    r->work < 0 || r->pe_nf < 0 || r->pe_f < 0 || r->mp < 0 ||
-		    r->opps_pe_nf < 0 || r->opps_pe_f < 0 ||
-		    r->opps_mp < 0 || r->pre > RVU_ONE ||
+		    !rvu_ok(r->work) || !rvu_ok(r->pe_nf) ||
+		    !rvu_ok(r->pe_f) || !rvu_ok(r->mp) ||
+		    !rvu_ok(r->opps_pe_nf) || !rvu_ok(r->opps_pe_f) ||
+		    !rvu_ok(r->opps_mp) || r->pre > RVU_ONE ||
 		    r->intra > RVU_ONE || r->post > RVU_ONE ||
-		    r->status < 'A' || r->status > 'Z') {
+		    r->status < 'A' || r->status > 'Z' || !row_cells_ok(r)) {
 			seterr(e, name, 0, "index is corrupt: RVU row %zu", i);
 			return -1;
 		}
@@ -371,7 +402,9 @@ attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 		if (!key_digits(l->carrier, 7) || (i > 0 &&
 		    memcmp(db->locs[i - 1].carrier, l->carrier, 7) >= 0) ||
 		    l->gpci_work < 0 || l->gpci_pe < 0 || l->gpci_mp < 0 ||
-		    l->anes_cf < 0 ||
+		    l->gpci_work > RVU_GPCI_MAX || l->gpci_pe > RVU_GPCI_MAX ||
+		    l->gpci_mp > RVU_GPCI_MAX || l->anes_cf < 0 ||
+		    l->anes_cf > RVU_CF_MAX ||
 		    l->name_off > db->strslen ||
 		    l->name_len > db->strslen - l->name_off ||
 		    l->area_off > db->strslen ||

@@ -594,7 +594,7 @@ p_data(struct pctx *c, char **f, size_t n)
 	char q1[64];
 	int32_t share;
 	int64_t cf;
-	const int32_t rmax = 99999999;	/* 9999.9999 RVUs */
+	const int32_t rmax = RVU_RVU_MAX;
 
 	if (n < c->ncols) {
 		seterr(c->e, c->name, c->rows_seen, "row has %zu columns, the "
@@ -648,7 +648,7 @@ p_data(struct pctx *c, char **f, size_t n)
 		r.flags |= RVU_F_OPPS;
 	s = cell(c, f, n, P_CF);
 	if ((err = rvu_dec_parse(s, strlen(s), RVU_DEC, 0, &cf)) != NULL ||
-	    cf <= 0 || cf > INT64_C(100000000)) {
+	    cf <= 0 || cf > RVU_CF_MAX) {
 		seterr(c->e, c->name, c->rows_seen, "invalid CONV FACTOR: %s: "
 		    "'%s'", err != NULL ? err : "out of range",
 		    q(s, q1, sizeof q1));
@@ -817,7 +817,7 @@ g_gpci(struct gctx *c, const char *s, const char *what, unsigned long line,
 	int64_t v;
 
 	if ((err = rvu_dec_parse(s, strlen(s), RVU_DEC, 0, &v)) != NULL ||
-	    v <= 0 || v > 100 * RVU_ONE) {
+	    v <= 0 || v > RVU_GPCI_MAX) {
 		seterr(c->e, c->name, line, "invalid %s: %s: '%s'", what,
 		    err != NULL ? err : "out of range", q(s, q1, sizeof q1));
 		return -1;
@@ -1063,8 +1063,7 @@ a_row(struct csvrd *rd, char **f, size_t n, void *arg)
 				num = strrchr(f[i], ' ');
 				num = num != NULL ? num + 1 : f[i];
 				if (rvu_dec_parse(num, strlen(num), RVU_DEC, 0,
-				    &v) == NULL && v > 0 &&
-				    v < INT64_C(100000000))
+				    &v) == NULL && v > 0 && v <= RVU_CF_MAX)
 					b->anes_cf = v;
 			}
 		}
@@ -1094,7 +1093,7 @@ a_row(struct csvrd *rd, char **f, size_t n, void *arg)
 	memcpy(p.locality, tmp, 2);
 	s = gcell(f, n, c->c_cf);
 	if ((err = rvu_dec_parse(s, strlen(s), RVU_DEC, 0, &v)) != NULL ||
-	    v <= 0 || v > INT64_C(100000000)) {
+	    v <= 0 || v > RVU_CF_MAX) {
 		seterr(c->e, c->name, rd->line, "invalid anesthesia conversion "
 		    "factor: %s: '%s'", err != NULL ? err : "out of range",
 		    q(s, q1, sizeof q1));

@@ -59,7 +59,7 @@ struct pline {
 	int		 has_fee, opps_subject;
 	int64_t		 tc_fee, pc_fee, therapy_fee, base_fee;
 	int		 split;
-	rvu_i128	 pe_exact;
+	int64_t		 pe_cents;	/* PE part of the fee (therapy) */
 	rvu_i128	 fnum;		/* payment factor fnum / 10^fk */
 	int		 fk;
 	int		 bilateral;	/* one procedure whatever the units */
@@ -240,6 +240,26 @@ dec_raw(struct jw *w, const char *key, int64_t v, int dec, int mindec)
 	jw_key(w, key);
 	rvu_dec_fmt(t, v, dec, mindec);
 	jw_raw(w, t, strlen(t));
+}
+
+/*
+ * A string of the reference data or a cut of the input as ASCII: bytes
+ * outside printable ASCII become '?', so that the output stays valid UTF-8
+ * whatever the files held.
+ */
+static void
+kstr_ascii(struct jw *w, const char *key, const char *s, size_t n)
+{
+	char tmp[512];
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (n >= sizeof tmp)
+		n = sizeof tmp - 1;
+	for (i = 0; i < n; i++)
+		tmp[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	jw_kstrn_opt(w, key, tmp, n);
 }
 
 /* Begin an adjustment object {"code":code,...}; close with jw_obj_end. */
@@ -511,6 +531,12 @@ price_simple(struct rvu_pricer *pr, struct pline *l)
 		    "(status %c)", l->code, l->row->status);
 		return;
 	}
+	/* RVU x10^4 times CF x10^4: cents x 10^6. */
+	if (round_k((rvu_i128)total * pr->cf, 6) > RVU_FEE_MAX) {
+		unpriced(l, "amount_out_of_range", "the amount of one unit is "
+		    "above $10,000,000");
+		return;
+	}
 	/* RVU x10^4, units x10^3, CF x10^4: cents x 10^9. */
 	l->amount = round_k((rvu_i128)total * l->units_m * pr->cf, 9);
 	l->allowed = l->amount;
@@ -593,6 +619,11 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 	    pr->cf);
 	l->fee = row_fee(pr, r, l->loc, l->facility, &l->pfs, &l->opps);
 	l->opps_subject = (r->flags & RVU_F_OPPS) != 0;
+	if (l->fee > RVU_FEE_MAX) {
+		unpriced(l, "amount_out_of_range", "the fee of one unit is above "
+		    "$10,000,000: not a fee schedule amount");
+		return;
+	}
 	l->has_fee = 1;
 	if (l->opps_subject && l->opps < l->pfs) {
 		struct jw *w = adj(l, "opps_cap");
@@ -814,8 +845,8 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 		rvu_i128 unit = (rvu_i128)10000000000LL;
 
 		l->therapy_fee = (int64_t)((x + unit) / (2 * unit));
-		l->pe_exact = (rvu_i128)pe_of(r, l->facility) *
-		    l->loc->gpci_pe * pr->cf;
+		l->pe_cents = rvu_round_cents((rvu_i128)pe_of(r, l->facility) *
+		    l->loc->gpci_pe * pr->cf);
 	}
 }
 
@@ -1127,9 +1158,8 @@ rank_instances(struct rvu_pricer *pr, size_t *idx, size_t ni, int which,
 		rvu_i128 key;
 		int64_t k;
 
-		key = which == 0 ? scaled(l, l->tc_fee) : which == 1 ?
-		    scaled(l, l->pc_fee) : l->pe_exact * l->fnum /
-		    pow10i(l->fk);
+		key = scaled(l, which == 0 ? l->tc_fee : which == 1 ?
+		    l->pc_fee : l->pe_cents);
 		out[i] = 0;
 		if (which < 2 && key == 0)
 			continue;	/* no such component */
@@ -1477,6 +1507,9 @@ rvu_price(struct rvu_pricer *pr, const struct jdoc *d, struct jpatch *p)
 			continue;
 		}
 		read_line(pr, d, l, claim_pos, claim_date, claim_prov);
+		if (pr->nlines > RVU_MAX_LINES)
+			unpriced(l, "too_many_lines", "more than %d lines on "
+			    "the claim", RVU_MAX_LINES);
 		if (pr->cfg.method == RVU_SIMPLE) {
 			price_simple(pr, l);
 			continue;
@@ -1575,18 +1608,18 @@ rvu_price(struct rvu_pricer *pr, const struct jdoc *d, struct jpatch *p)
 			    pr->loc->name_len, &nl);
 
 			write_loc(pr, &w, pr->loc);
-			jw_kstrn_opt(&w, "locality_name", nm, nl);
+			kstr_ascii(&w, "locality_name", nm, nl);
 			jw_kstr(&w, "locality_source", pr->locsrc);
 			if (pr->cfg.explain) {
 				const char *s;
 
 				if (pr->loczip != NULL)
-					jw_kstrn_opt(&w, "zip", pr->loczip,
+					kstr_ascii(&w, "zip", pr->loczip,
 					    strlen(pr->loczip) < 5 ?
 					    strlen(pr->loczip) : 5);
 				s = rvu_str(pr->db, pr->loc->counties_off,
 				    pr->loc->counties_len, &nl);
-				jw_kstrn_opt(&w, "counties", s, nl);
+				kstr_ascii(&w, "counties", s, nl);
 				if (pr->loc->flags & RVU_L_ANES)
 					dec_raw(&w, "anesthesia_cf",
 					    pr->loc->anes_cf, RVU_DEC, 2);

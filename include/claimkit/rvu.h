@@ -29,6 +29,18 @@ struct jpatch;
 
 #define RVU_DEC	4		/* decimal places of the fixed point */
 #define RVU_ONE	10000		/* 1.0 in fixed point */
+/*
+ * Bounds enforced by the loaders and by the index checks; with them every
+ * product below fits in 128 bits: RVUs up to 9999.9999, GPCIs up to 100,
+ * conversion factors up to 10000, one unit's fee up to $10,000,000
+ * (RVU_FEE_MAX cents: a larger one leaves the line unpriced), units up to
+ * 99999.999 and RVU_MAX_LINES lines per claim.
+ */
+#define RVU_RVU_MAX	INT32_C(99999999)
+#define RVU_GPCI_MAX	INT32_C(1000000)
+#define RVU_CF_MAX	INT64_C(100000000)
+#define RVU_FEE_MAX	INT64_C(1000000000)
+#define RVU_MAX_LINES	9999
 
 /*
  * Parse s[0..n) (digits, optional '.', at most maxdec decimals, optional
