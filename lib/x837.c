@@ -555,7 +555,8 @@ reject(struct x837 *m, const struct problem *p, const char *unit,
 		jw_kstr(&w, "transaction_control_number", m->st.st02);
 	if (with_counts) {
 		jw_kint(&w, "claims", (long long)claims);
-		if (strcmp(unit, "transaction") != 0)
+		if (strcmp(unit, "group") == 0 ||
+		    strcmp(unit, "interchange") == 0)
 			jw_kint(&w, "transactions", (long long)txns);
 	}
 	jw_obj_end(&w);
