@@ -194,6 +194,7 @@ struct mctx {
 	struct seal_key		 key;
 	struct mssql		*m;
 	int			 fresh;		/* no request sent yet */
+	int			 claim_data;	/* store records in ClaimData */
 	const struct load_opts	*opts;
 	char			 loaded_by[101];
 	const char		**safe;		/* names errors may show */
@@ -1077,10 +1078,16 @@ build_claim(struct mctx *c, size_t i, const char *vstatus)
 		s = pstr(d, 0, "other_payers.0.subscriber.id");
 	put_str(&r, s);
 	put_str(&r, "COMPLETED_EXPORTED_TO_PROD");
-	buf_reset(&c->env);
-	seal_encrypt(&c->key, rec->claim_id, rec->text, rec->len, &c->env);
-	put_maxn(&r, c->env.s, c->env.len);
-	put_str(&r, c->key.id);
+	if (c->claim_data) {
+		buf_reset(&c->env);
+		seal_encrypt(&c->key, rec->claim_id, rec->text, rec->len,
+		    &c->env);
+		put_maxn(&r, c->env.s, c->env.len);
+		put_str(&r, c->key.id);
+	} else {
+		put_null(&r);
+		put_null(&r);
+	}
 	put_str(&r, vstatus);
 	x = jdoc_get(d, 0, "validation");
 	s = jdoc_raw(d, x, &n);
@@ -1763,12 +1770,14 @@ mssql_load_batch(void *vctx, struct load_record *recs, size_t n)
 	}
 	for (i = 0; i < n; i++) {
 		const struct prep *p = &c->prep[i];
+		int again = p->kind == P_DUP;
 
-		if (p->kind == P_DUP)
+		/* A repeat shares the first one's fate, as a duplicate. */
+		if (again)
 			p = &c->prep[p->first];
 		switch (p->kind) {
 		case P_CLAIM:
-			recs[i].outcome = p->exists ? LOAD_DUPLICATE :
+			recs[i].outcome = p->exists || again ? LOAD_DUPLICATE :
 			    LOAD_INSERTED;
 			break;
 		case P_FAILED:
@@ -1809,6 +1818,22 @@ conf_int(const char *key, int dflt, int lo, int hi)
 		diag_fatal(CK_EX_CONFIG, "%s: '%s' is not a number from %d to "
 		    "%d", key, s, lo, hi);
 	return (int)v;
+}
+
+static int
+conf_bool(const char *key, int dflt)
+{
+	const char *s = conf_get(key);
+
+	if (s == NULL || *s == '\0')
+		return dflt;
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "1") == 0)
+		return 1;
+	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "0") == 0)
+		return 0;
+	diag_fatal(CK_EX_CONFIG, "%s: '%s' is not yes or no", key, s);
 }
 
 static void
@@ -1887,6 +1912,7 @@ mssql_open(void **vctx, const char *target, const struct load_opts *opts)
 	c->conf.login_timeout = conf_int("mssql.login_timeout", 15, 1, 3600);
 	c->conf.timeout = conf_int("mssql.timeout", 300, 0, 86400);
 	c->conf.packet_size = conf_int("mssql.packet_size", 32767, 512, 32767);
+	c->claim_data = conf_bool("mssql.claim_data", 1);
 
 	/* Names a server message may show (no data values). */
 	for (t = 0; t < NTABLES; t++)
