@@ -35,7 +35,7 @@
  * page's RULES section repeats it word for word (tests/t4020).
  */
 #define RULES \
-R(CORE_FAC_01, ERROR, "facility_id", "facility id is missing: the record has none and no reference facility has its service-facility or billing provider NPI", 1) \
+R(CORE_FAC_01, ERROR, "facility_id", "facility id is missing: the record has none and no reference facility has its billing provider or service-facility NPI", 1) \
 R(CORE_FAC_02, ERROR, "facility_id", "facility id is not an active facility of the reference data", 1) \
 R(CORE_PAT_01, ERROR, "claim.patient_account_number", "patient account number is missing or blank", 0) \
 R(CORE_DATE_01, ERROR, "claim.service_date_from/to", "claim service start or end date is missing", 0) \
@@ -885,25 +885,29 @@ check_facility(struct vrules *v, const struct claimview *cv)
 		}
 		return;
 	} else {
-		/* edi-parse records: the facility is found by its NPI. */
+		/*
+		 * edi-parse records: the facility is found by the billing
+		 * provider's NPI, else by the service facility's (2310C).
+		 */
 		int sfac = jdoc_path(d, cv->providers, "service_facility.npi");
-		struct fv npi = getstr(d, sfac);
-		const char *how = "service-facility";
-		int node = sfac;
+		struct fv npi = getstr(d, cv->billing_npi);
+		const char *how = "billing provider";
+		int node = cv->billing_npi;
 
-		if (npi.st != FV_OK || (v->fac = vref_facility_by_npi(ref,
-		    npi.s, npi.n)) == NULL) {
-			npi = getstr(d, cv->billing_npi);
-			how = "billing provider";
-			node = cv->billing_npi;
-			if (npi.st == FV_OK)
-				v->fac = vref_facility_by_npi(ref, npi.s, npi.n);
+		if (npi.st == FV_OK)
+			v->fac = vref_facility_by_npi(ref, npi.s, npi.n);
+		if (v->fac == NULL && (npi = getstr(d, sfac)).st == FV_OK) {
+			how = "service-facility";
+			node = sfac;
+			v->fac = vref_facility_by_npi(ref, npi.s, npi.n);
 		}
+		if (v->fac == NULL)
+			node = cv->billing_npi >= 0 ? cv->billing_npi : sfac;
 		if (v->fac == NULL) {
 			v->fac_missing = 1;
 			add(v, R_CORE_FAC_01, node, "facility_id",
 			    "no facility_id and no reference facility has the "
-			    "service-facility or billing provider NPI");
+			    "billing provider or service-facility NPI");
 		} else if (!v->fac->active) {
 			add(v, R_CORE_FAC_02, node, "facility_id",
 			    "the facility with the %s NPI (%s) is inactive in "
