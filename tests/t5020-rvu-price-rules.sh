@@ -368,7 +368,8 @@ test_expect_success 'therapy (5): PE halved after the unit with the highest PE' 
 
 test_expect_success 'OPPS imaging cap: 70496 pays the OPPS amount 230.40' '
 	# PFS (1.75 + 6.56x0.869 + 0.11x0.575) x CF = 243.05;
-	# OPPS (1.75 + 5.96x0.869 + 0.11x0.575) x CF = 230.40 (CMS file)
+	# OPPS (1.75 + 6.11x0.869 + 0.11x0.575) = 7.12284 x CF = 230.3988
+	# -> 230.40 (as in the CMS file)
 	claim 11 "$(ln 70496)" >in &&
 	echo "priced 230.4 -" >expect &&
 	check &&
