@@ -349,6 +349,8 @@ struct ichg {
 	unsigned		nwarn;
 	unsigned		txnseq, grpseq;
 	struct issues		ti, gi;
+	/* the previous unit's control numbers, to spot repeats */
+	char			last_gs06[CTL_MAX], last_st02[CTL_MAX];
 };
 
 /* A stretch of segments outside any transaction set. */
@@ -379,6 +381,7 @@ struct x837 {
 	struct spool		*sp;
 	struct x837_stats	 stats;
 	unsigned long long	 last_index, last_offset;
+	char			 last_isa13[CTL_MAX];
 	/* scratch */
 	struct buf		 rec, tmp, conv, msg;
 	struct buf		 b_lines, b_claim, b_diag, b_prov, b_cob;
@@ -1286,6 +1289,13 @@ on_isa(struct x837 *m, const struct x12_seg *s)
 	scopy(I->isa15, sel(s, 15));
 	I->d = s->d;
 	I->guessed[0] = '\0';
+	I->last_gs06[0] = '\0';
+	if (m->last_isa13[0] && strcmp(m->last_isa13, I->isa13) == 0)
+		warnx_at(m, T_ISA, "duplicate_control_number", s->index,
+		    s->offset, "ISA", "ISA13 repeats the previous "
+		    "interchange's control number (claim ids will repeat): "
+		    "'%s'", qs(m, I->isa13));
+	memcpy(m->last_isa13, I->isa13, CTL_MAX);
 	I->index = s->index;
 	I->offset = s->offset;
 	I->ngs = 0;
@@ -1347,6 +1357,13 @@ on_gs(struct x837 *m, const struct x12_seg *s)
 	g->ntxn = 0;
 	g->claims = g->txns = 0;
 	m->isa.ngs++;
+	m->isa.last_st02[0] = '\0';
+	if (m->isa.last_gs06[0] && strcmp(m->isa.last_gs06, g->gs06) == 0)
+		warnx_at(m, T_GRP, "duplicate_control_number", s->index,
+		    s->offset, "GS", "GS06 repeats the previous group's "
+		    "control number (claim ids will repeat): '%s'",
+		    qs(m, g->gs06));
+	memcpy(m->isa.last_gs06, g->gs06, CTL_MAX);
 }
 
 /* Which implementation a transaction set is, and whether we read it. */
@@ -1446,6 +1463,12 @@ on_st(struct x837 *m, const struct x12_seg *s)
 		    "care claims (GS01 must be HC): '%s'", qs(m, m->gs.gs01));
 		return;
 	}
+	if (m->isa.last_st02[0] && strcmp(m->isa.last_st02, t->st02) == 0)
+		warnx_at(m, T_TXN, "duplicate_control_number", s->index,
+		    s->offset, s->id, "ST02 repeats the previous transaction "
+		    "set's control number (claim ids will repeat): '%s'",
+		    qs(m, t->st02));
+	memcpy(m->isa.last_st02, t->st02, CTL_MAX);
 	if (st03.n && m->gs.gs08[0] && !is(st03, m->gs.gs08))
 		warnx_at(m, T_TXN, "implementation_mismatch", s->index,
 		    s->offset, s->id, "ST03 does not match GS08 '%s': '%s'",
