@@ -37,7 +37,7 @@ done <<'TABLE'
 # seed 004 rules
 CORE_FAC_01-pass|.facility_id = "FAC001"
 CORE_FAC_01-fail|.billing_provider.npi = "1245319599"
-CORE_FAC_02-pass|.providers.service_facility = {"entity_type":"2","name":"CHICAGO METRO","npi":"1558598797"}
+CORE_FAC_02-pass|.billing_provider.npi = "1245319599" | .providers.service_facility = {"entity_type":"2","name":"CHICAGO METRO","npi":"1558598797"}
 CORE_FAC_02-fail|.facility_id = "FAC003"
 CORE_PAT_01-pass|.claim.patient_account_number = "A"
 CORE_PAT_01-fail|.claim.patient_account_number = "   "
@@ -95,7 +95,7 @@ TIN_02-pass|.billing_provider.tax_id_type = "SY" | .billing_provider.tax_id = "1
 TIN_02-fail|.billing_provider.tax_id = "12-3456789"
 SUB_01-pass|.subscriber.member_id = "1EG4TE5MK73"
 SUB_01-fail|del(.subscriber.member_id)
-MBI_01-pass|.subscriber.claim_filing_indicator = "MC" | .payer.payer_id = "MCD01" | .subscriber.member_id = "IL123456789" | .providers.service_facility = {"entity_type":"2","name":"CHICAGO METRO","npi":"1558598797"}
+MBI_01-pass|.subscriber.claim_filing_indicator = "MC" | .payer.payer_id = "MCD01" | .subscriber.member_id = "IL123456789" | .billing_provider.npi = "1558598797"
 MBI_01-fail|.subscriber.member_id = "1EG4TE5MK7S"
 PAY_01-pass|.payer.payer_id = "MCR01"
 PAY_01-fail|del(.payer.payer_id)
