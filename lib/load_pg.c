@@ -107,24 +107,25 @@ f_null(struct buf *b)
 	buf_add(b, "\\N", 2);
 }
 
+/* Bytes that COPY text format escapes. */
+static const unsigned char copy_special[256] = {
+	['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r'
+};
+
 /* Append s[0..n) escaped for COPY text format. */
 static void
 f_str(struct buf *b, const char *s, size_t n)
 {
 	size_t i, run = 0;
+	char e[2];
 
 	buf_grow(b, n + 8);
 	for (i = 0; i < n; i++) {
-		const char *e;
-
-		switch (s[i]) {
-		case '\\': e = "\\\\"; break;
-		case '\t': e = "\\t"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		default: continue;
-		}
+		if (copy_special[(unsigned char)s[i]] == 0)
+			continue;
 		buf_add(b, s + run, i - run);
+		e[0] = '\\';
+		e[1] = (char)copy_special[(unsigned char)s[i]];
 		buf_add(b, e, 2);
 		run = i + 1;
 	}
@@ -150,29 +151,52 @@ f_cents(struct buf *b, int64_t c)
 
 /* ---- reading fields with type checks ---- */
 
+/*
+ * The record being built.  Field names in reasons are the record's paths
+ * ("claim.total_charge", "lines.2.charge"): pfx is the object being read
+ * ("claim", "lines"), idx its array index or -1.  They are formatted only
+ * when a record is rejected.
+ */
 struct rec {
 	const struct jdoc	*d;
 	struct load_record	*r;
+	const char		*pfx;
+	int			 idx;
+	char			 lab[96];
 };
 
+static const char *
+lab(struct rec *x, const char *key)
+{
+	if (x->pfx == NULL)
+		return key;
+	if (key == NULL)
+		snprintf(x->lab, sizeof x->lab, "%s.%d", x->pfx, x->idx);
+	else if (x->idx < 0)
+		snprintf(x->lab, sizeof x->lab, "%s.%s", x->pfx, key);
+	else
+		snprintf(x->lab, sizeof x->lab, "%s.%d.%s", x->pfx, x->idx, key);
+	return x->lab;
+}
+
 static int
-fail(struct rec *x, const char *code, const char *fmt, const char *what)
+fail(struct rec *x, const char *code, const char *fmt, const char *key)
 {
 	x->r->code = code;
-	snprintf(x->r->reason, sizeof x->r->reason, fmt, what);
+	snprintf(x->r->reason, sizeof x->r->reason, fmt, lab(x, key));
 	return -1;
 }
 
 /*
- * String member at path from node n: 0 with *s NULL when absent or null,
- * 0 with *s set when a string of at most max bytes (0: no limit) without
- * NUL bytes, -1 (reject) otherwise.
+ * String member key (a dotted path) of node n: 0 with *s NULL when absent
+ * or null, 0 with *s set when a string of at most max bytes (0: no limit)
+ * without NUL bytes, -1 (reject) otherwise.
  */
 static int
-get_str(struct rec *x, int n, const char *path, const char *label,
-    size_t max, const char **s, size_t *len)
+get_str(struct rec *x, int n, const char *key, size_t max, const char **s,
+    size_t *len)
 {
-	int v = n < 0 ? -1 : jdoc_path(x->d, n, path);
+	int v = n < 0 ? -1 : jdoc_path(x->d, n, key);
 	size_t l;
 
 	*s = NULL;
@@ -180,15 +204,15 @@ get_str(struct rec *x, int n, const char *path, const char *label,
 	if (v < 0 || jdoc_type(x->d, v) == J_NULL)
 		return 0;
 	if ((*s = jdoc_str(x->d, v, &l)) == NULL)
-		return fail(x, "wrong_type", "%s is not a string", label);
+		return fail(x, "wrong_type", "%s is not a string", key);
 	if (memchr(*s, '\0', l) != NULL)
 		return fail(x, "wrong_type", "%s contains a NUL character",
-		    label);
+		    key);
 	if (max > 0 && l > max) {
 		char m[64];
 
 		snprintf(m, sizeof m, "%%s is longer than %zu characters", max);
-		return fail(x, "too_long", m, label);
+		return fail(x, "too_long", m, key);
 	}
 	*len = l;
 	return 0;
@@ -196,13 +220,12 @@ get_str(struct rec *x, int n, const char *path, const char *label,
 
 /* Write the string field (or \N) after a separator; -1 on reject. */
 static int
-put_str(struct rec *x, struct buf *b, int n, const char *path,
-    const char *label, size_t max)
+put_str(struct rec *x, struct buf *b, int n, const char *key, size_t max)
 {
 	const char *s;
 	size_t l;
 
-	if (get_str(x, n, path, label, max, &s, &l) != 0)
+	if (get_str(x, n, key, max, &s, &l) != 0)
 		return -1;
 	f_sep(b);
 	if (s == NULL)
@@ -214,52 +237,53 @@ put_str(struct rec *x, struct buf *b, int n, const char *path,
 
 /* Date member: *ok 1 and dt set when present and valid. */
 static int
-get_date(struct rec *x, int n, const char *path, const char *label,
-    struct ckdate *dt, int *ok)
+get_date(struct rec *x, int n, const char *key, struct ckdate *dt, int *ok)
 {
 	const char *s;
 	size_t l;
 
 	*ok = 0;
-	if (get_str(x, n, path, label, 0, &s, &l) != 0)
+	if (get_str(x, n, key, 0, &s, &l) != 0)
 		return -1;
 	if (s == NULL)
 		return 0;
 	if (date_parse_iso(s, l, dt) != 0)
 		return fail(x, "wrong_type", "%s is not a date (YYYY-MM-DD)",
-		    label);
+		    key);
 	*ok = 1;
 	return 0;
 }
 
-static int
-put_date(struct rec *x, struct buf *b, int n, const char *path,
-    const char *label, struct ckdate *out, int *okp)
+static void
+put_ckdate(struct buf *b, const struct ckdate *dt, int ok)
 {
-	struct ckdate dt;
 	char tmp[11];
-	int ok;
 
-	if (get_date(x, n, path, label, &dt, &ok) != 0)
-		return -1;
 	f_sep(b);
 	if (ok)
-		buf_adds(b, date_fmt(tmp, &dt));
+		buf_add(b, date_fmt(tmp, dt), 10);
 	else
 		f_null(b);
-	if (out != NULL) {
-		*out = dt;
-		*okp = ok;
-	}
+}
+
+static int
+put_date(struct rec *x, struct buf *b, int n, const char *key)
+{
+	struct ckdate dt;
+	int ok;
+
+	if (get_date(x, n, key, &dt, &ok) != 0)
+		return -1;
+	put_ckdate(b, &dt, ok);
 	return 0;
 }
 
 /* Money member in cents, |value| < limit cents. */
 static int
-get_money(struct rec *x, int n, const char *path, const char *label,
-    int64_t limit, int64_t *c, int *ok)
+get_money(struct rec *x, int n, const char *key, int64_t limit, int64_t *c,
+    int *ok)
 {
-	int v = n < 0 ? -1 : jdoc_path(x->d, n, path);
+	int v = n < 0 ? -1 : jdoc_path(x->d, n, key);
 
 	*ok = 0;
 	*c = 0;
@@ -267,28 +291,43 @@ get_money(struct rec *x, int n, const char *path, const char *label,
 		return 0;
 	if (jdoc_type(x->d, v) != J_NUMBER || jdoc_cents(x->d, v, c) != NULL)
 		return fail(x, "wrong_type", "%s is not an amount of money",
-		    label);
+		    key);
 	if (*c >= limit || *c <= -limit)
-		return fail(x, "too_large", "%s is too large", label);
+		return fail(x, "too_large", "%s is too large", key);
 	*ok = 1;
 	return 0;
 }
 
 /* Integer member; *ok 0 when absent. */
 static int
-get_int(struct rec *x, int n, const char *path, const char *label,
-    long long min, long long max, long long *v, int *ok)
+get_int(struct rec *x, int n, const char *key, long long min, long long max,
+    long long *v, int *ok)
 {
-	int m = n < 0 ? -1 : jdoc_path(x->d, n, path);
+	int m = n < 0 ? -1 : jdoc_path(x->d, n, key);
 
 	*ok = 0;
 	if (m < 0 || jdoc_type(x->d, m) == J_NULL)
 		return 0;
 	if (jdoc_int(x->d, m, v) != 0)
-		return fail(x, "wrong_type", "%s is not an integer", label);
+		return fail(x, "wrong_type", "%s is not an integer", key);
 	if (*v < min || *v > max)
-		return fail(x, "out_of_range", "%s is out of range", label);
+		return fail(x, "out_of_range", "%s is out of range", key);
 	*ok = 1;
+	return 0;
+}
+
+/* Object member key of n, or -1; a member that is not an object: reject. */
+static int
+get_obj(struct rec *x, int n, const char *key, int *node)
+{
+	int v = n < 0 ? -1 : jdoc_get(x->d, n, key);
+
+	*node = -1;
+	if (v < 0 || jdoc_type(x->d, v) == J_NULL)
+		return 0;
+	if (jdoc_type(x->d, v) != J_OBJECT)
+		return fail(x, "wrong_type", "%s is not an object", key);
+	*node = v;
 	return 0;
 }
 
@@ -418,14 +457,110 @@ static const char *const staging_keys[] = {
 	"staging", "facility_id", "financial_class_id", "department_id", NULL
 };
 
+/* Units: a JSON number as written (1, 2.5), within numeric(15,3). */
+static int
+put_units(struct rec *x, struct buf *b, int ln)
+{
+	int m = jdoc_get(x->d, ln, "units");
+	const char *raw;
+	size_t l, i, digits = 0;
+
+	f_sep(b);
+	if (m < 0 || jdoc_type(x->d, m) == J_NULL) {
+		f_null(b);
+		return 0;
+	}
+	if (jdoc_type(x->d, m) != J_NUMBER)
+		return fail(x, "wrong_type", "%s is not a number", "units");
+	raw = jdoc_raw(x->d, m, &l);
+	for (i = 0; i < l && raw[i] != '.'; i++) {
+		if (raw[i] == 'e' || raw[i] == 'E')
+			return fail(x, "wrong_type",
+			    "%s is not a plain decimal number", "units");
+		if (raw[i] >= '0' && raw[i] <= '9')
+			digits++;
+	}
+	if (digits > 12)
+		return fail(x, "out_of_range", "%s is out of range", "units");
+	for (; i < l; i++)
+		if (raw[i] == 'e' || raw[i] == 'E')
+			return fail(x, "wrong_type",
+			    "%s is not a plain decimal number", "units");
+	buf_add(b, raw, l);
+	return 0;
+}
+
+/* 24D modifiers: up to four into modifier_1..4 (all kept in claim_data). */
+static int
+put_modifiers(struct rec *x, struct buf *b, int ln)
+{
+	int m = jdoc_get(x->d, ln, "modifiers"), p, k;
+	const char *s;
+	size_t l;
+
+	if (m >= 0 && jdoc_type(x->d, m) != J_ARRAY &&
+	    jdoc_type(x->d, m) != J_NULL)
+		return fail(x, "wrong_type", "%s is not an array", "modifiers");
+	p = m >= 0 && jdoc_type(x->d, m) == J_ARRAY ? jdoc_first(x->d, m) : -1;
+	for (k = 0; k < 4; k++) {
+		f_sep(b);
+		if (p < 0) {
+			f_null(b);
+			continue;
+		}
+		if ((s = jdoc_str(x->d, p, &l)) == NULL || l > 2 ||
+		    memchr(s, '\0', l) != NULL)
+			return fail(x, "wrong_type",
+			    "%s holds a value that is not a 2-character "
+			    "modifier", "modifiers");
+		f_str(b, s, l);
+		p = jdoc_next(x->d, p);
+	}
+	return 0;
+}
+
+/* 24E pointers "1,2,3,4". */
+static int
+put_pointers(struct rec *x, struct buf *b, int ln)
+{
+	int m = jdoc_get(x->d, ln, "diagnosis_pointers"), p, k;
+	size_t start;
+	long long num;
+
+	f_sep(b);
+	if (m < 0 || jdoc_type(x->d, m) == J_NULL) {
+		f_null(b);
+		return 0;
+	}
+	if (jdoc_type(x->d, m) != J_ARRAY)
+		return fail(x, "wrong_type", "%s is not an array",
+		    "diagnosis_pointers");
+	start = b->len;
+	for (p = jdoc_first(x->d, m), k = 0; p >= 0; p = jdoc_next(x->d, p),
+	    k++) {
+		if (jdoc_int(x->d, p, &num) != 0 || num < 1 || num > 12)
+			return fail(x, "wrong_type", "%s holds a value that "
+			    "is not a pointer 1 to 12", "diagnosis_pointers");
+		if (k > 0)
+			buf_addc(b, ',');
+		buf_addi(b, num);
+	}
+	if (b->len - start > 20)
+		return fail(x, "too_long", "%s has too many pointers",
+		    "diagnosis_pointers");
+	if (k == 0)
+		f_null(b);
+	return 0;
+}
+
 static int
 build_lines(struct pgload *c, struct rec *x, int64_t *sum)
 {
 	struct buf *b = &c->lb;
-	int lines, ln, k, i, m, p, ok;
+	int lines, ln, i, ok, prov;
 	long long num, seen[100];
-	size_t nseen = 0, j;
-	char label[64];
+	size_t nseen = 0, j, idlen = strlen(x->r->claim_id), l, clen;
+	const char *s, *code;
 	int64_t cents;
 
 	*sum = 0;
@@ -434,176 +569,71 @@ build_lines(struct pgload *c, struct rec *x, int64_t *sum)
 		return 0;
 	if (jdoc_type(x->d, lines) != J_ARRAY)
 		return fail(x, "wrong_type", "%s is not an array", "lines");
+	x->pfx = "lines";
 	for (ln = jdoc_first(x->d, lines), i = 0; ln >= 0;
 	    ln = jdoc_next(x->d, ln), i++) {
-		const char *s, *code;
-		size_t l, clen;
-
-		snprintf(label, sizeof label, "lines.%d", i);
+		x->idx = i;
 		if (jdoc_type(x->d, ln) != J_OBJECT)
 			return fail(x, "wrong_type", "%s is not an object",
-			    label);
+			    NULL);
 		if (i >= 99)
 			return fail(x, "out_of_range",
-			    "%s: more than 99 service lines", "lines");
-		snprintf(label, sizeof label, "lines.%d.line_number", i);
-		if (get_int(x, ln, "line_number", label, 1, 99, &num, &ok) != 0)
+			    "%s: more than 99 service lines", NULL);
+		if (get_int(x, ln, "line_number", 1, 99, &num, &ok) != 0)
 			return -1;
 		if (!ok)
 			num = i + 1;
 		for (j = 0; j < nseen; j++)
 			if (seen[j] == num)
 				return fail(x, "duplicate_line",
-				    "%s repeats a line number", label);
+				    "%s repeats a line number", "line_number");
 		seen[nseen++] = num;
-		snprintf(label, sizeof label, "lines.%d.procedure_code", i);
-		if (get_str(x, ln, "procedure_code", label, 48, &code,
-		    &clen) != 0)
+		if (get_str(x, ln, "procedure_code", 48, &code, &clen) != 0)
 			return -1;
 		if (code == NULL || clen == 0)
-			return fail(x, "missing_field", "%s is missing", label);
-		snprintf(label, sizeof label, "lines.%d.charge", i);
-		if (get_money(x, ln, "charge", label, CENTS_10_2, &cents,
-		    &ok) != 0)
+			return fail(x, "missing_field", "%s is missing",
+			    "procedure_code");
+		if (get_money(x, ln, "charge", CENTS_10_2, &cents, &ok) != 0)
 			return -1;
 		if (!ok)
-			return fail(x, "missing_field", "%s is missing", label);
+			return fail(x, "missing_field", "%s is missing",
+			    "charge");
 		*sum += cents;
 
-		f_str(b, x->r->claim_id, strlen(x->r->claim_id));
+		f_str(b, x->r->claim_id, idlen);
 		f_sep(b);
 		buf_addi(b, num);
-		snprintf(label, sizeof label, "lines.%d.service_date", i);
-		if (put_date(x, b, ln, "service_date", label, NULL, NULL) != 0)
-			return -1;
-		snprintf(label, sizeof label, "lines.%d.service_date_end", i);
-		if (put_date(x, b, ln, "service_date_end", label, NULL,
-		    NULL) != 0)
-			return -1;
-		snprintf(label, sizeof label, "lines.%d.place_of_service", i);
-		if (put_str(x, b, ln, "place_of_service", label, 2) != 0)
-			return -1;
-		snprintf(label, sizeof label, "lines.%d.emergency", i);
-		if (put_str(x, b, ln, "emergency", label, 1) != 0)
-			return -1;
-		snprintf(label, sizeof label, "lines.%d.procedure_qualifier", i);
-		if (put_str(x, b, ln, "procedure_qualifier", label, 2) != 0)
+		if (put_date(x, b, ln, "service_date") != 0 ||
+		    put_date(x, b, ln, "service_date_end") != 0 ||
+		    put_str(x, b, ln, "place_of_service", 2) != 0 ||
+		    put_str(x, b, ln, "emergency", 1) != 0 ||
+		    put_str(x, b, ln, "procedure_qualifier", 2) != 0)
 			return -1;
 		f_sep(b);
 		f_str(b, code, clen);
-		/* modifiers: up to four into modifier_1..4 */
-		m = jdoc_get(x->d, ln, "modifiers");
-		if (m >= 0 && jdoc_type(x->d, m) != J_ARRAY &&
-		    jdoc_type(x->d, m) != J_NULL) {
-			snprintf(label, sizeof label, "lines.%d.modifiers", i);
-			return fail(x, "wrong_type", "%s is not an array",
-			    label);
-		}
-		p = m >= 0 && jdoc_type(x->d, m) == J_ARRAY ?
-		    jdoc_first(x->d, m) : -1;
-		for (k = 0; k < 4; k++) {
-			f_sep(b);
-			if (p < 0) {
-				f_null(b);
-				continue;
-			}
-			if ((s = jdoc_str(x->d, p, &l)) == NULL || l > 2 ||
-			    memchr(s, '\0', l) != NULL) {
-				snprintf(label, sizeof label,
-				    "lines.%d.modifiers.%d", i, k);
-				return fail(x, "wrong_type",
-				    "%s is not a 2-character modifier", label);
-			}
-			f_str(b, s, l);
-			p = jdoc_next(x->d, p);
-		}
-		snprintf(label, sizeof label, "lines.%d.description", i);
-		if (put_str(x, b, ln, "description", label, 0) != 0)
+		if (put_modifiers(x, b, ln) != 0 ||
+		    put_str(x, b, ln, "description", 0) != 0 ||
+		    put_pointers(x, b, ln) != 0)
 			return -1;
-		/* diagnosis pointers "1,2,3,4" */
-		f_sep(b);
-		m = jdoc_get(x->d, ln, "diagnosis_pointers");
-		if (m < 0 || jdoc_type(x->d, m) == J_NULL)
-			f_null(b);
-		else if (jdoc_type(x->d, m) != J_ARRAY) {
-			snprintf(label, sizeof label,
-			    "lines.%d.diagnosis_pointers", i);
-			return fail(x, "wrong_type", "%s is not an array",
-			    label);
-		} else {
-			size_t start = b->len;
-
-			for (p = jdoc_first(x->d, m), k = 0; p >= 0;
-			    p = jdoc_next(x->d, p), k++) {
-				if (jdoc_int(x->d, p, &num) != 0 || num < 1 ||
-				    num > 12) {
-					snprintf(label, sizeof label,
-					    "lines.%d.diagnosis_pointers.%d",
-					    i, k);
-					return fail(x, "wrong_type",
-					    "%s is not a pointer 1 to 12",
-					    label);
-				}
-				if (k > 0)
-					buf_addc(b, ',');
-				buf_addi(b, num);
-			}
-			if (b->len - start > 20) {
-				snprintf(label, sizeof label,
-				    "lines.%d.diagnosis_pointers", i);
-				return fail(x, "too_long",
-				    "%s has too many pointers", label);
-			}
-			if (k == 0)
-				f_null(b);
-		}
 		f_sep(b);
 		f_cents(b, cents);
-		/* units: a JSON number as written (1, 2.5) */
-		f_sep(b);
-		m = jdoc_get(x->d, ln, "units");
-		if (m < 0 || jdoc_type(x->d, m) == J_NULL)
-			f_null(b);
-		else {
-			int64_t u;
-			const char *raw;
-
-			snprintf(label, sizeof label, "lines.%d.units", i);
-			if (jdoc_type(x->d, m) != J_NUMBER)
-				return fail(x, "wrong_type",
-				    "%s is not a number", label);
-			/* Range: numeric(15,3); checked on its text. */
-			if (jdoc_cents(x->d, m, &u) != NULL ||
-			    u >= 100000000000000LL || u <= -100000000000000LL)
-				return fail(x, "out_of_range",
-				    "%s is out of range", label);
-			raw = jdoc_raw(x->d, m, &l);
-			f_str(b, raw, l);
-		}
-		snprintf(label, sizeof label, "lines.%d.unit_basis", i);
-		if (put_str(x, b, ln, "unit_basis", label, 2) != 0)
+		if (put_units(x, b, ln) != 0 ||
+		    put_str(x, b, ln, "unit_basis", 2) != 0)
 			return -1;
 		/* 24H: EPSDT, else family planning */
-		snprintf(label, sizeof label, "lines.%d.epsdt", i);
-		if (get_str(x, ln, "epsdt", label, 1, &s, &l) != 0)
+		if (get_str(x, ln, "epsdt", 1, &s, &l) != 0)
 			return -1;
-		if (s == NULL) {
-			snprintf(label, sizeof label,
-			    "lines.%d.family_planning", i);
-			if (get_str(x, ln, "family_planning", label, 1, &s,
-			    &l) != 0)
-				return -1;
-		}
+		if (s == NULL && get_str(x, ln, "family_planning", 1, &s,
+		    &l) != 0)
+			return -1;
 		f_sep(b);
 		if (s == NULL)
 			f_null(b);
 		else
 			f_str(b, s, l);
 		/* 24I/24J: the line's rendering provider NPI */
-		snprintf(label, sizeof label,
-		    "lines.%d.providers.rendering.npi", i);
-		if (get_str(x, ln, "providers.rendering.npi", label, 80, &s,
-		    &l) != 0)
+		if (get_obj(x, ln, "providers", &prov) != 0 ||
+		    get_str(x, prov, "rendering.npi", 80, &s, &l) != 0)
 			return -1;
 		f_sep(b);
 		if (s == NULL) {
@@ -615,11 +645,11 @@ build_lines(struct pgload *c, struct rec *x, int64_t *sum)
 			f_sep(b);
 			f_str(b, s, l);
 		}
-		snprintf(label, sizeof label, "lines.%d.drug.ndc", i);
-		if (put_str(x, b, ln, "drug.ndc", label, 48) != 0)
+		if (put_str(x, b, ln, "drug.ndc", 48) != 0)
 			return -1;
 		buf_addc(b, '\n');
 	}
+	x->pfx = NULL;
 	return 0;
 }
 
@@ -627,64 +657,57 @@ static int
 build_diags(struct pgload *c, struct rec *x)
 {
 	struct buf *b = &c->db;
-	int dx, d, i, ok;
+	int dx, d, i, ok, prim, pv;
 	long long seq;
 	unsigned int seen = 0;
-	char label[64];
+	const char *code, *qual, *type;
+	size_t clen, qlen, idlen = strlen(x->r->claim_id);
 
 	dx = jdoc_get(x->d, 0, "diagnoses");
 	if (dx < 0 || jdoc_type(x->d, dx) == J_NULL)
 		return 0;
 	if (jdoc_type(x->d, dx) != J_ARRAY)
 		return fail(x, "wrong_type", "%s is not an array", "diagnoses");
+	x->pfx = "diagnoses";
 	for (d = jdoc_first(x->d, dx), i = 0; d >= 0;
 	    d = jdoc_next(x->d, d), i++) {
-		const char *code, *qual, *type;
-		size_t clen, qlen;
-		int prim, pv;
-
-		snprintf(label, sizeof label, "diagnoses.%d", i);
+		x->idx = i;
 		if (jdoc_type(x->d, d) != J_OBJECT)
 			return fail(x, "wrong_type", "%s is not an object",
-			    label);
+			    NULL);
 		if (i >= 12)
 			return fail(x, "out_of_range",
-			    "%s: more than 12 diagnoses", "diagnoses");
-		snprintf(label, sizeof label, "diagnoses.%d.sequence", i);
-		if (get_int(x, d, "sequence", label, 1, 12, &seq, &ok) != 0)
+			    "%s: more than 12 diagnoses", NULL);
+		if (get_int(x, d, "sequence", 1, 12, &seq, &ok) != 0)
 			return -1;
 		if (!ok)
 			seq = i + 1;
 		if (seen & (1u << seq))
 			return fail(x, "duplicate_diagnosis",
-			    "%s repeats a sequence number", label);
+			    "%s repeats a sequence number", "sequence");
 		seen |= 1u << seq;
-		snprintf(label, sizeof label, "diagnoses.%d.code", i);
-		if (get_str(x, d, "code", label, 10, &code, &clen) != 0)
+		if (get_str(x, d, "code", 10, &code, &clen) != 0)
 			return -1;
 		if (code == NULL || clen == 0)
-			return fail(x, "missing_field", "%s is missing", label);
-		snprintf(label, sizeof label, "diagnoses.%d.qualifier", i);
-		if (get_str(x, d, "qualifier", label, 3, &qual, &qlen) != 0)
+			return fail(x, "missing_field", "%s is missing", "code");
+		if (get_str(x, d, "qualifier", 3, &qual, &qlen) != 0)
 			return -1;
 		pv = jdoc_get(x->d, d, "is_primary");
 		if (pv >= 0 && jdoc_type(x->d, pv) == J_TRUE)
 			prim = 1;
 		else if (pv >= 0 && jdoc_type(x->d, pv) == J_FALSE)
 			prim = 0;
-		else if (pv >= 0 && jdoc_type(x->d, pv) != J_NULL) {
-			snprintf(label, sizeof label,
-			    "diagnoses.%d.is_primary", i);
+		else if (pv >= 0 && jdoc_type(x->d, pv) != J_NULL)
 			return fail(x, "wrong_type", "%s is not true or false",
-			    label);
-		} else
+			    "is_primary");
+		else
 			prim = qual != NULL && (strcmp(qual, "ABK") == 0 ||
 			    strcmp(qual, "BK") == 0);
 		/* ICD-9 qualifiers are the ones without the leading A. */
-		type = qual != NULL && qual[0] != 'A' && qlen > 0 ?
+		type = qual != NULL && qlen > 0 && qual[0] != 'A' ?
 		    "ICD9" : "ICD10";
 
-		f_str(b, x->r->claim_id, strlen(x->r->claim_id));
+		f_str(b, x->r->claim_id, idlen);
 		f_sep(b);
 		buf_addi(b, seq);
 		f_sep(b);
@@ -700,25 +723,42 @@ build_diags(struct pgload *c, struct rec *x)
 		buf_addc(b, prim ? 't' : 'f');
 		buf_addc(b, '\n');
 	}
+	x->pfx = NULL;
 	return 0;
+}
+
+/* Write s[0..l) or \N after a separator. */
+static void
+put_val(struct buf *b, const char *s, size_t l)
+{
+	f_sep(b);
+	if (s == NULL)
+		f_null(b);
+	else
+		f_str(b, s, l);
 }
 
 /*
  * Build the rows of record r into the three buffers.  Returns 0, or -1
- * with r's code/reason set (the buffers are then cut back by the caller).
+ * with r's code/reason set (the caller cuts the buffers back).
  */
 static int
 build(struct pgload *c, struct load_record *r, struct seg *sg)
 {
-	struct rec x = { r->doc, r };
+	struct rec x;
 	struct buf *b = &c->cb;
-	const char *s, *facility = NULL, *cfi = NULL, *payer = NULL, *npi;
-	size_t l, flen = 0;
+	const char *s, *facility, *cfi, *payer_id, *npi, *member;
+	size_t l, flen, cfilen, plen, npilen, mlen;
 	struct ckdate dob, from;
 	int dob_ok, from_ok, ok, k, strip = 0;
+	int claim, patient, subscriber, billing, payer, providers, other;
 	long long num;
 	int64_t total, sum;
 
+	memset(&x, 0, sizeof x);
+	x.d = r->doc;
+	x.r = r;
+	x.idx = -1;
 	/* Lines and diagnoses first: their checks may reject the claim. */
 	sg->l0 = c->lb.len;
 	if (build_lines(c, &x, &sum) != 0)
@@ -728,103 +768,91 @@ build(struct pgload *c, struct load_record *r, struct seg *sg)
 	if (build_diags(c, &x) != 0)
 		return -1;
 	sg->d1 = c->db.len;
+	x.idx = -1;
+	if (get_obj(&x, 0, "claim", &claim) != 0 ||
+	    get_obj(&x, 0, "patient", &patient) != 0 ||
+	    get_obj(&x, 0, "subscriber", &subscriber) != 0 ||
+	    get_obj(&x, 0, "billing_provider", &billing) != 0 ||
+	    get_obj(&x, 0, "payer", &payer) != 0 ||
+	    get_obj(&x, 0, "providers", &providers) != 0)
+		return -1;
 
 	sg->c0 = b->len;
 	buf_adds(b, c->batch_id > 0 ? c->batch_text : "\\N");
 	f_sep(b);
 	f_str(b, r->claim_id, strlen(r->claim_id));
 	/* facility_id: the record's own, else the billing NPI's facility */
-	if (get_str(&x, 0, "facility_id", "facility_id", 50, &facility,
-	    &flen) != 0)
+	if (get_str(&x, 0, "facility_id", 50, &facility, &flen) != 0)
 		return -1;
-	if (get_str(&x, 0, "billing_provider.npi", "billing_provider.npi", 80,
-	    &npi, &l) != 0)
+	x.pfx = "billing_provider";
+	if (get_str(&x, billing, "npi", 80, &npi, &npilen) != 0)
 		return -1;
+	x.pfx = NULL;
 	if (facility == NULL && (facility = facility_for_npi(c, npi)) != NULL)
 		flen = strlen(facility);
-	f_sep(b);
-	if (facility == NULL)
-		f_null(b);
-	else
-		f_str(b, facility, flen);
-	if (get_int(&x, 0, "department_id", "department_id", -2147483647LL,
-	    2147483647LL, &num, &ok) != 0)
+	put_val(b, facility, flen);
+	if (get_int(&x, 0, "department_id", -2147483647LL, 2147483647LL, &num,
+	    &ok) != 0)
 		return -1;
 	f_sep(b);
 	if (ok)
 		buf_addi(b, num);
 	else
 		f_null(b);
-	if (get_str(&x, 0, "subscriber.claim_filing_indicator",
-	    "subscriber.claim_filing_indicator", 2, &cfi, &l) != 0)
+	x.pfx = "subscriber";
+	if (get_str(&x, subscriber, "claim_filing_indicator", 2, &cfi,
+	    &cfilen) != 0 || get_str(&x, subscriber, "member_id", 80, &member,
+	    &mlen) != 0)
 		return -1;
-	if (get_str(&x, 0, "payer.payer_id", "payer.payer_id", 0, &payer,
-	    &l) != 0)
+	x.pfx = "payer";
+	if (get_str(&x, payer, "payer_id", 0, &payer_id, &plen) != 0)
 		return -1;
-	if (get_str(&x, 0, "financial_class_id", "financial_class_id", 50, &s,
-	    &l) != 0)
+	x.pfx = NULL;
+	if (get_str(&x, 0, "financial_class_id", 50, &s, &l) != 0)
 		return -1;
-	if (s == NULL && (s = class_for(c, facility, cfi, payer)) != NULL)
+	if (s == NULL && (s = class_for(c, facility, cfi, payer_id)) != NULL)
 		l = strlen(s);
-	f_sep(b);
-	if (s == NULL)
-		f_null(b);
-	else
-		f_str(b, s, l);
+	put_val(b, s, l);
 	/* patient_id: the patient's member id, else the subscriber's */
-	if (get_str(&x, 0, "patient.member_id", "patient.member_id", 80, &s,
-	    &l) != 0)
+	x.pfx = "patient";
+	if (get_str(&x, patient, "member_id", 80, &s, &l) != 0)
 		return -1;
-	if (s == NULL && get_str(&x, 0, "subscriber.member_id",
-	    "subscriber.member_id", 80, &s, &l) != 0)
+	if (s == NULL) {
+		s = member;
+		l = mlen;
+	}
+	put_val(b, s, l);
+	if (get_date(&x, patient, "birth_date", &dob, &dob_ok) != 0)
 		return -1;
-	f_sep(b);
-	if (s == NULL)
-		f_null(b);
-	else
-		f_str(b, s, l);
-	if (get_date(&x, 0, "patient.birth_date", "patient.birth_date", &dob,
-	    &dob_ok) != 0 || get_date(&x, 0, "claim.service_date_from",
-	    "claim.service_date_from", &from, &from_ok) != 0)
+	x.pfx = "claim";
+	if (get_date(&x, claim, "service_date_from", &from, &from_ok) != 0)
 		return -1;
 	f_sep(b);	/* patient_age: on the first date of service */
 	if (dob_ok && from_ok && date_days(&dob) <= date_days(&from))
 		buf_addi(b, date_age(&dob, &from));
 	else
 		f_null(b);
-	f_sep(b);
-	if (dob_ok) {
-		char tmp[11];
-
-		buf_adds(b, date_fmt(tmp, &dob));
-	} else
-		f_null(b);
-	if (put_str(&x, b, 0, "patient.gender", "patient.gender", 1) != 0 ||
-	    put_str(&x, b, 0, "claim.patient_account_number",
-	    "claim.patient_account_number", 50) != 0)
+	put_ckdate(b, &dob, dob_ok);
+	x.pfx = "patient";
+	if (put_str(&x, b, patient, "gender", 1) != 0)
 		return -1;
-	f_sep(b);
-	if (npi == NULL)
-		f_null(b);
-	else
-		f_cstr(b, npi);
-	if (put_str(&x, b, 0, "billing_provider.taxonomy",
-	    "billing_provider.taxonomy", 100) != 0 ||
-	    put_str(&x, b, 0, "providers.rendering.npi",
-	    "providers.rendering.npi", 80) != 0 ||
-	    put_str(&x, b, 0, "claim.place_of_service",
-	    "claim.place_of_service", 10) != 0)
+	x.pfx = "claim";
+	if (put_str(&x, b, claim, "patient_account_number", 50) != 0)
 		return -1;
-	f_sep(b);
-	if (from_ok) {
-		char tmp[11];
-
-		buf_adds(b, date_fmt(tmp, &from));
-	} else
-		f_null(b);
-	if (put_date(&x, b, 0, "claim.service_date_to",
-	    "claim.service_date_to", NULL, NULL) != 0)
+	put_val(b, npi, npilen);
+	x.pfx = "billing_provider";
+	if (put_str(&x, b, billing, "taxonomy", 100) != 0)
 		return -1;
+	x.pfx = "providers";
+	if (put_str(&x, b, providers, "rendering.npi", 80) != 0)
+		return -1;
+	x.pfx = "claim";
+	if (put_str(&x, b, claim, "place_of_service", 10) != 0)
+		return -1;
+	put_ckdate(b, &from, from_ok);
+	if (put_date(&x, b, claim, "service_date_to") != 0)
+		return -1;
+	x.pfx = NULL;
 	if (sum >= CENTS_12_2 || sum <= -CENTS_12_2)
 		return fail(&x, "too_large", "%s is too large",
 		    "the sum of line charges");
@@ -833,8 +861,9 @@ build(struct pgload *c, struct load_record *r, struct seg *sg)
 		f_cents(b, sum);
 	else
 		f_null(b);
-	if (get_money(&x, 0, "claim.total_charge", "claim.total_charge",
-	    CENTS_12_2, &total, &ok) != 0)
+	x.pfx = "claim";
+	if (get_money(&x, claim, "total_charge", CENTS_12_2, &total,
+	    &ok) != 0)
 		return -1;
 	f_sep(b);
 	if (ok)
@@ -842,27 +871,21 @@ build(struct pgload *c, struct load_record *r, struct seg *sg)
 	else
 		f_null(b);
 	sg->charge = ok ? total : 0;
-	f_sep(b);
-	if (cfi == NULL)
-		f_null(b);
-	else
-		f_cstr(b, cfi);
-	if (put_str(&x, b, 0, "payer.name", "payer.name", 0) != 0 ||
-	    put_str(&x, b, 0, "subscriber.member_id", "subscriber.member_id",
-	    80) != 0)
+	put_val(b, cfi, cfilen);
+	x.pfx = "payer";
+	if (put_str(&x, b, payer, "name", 0) != 0)
 		return -1;
+	put_val(b, member, mlen);
 	/* secondary: the first other payer's subscriber id */
-	if (get_str(&x, 0, "other_payers.0.subscriber.member_id",
-	    "other_payers.0.subscriber.member_id", 80, &s, &l) != 0)
+	x.pfx = NULL;
+	other = jdoc_path(r->doc, 0, "other_payers.0.subscriber");
+	x.pfx = "other_payers.0.subscriber";
+	if (get_str(&x, other, "member_id", 80, &s, &l) != 0)
 		return -1;
-	if (s == NULL && get_str(&x, 0, "other_payers.0.subscriber.id",
-	    "other_payers.0.subscriber.id", 80, &s, &l) != 0)
+	if (s == NULL && get_str(&x, other, "id", 80, &s, &l) != 0)
 		return -1;
-	f_sep(b);
-	if (s == NULL)
-		f_null(b);
-	else
-		f_str(b, s, l);
+	x.pfx = NULL;
+	put_val(b, s, l);
 	f_sep(b);
 	f_cstr(b, c->o->loaded_by);
 	/* claim_data: the record, less the keys that are columns */
@@ -933,16 +956,13 @@ warn_retry(struct pgload *c, const PGresult *res, const char *what)
 	diag_warn(NULL, 0, "%s: %s", what, n > 0 ? msg : "connection lost");
 }
 
-/* Send buf[from..to) pieces as one COPY; rc 0 or an exit code. */
+/* Start COPY table (cols) FROM STDIN; rc 0 or an exit code. */
 static int
-copy_rows(struct pgload *c, const char *table, const char *cols,
-    const struct buf *b, const size_t *ranges, size_t nranges,
+copy_start(struct pgload *c, const char *table, const char *cols,
     PGresult **errres)
 {
 	struct buf sql = BUF_INIT;
 	PGresult *res;
-	size_t i;
-	int rc = 0;
 
 	*errres = NULL;
 	buf_printf(&sql, "COPY %s (%s) FROM STDIN", table, cols);
@@ -953,16 +973,24 @@ copy_rows(struct pgload *c, const char *table, const char *cols,
 		return staging_error_code(c->conn, res);
 	}
 	PQclear(res);
-	for (i = 0; i < nranges; i++) {
-		size_t from = ranges[2 * i], to = ranges[2 * i + 1];
+	return 0;
+}
 
-		if (to > from && PQputCopyData(c->conn, b->s + from,
-		    (int)(to - from)) != 1) {
-			rc = CK_EX_TEMPFAIL;
-			break;
-		}
-	}
-	if (PQputCopyEnd(c->conn, rc ? "aborted" : NULL) != 1)
+static int
+copy_put(struct pgload *c, const char *p, size_t n)
+{
+	if (n > 0 && PQputCopyData(c->conn, p, (int)n) != 1)
+		return CK_EX_TEMPFAIL;
+	return 0;
+}
+
+/* End the COPY (aborting it when rc is not 0); rc 0 or an exit code. */
+static int
+copy_finish(struct pgload *c, int rc, PGresult **errres)
+{
+	PGresult *res;
+
+	if (PQputCopyEnd(c->conn, rc ? "aborted" : NULL) != 1 && rc == 0)
 		rc = CK_EX_TEMPFAIL;
 	while ((res = PQgetResult(c->conn)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && *errres == NULL) {
@@ -975,6 +1003,23 @@ copy_rows(struct pgload *c, const char *table, const char *cols,
 	if (rc == 0 && PQstatus(c->conn) != CONNECTION_OK)
 		rc = CK_EX_TEMPFAIL;
 	return rc;
+}
+
+/* Send buf[from..to) pieces as one COPY; rc 0 or an exit code. */
+static int
+copy_rows(struct pgload *c, const char *table, const char *cols,
+    const struct buf *b, const size_t *ranges, size_t nranges,
+    PGresult **errres)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = copy_start(c, table, cols, errres)) != 0)
+		return rc;
+	for (i = 0; i < nranges && rc == 0; i++)
+		rc = copy_put(c, b->s + ranges[2 * i],
+		    ranges[2 * i + 1] - ranges[2 * i]);
+	return copy_finish(c, rc, errres);
 }
 
 /* The live segments of a table's buffer as ranges (merged when adjacent). */
@@ -1252,6 +1297,89 @@ reconnect(struct pgload *c)
 	return rc;
 }
 
+/* Build the rows of every live record into the buffers (no sending). */
+static void
+build_all(struct pgload *c, struct load_record *recs, size_t n)
+{
+	size_t i, c0, l0, d0;
+
+	buf_reset(&c->cb);
+	buf_reset(&c->lb);
+	buf_reset(&c->db);
+	for (i = 0; i < n; i++) {
+		struct seg *s = &c->segs[i];
+
+		if (!s->live)
+			continue;
+		c0 = c->cb.len;
+		l0 = c->lb.len;
+		d0 = c->db.len;
+		if (build(c, &recs[i], s) != 0) {
+			c->cb.len = c0;
+			c->lb.len = l0;
+			c->db.len = d0;
+			recs[i].outcome = LOAD_REJECTED;
+			s->live = 0;
+		}
+	}
+}
+
+/*
+ * Build the rows of the live records and write them: the claim rows go to
+ * the server while the next ones are built (COPY in chunks), so that the
+ * server parses claim_data while this process works; the line items and
+ * diagnoses follow in their own COPY.  A record rejected by build() is
+ * not live any more.
+ */
+static int
+stream(struct pgload *c, struct load_record *recs, size_t n,
+    PGresult **err)
+{
+	size_t i, sent = 0, c0, l0, d0, r[2];
+	int rc;
+
+	buf_reset(&c->cb);
+	buf_reset(&c->lb);
+	buf_reset(&c->db);
+	if ((rc = copy_start(c, "staging.claims", CLAIM_COLS, err)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		struct seg *s = &c->segs[i];
+
+		if (!s->live)
+			continue;
+		c0 = c->cb.len;
+		l0 = c->lb.len;
+		d0 = c->db.len;
+		if (build(c, &recs[i], s) != 0) {
+			c->cb.len = c0;
+			c->lb.len = l0;
+			c->db.len = d0;
+			recs[i].outcome = LOAD_REJECTED;
+			s->live = 0;
+			continue;
+		}
+		if (c->cb.len - sent >= 256 * 1024) {
+			rc = copy_put(c, c->cb.s + sent, c->cb.len - sent);
+			sent = c->cb.len;
+		}
+	}
+	if (rc == 0)
+		rc = copy_put(c, c->cb.s + sent, c->cb.len - sent);
+	if ((rc = copy_finish(c, rc, err)) != 0)
+		return rc;
+	r[0] = 0;
+	r[1] = c->lb.len;
+	if (c->lb.len > 0 && (rc = copy_rows(c, "staging.cms1500_line_items",
+	    LINE_COLS, &c->lb, r, 1, err)) != 0)
+		return rc;
+	r[1] = c->db.len;
+	if (c->db.len > 0 && (rc = copy_rows(c, "staging.cms1500_diagnoses",
+	    DIAG_COLS, &c->db, r, 1, err)) != 0)
+		return rc;
+	return 0;
+}
+
 static int
 pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 {
@@ -1266,22 +1394,9 @@ pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 		c->segs = xreallocarray(c->segs, n, sizeof *c->segs);
 		c->nsegs = n;
 	}
-	buf_reset(&c->cb);
-	buf_reset(&c->lb);
-	buf_reset(&c->db);
 	for (i = 0; i < n; i++) {
-		struct seg *s = &c->segs[i];
-		size_t c0 = c->cb.len, l0 = c->lb.len, d0 = c->db.len;
-
-		memset(s, 0, sizeof *s);
-		if (build(c, &recs[i], s) != 0) {
-			c->cb.len = c0;
-			c->lb.len = l0;
-			c->db.len = d0;
-			recs[i].outcome = LOAD_REJECTED;
-			continue;
-		}
-		s->live = 1;
+		memset(&c->segs[i], 0, sizeof c->segs[i]);
+		c->segs[i].live = 1;
 	}
 	batch_duplicates(c, recs, n);
 
@@ -1294,7 +1409,7 @@ pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 	for (i = 0, any = 0; i < n; i++)
 		any |= c->segs[i].live;
 	if (any) {
-		rc = copy_live(c, n, &err);
+		rc = stream(c, recs, n, &err);
 		if (rc == CK_EX_SOFTWARE && err != NULL &&
 		    PQresultErrorField(err, PG_DIAG_SQLSTATE) != NULL &&
 		    (strncmp(PQresultErrorField(err, PG_DIAG_SQLSTATE),
@@ -1308,6 +1423,7 @@ pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 				goto fail;
 			if ((rc = find_duplicates(c, recs, n)) != 0)
 				goto fail;
+			build_all(c, recs, n);
 			rc = careful(c, recs, n);
 		}
 		if (rc != 0)
