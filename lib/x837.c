@@ -1938,6 +1938,20 @@ mapped(struct rc *c, size_t k, uint32_t bits)
 	}
 }
 
+/* A required element (837P) that is empty: a warning, nothing else. */
+static void
+required(struct rc *c, size_t k, unsigned el)
+{
+	const struct sseg *s = &c->st->seg[k];
+	char name[24];
+
+	if (E(c->st, k, el).n)
+		return;
+	elname(name, sizeof name, s, el, 0);
+	warnx_at(c->m, c->lv, "missing_element", s->index, s->offset, s->id,
+	    "required element is missing: '%s'", name);
+}
+
 #define B(i) (1u << (i))
 #define BR(a, b) ((uint32_t)(((1ull << ((b) + 1)) - 1) & ~((1ull << (a)) - 1)))
 
@@ -2391,6 +2405,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	size_t k, tax = NONE, nref = 0, nper;
 
 	if (nm1 != NONE) {
+		required(c, nm1, 2);
 		ke(c, "entity_code", nm1, 1);
 		ke(c, "entity_type", nm1, 2);
 		ke(c, is(E(c->st, nm1, 2), "1") ? "last_name" : "name", nm1,
@@ -3653,6 +3668,10 @@ render_line(struct rc *c, size_t from, size_t to)
 	kint_el(c, "line_number", lx, 1);
 	mapped(c, lx, B(1));
 	if ((sv1 = one(c, from, to, L_2400, 0, "SV1")) != NONE) {
+		required(c, sv1, 1);
+		required(c, sv1, 2);
+		required(c, sv1, 3);
+		required(c, sv1, 4);
 		procedure(c, sv1, 1);
 		kmoney(c, "charge", sv1, 2);
 		ke(c, "unit_basis", sv1, 3);
@@ -3709,6 +3728,13 @@ render_line(struct rc *c, size_t from, size_t to)
 			}
 			break;
 		}
+	if (dtp == NONE) {
+		const struct sseg *s = &c->st->seg[lx];
+
+		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
+		    s->id, "service line has no service date (DTP*472 in D8 "
+		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
+	}
 	dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
 	attachments(c, from, to, L_2400);
 	ambulance(c, from, to, L_2400);
@@ -3850,6 +3876,9 @@ render_claim_obj(struct rc *c)
 	unsigned nv, i, nc;
 
 	jw_obj(&c->w);
+	required(c, clm, 1);
+	required(c, clm, 2);
+	required(c, clm, 5);
 	ke(c, "patient_account_number", clm, 1);
 	kmoney(c, "total_charge", clm, 2);
 	nv = comps(c, clm, 5, v, 8);
