@@ -31,7 +31,7 @@ static const char usage_text[] =
 "                      [-t threshold] [--rejects file] [--threads n]\n"
 "                      [--unbuffered] [file ...]\n"
 "       claims-predict --features [-f filters] [-l field] [-L sidecar]\n"
-"                      [--rejects file] [file ...]\n"
+"                      [-m model] [--rejects file] [file ...]\n"
 "       claims-predict --info [-f filters] [-m model]\n"
 "\n"
 "  -m, --model FILE      XGBoost model (JSON or UBJSON) from claims-train\n"
@@ -201,15 +201,16 @@ explain(struct run *r, struct jw *w, const struct features *f,
 	jw_key(w, "explain");
 	jw_arr(w);
 	for (i = 0; i < ntop; i++) {
-		long e = find_col(f, top[i].col);
+		unsigned fcol = model_feature_column(m, top[i].col);
+		long e = find_col(f, fcol);
 		const char *name;
 		char tmp[32];
 
 		jw_obj(w);
 		if (e >= 0)
 			name = features_entry_name(f, (size_t)e);
-		else if ((name = model_column_name(m, top[i].col)) == NULL) {
-			snprintf(tmp, sizeof tmp, "column %u", top[i].col);
+		else if ((name = model_column_name(m, fcol)) == NULL) {
+			snprintf(tmp, sizeof tmp, "column %u", fcol);
 			name = tmp;
 		}
 		jw_kstr(w, "feature", name);
@@ -390,8 +391,15 @@ features_loop(struct run *r)
 		buf_reset(&out);
 		buf_addi(&out, y);
 		for (i = 0; i < f->n; i++) {
+			/* With a model: its own (narrower) column numbers. */
+			long col = r->m != NULL ?
+			    model_booster_column(r->m, f->idx[i]) :
+			    (long)f->idx[i];
+
+			if (col < 0)
+				continue;
 			buf_addc(&out, ' ');
-			buf_addu(&out, f->idx[i]);
+			buf_addi(&out, col);
 			buf_addc(&out, ':');
 			features_fmt_value(&out, f->val[i]);
 		}
@@ -551,14 +559,22 @@ main(int argc, char **argv)
 	r.filters = filters;
 
 	if (want_features) {
+		/* A model given (flag only): write its columns. */
+		if (model_path != NULL) {
+			model_log_init();
+			if ((r.m = model_load(model_path, threads, err,
+			    sizeof err)) == NULL)
+				diag_fatal(CK_EX_CONFIG, "%s", err);
+		}
 		if (labels_path != NULL && (r.labels = labels_load(labels_path,
 		    r.label, err, sizeof err)) == NULL)
-			diag_fatal(CK_EX_CONFIG, "%s", err);
+			diag_fatal(CK_EX_NOINPUT, "%s", err);
 		rj = rejects_open(rejects_path);
 		r.in = ndin_open(argc, argv, rj);
 		if (unbuffered)
 			ndout_unbuffered(1);
 		features_loop(&r);
+		model_free(r.m);
 		goto done;
 	}
 

@@ -36,8 +36,9 @@
 static const char usage_text[] =
 "usage: claims-train [-hqV] [-f filters] [-k folds] [-l field] [-L sidecar]\n"
 "                    [-n rounds] [-p key=value] [-s seed] [-T fraction]\n"
-"                    [--eta eta] [--max-depth depth] [--model-version text]\n"
-"                    [--rejects file] [--threads n] -o model [file ...]\n"
+"                    [--eta eta] [--max-depth depth] [--min-count n]\n"
+"                    [--model-version text] [--rejects file] [--threads n]\n"
+"                    -o model [file ...]\n"
 "\n"
 "  -o, --output MODEL     model to write: MODEL.json as JSON, else UBJSON\n"
 "  -l, --label FIELD      label: the record's top-level FIELD (default filter)\n"
@@ -46,9 +47,10 @@ static const char usage_text[] =
 "  -T, --test-fraction F  held-out test share (default 0.2)\n"
 "  -k, --folds K          k-fold cross validation instead of one split\n"
 "  -s, --seed N           split and XGBoost seed (default 1)\n"
-"  -n, --rounds N         boosting rounds (default 40)\n"
+"  -n, --rounds N         boosting rounds (default 30)\n"
 "      --max-depth N      tree depth (default 6)\n"
 "      --eta X            learning rate (default 0.3)\n"
+"      --min-count N      keep categorical columns seen in N rows (default 2)\n"
 "  -p, --param KEY=VALUE  any other XGBoost parameter (repeatable)\n"
 "      --threads N        XGBoost threads (default 1, reproducible)\n"
 "      --model-version S  version text stored in the model (default 1)\n"
@@ -57,7 +59,8 @@ static const char usage_text[] =
 "  -h, --help             print this help\n"
 "  -V, --version          print the version\n";
 
-enum { OPT_ETA = 256, OPT_DEPTH, OPT_MVERSION, OPT_REJECTS, OPT_THREADS };
+enum { OPT_ETA = 256, OPT_DEPTH, OPT_MINCOUNT, OPT_MVERSION, OPT_REJECTS,
+    OPT_THREADS };
 
 static const struct option longopts[] = {
 	{ "eta",		required_argument,	NULL, OPT_ETA },
@@ -67,6 +70,7 @@ static const struct option longopts[] = {
 	{ "label",		required_argument,	NULL, 'l' },
 	{ "labels",		required_argument,	NULL, 'L' },
 	{ "max-depth",		required_argument,	NULL, OPT_DEPTH },
+	{ "min-count",		required_argument,	NULL, OPT_MINCOUNT },
 	{ "model-version",	required_argument,	NULL, OPT_MVERSION },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "param",		required_argument,	NULL, 'p' },
@@ -85,6 +89,7 @@ struct opts {
 	const char	*mversion;
 	double		 test_fraction, eta;
 	int		 folds, rounds, depth, threads, quiet;
+	unsigned long	 min_count;
 	unsigned long	 seed;
 	char		**params;	/* "key=value" */
 	size_t		 nparams;
@@ -111,6 +116,11 @@ struct data {
 	struct hmap	 *vocab;	/* "ns=value" -> struct word */
 	struct word	**words;
 	size_t		  nwords;
+	/* The booster's columns: numeric ones, then hashed ones seen often
+	 * enough (model.h, claimkit_columns). */
+	int		 *colmap;	/* [FEATURES_WIDTH], -1: dropped */
+	uint32_t	 *orig;		/* [width] */
+	unsigned	  width;
 	unsigned long	  nread, nrejected;
 };
 
@@ -310,6 +320,34 @@ make_classes(struct data *dt, const struct filters *ft)
 	}
 }
 
+/*
+ * The booster's columns: every numeric column, then the hashed columns
+ * present in at least min_count rows, ascending.  A code seen once cannot
+ * be learned from, and a narrow booster scores much faster.
+ */
+static void
+make_columns(struct data *dt, const struct opts *o)
+{
+	unsigned long *count = xcalloc(FEATURES_WIDTH, sizeof *count);
+	size_t k;
+	unsigned c;
+
+	for (k = 0; k < dt->all.nnz; k++)
+		count[dt->all.idx[k]]++;
+	dt->colmap = xcalloc(FEATURES_WIDTH, sizeof *dt->colmap);
+	dt->orig = xcalloc(FEATURES_WIDTH, sizeof *dt->orig);
+	dt->width = 0;
+	for (c = 0; c < FEATURES_WIDTH; c++) {
+		if (c >= FEATURES_NUMERIC && count[c] < o->min_count) {
+			dt->colmap[c] = -1;
+			continue;
+		}
+		dt->colmap[c] = (int)dt->width;
+		dt->orig[dt->width++] = c;
+	}
+	free(count);
+}
+
 /* ---- splitting ---- */
 
 /*
@@ -372,17 +410,30 @@ matrix(const struct data *dt, const unsigned *fold, unsigned f, int invert,
 	memset(&one, 0, sizeof one);
 	features_batch_reset(&b);
 	lab = xcalloc(dt->rows ? dt->rows : 1, sizeof *lab);
+	one.cap = FEATURES_WIDTH;
+	one.idx = xcalloc(one.cap, sizeof *one.idx);
+	one.val = xcalloc(one.cap, sizeof *one.val);
 	for (r = 0; r < dt->rows; r++) {
+		size_t k;
+
 		if (fold != NULL && (fold[r] == f) == invert)
 			continue;
-		one.idx = dt->all.idx + dt->all.indptr[r];
-		one.val = dt->all.val + dt->all.indptr[r];
-		one.n = dt->all.indptr[r + 1] - dt->all.indptr[r];
+		one.n = 0;
+		for (k = dt->all.indptr[r]; k < dt->all.indptr[r + 1]; k++) {
+			int c = dt->colmap[dt->all.idx[k]];
+
+			if (c >= 0) {
+				one.idx[one.n] = (uint32_t)c;
+				one.val[one.n++] = dt->all.val[k];
+			}
+		}
 		features_batch_add(&b, &one);
 		lab[n++] = (float)dt->rowclass[r]->index;
 	}
+	free(one.idx);
+	free(one.val);
 	xgb_check(XGDMatrixCreateFromCSREx(b.indptr, b.idx, b.val, n + 1,
-	    b.nnz, FEATURES_WIDTH, &dm), "training matrix");
+	    b.nnz, dt->width, &dm), "training matrix");
 	xgb_check(XGDMatrixSetFloatInfo(dm, "label", lab, n), "labels");
 	features_batch_free(&b);
 	free(lab);
@@ -625,8 +676,8 @@ vocab_json(struct buf *b, struct data *dt, BoosterHandle h)
 		unsigned long col;
 
 		if (names[i][0] == 'f' && (col = strtoul(names[i] + 1, NULL,
-		    10)) < FEATURES_WIDTH)
-			used[col] = 1;
+		    10)) < dt->width)
+			used[dt->orig[col]] = 1;
 	}
 	qsort(dt->words, dt->nwords, sizeof *dt->words, cmp_word);
 	jw_init(&w, b);
@@ -699,6 +750,8 @@ free_data(struct data *dt)
 	hmap_free(dt->labelmap);
 	hmap_free(dt->vocab);
 	free(dt->rowclass);
+	free(dt->colmap);
+	free(dt->orig);
 	features_batch_free(&dt->all);
 	buf_free(&vocab_text);
 }
@@ -715,8 +768,9 @@ report(const struct data *dt, const struct opts *o, const struct metrics *m,
 
 	printf("records: %lu read, %zu labelled, %lu rejected\n", dt->nread,
 	    dt->rows, dt->nrejected);
-	printf("classes: %u (label '%s'), features: version %d, %u columns\n",
-	    dt->nclass, o->label, FEATURES_VERSION, (unsigned)FEATURES_WIDTH);
+	printf("classes: %u (label '%s'), features: version %d, %u of %u "
+	    "columns\n", dt->nclass, o->label, FEATURES_VERSION, dt->width,
+	    (unsigned)FEATURES_WIDTH);
 	printf("evaluation: %s: %zu training rows, %zu test rows\n", method,
 	    ntrain, ntest);
 	printf("parameters: rounds %d, max_depth %d, eta %g, seed %lu\n",
@@ -762,11 +816,12 @@ main(int argc, char **argv)
 	o.label = "filter";
 	o.test_fraction = 0.2;
 	o.eta = 0.3;
-	o.rounds = 40;
+	o.rounds = 30;
 	o.depth = 6;
 	o.threads = 1;
 	o.seed = 1;
 	o.mversion = "1";
+	o.min_count = 2;
 	while ((c = getopt_long(argc, argv, "f:hk:l:L:n:o:p:qs:T:V", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -821,6 +876,10 @@ main(int argc, char **argv)
 		case OPT_DEPTH:
 			o.depth = (int)cli_num(optarg, 1, 32, "max depth");
 			break;
+		case OPT_MINCOUNT:
+			o.min_count = (unsigned long)cli_num(optarg, 1,
+			    1000000000, "minimum count");
+			break;
 		case OPT_MVERSION:
 			o.mversion = optarg;
 			break;
@@ -853,6 +912,7 @@ main(int argc, char **argv)
 	if (dt.rows == 0)
 		diag_fatal(CK_EX_DATAERR, "no labelled records");
 	make_classes(&dt, ft);
+	make_columns(&dt, &o);
 	if (dt.nclass < 2)
 		diag_fatal(CK_EX_DATAERR, "all %zu records have the same label "
 		    "'%s': nothing to learn", dt.rows, dt.classes[0]->text);
@@ -920,6 +980,8 @@ main(int argc, char **argv)
 	jw_key(&w, "eta");
 	jw_fixed(&w, o.eta, 6);
 	jw_kint(&w, "seed", (long long)o.seed);
+	jw_kint(&w, "min_count", (long long)o.min_count);
+	jw_kint(&w, "columns", dt.width);
 	if (o.folds > 0)
 		jw_kint(&w, "folds", o.folds);
 	else {
@@ -957,6 +1019,13 @@ main(int argc, char **argv)
 	buf_reset(&b);
 	vocab_json(&b, &dt, h);
 	set_attr(h, MODEL_ATTR_NAMES, &b);
+	buf_reset(&b);
+	jw_init(&w, &b);
+	jw_arr(&w);
+	for (i = FEATURES_NUMERIC; i < dt.width; i++)
+		jw_int(&w, dt.orig[i]);
+	jw_arr_end(&w);
+	set_attr(h, MODEL_ATTR_COLUMNS, &b);
 
 	bytes = save(h, o.output);
 	if (!o.quiet)

@@ -56,6 +56,7 @@ features_free(struct features *f)
 	free(f->val);
 	free(f->name_off);
 	free(f->h);
+	free(f->codes);
 	buf_free(&f->names);
 	buf_free(&f->scratch);
 	free(f);
@@ -216,7 +217,14 @@ flush_hashed(struct features *f, int flags)
 {
 	size_t i, j;
 
-	qsort(f->h, f->hn, sizeof *f->h, cmp_hash);
+	/* Insertion sort: a claim has a few dozen values, often in order. */
+	for (i = 1; i < f->hn; i++) {
+		struct fhash e = f->h[i];
+
+		for (j = i; j > 0 && cmp_hash(&f->h[j - 1], &e) > 0; j--)
+			f->h[j] = f->h[j - 1];
+		f->h[j] = e;
+	}
 	for (i = 0; i < f->hn; i = j) {
 		size_t off = f->names.len;
 
@@ -323,6 +331,45 @@ dx_chapters(const struct jdoc *d, int dxs)
 	return n;
 }
 
+/* The members of a service line that features read, in one pass. */
+struct lfields {
+	int	code, units, charge, date, date_end, auth, emergency, pos;
+	int	modifiers;
+};
+
+static void
+line_fields(const struct jdoc *d, int l, struct lfields *lf)
+{
+	int x;
+
+	lf->code = lf->units = lf->charge = lf->date = lf->date_end = -1;
+	lf->auth = lf->emergency = lf->pos = lf->modifiers = -1;
+	for (x = jdoc_first(d, l); x >= 0; x = jdoc_next(d, x)) {
+		const char *k = jdoc_key(d, x, NULL);
+
+		if (k == NULL)
+			continue;
+		if (strcmp(k, "procedure_code") == 0)
+			lf->code = x;
+		else if (strcmp(k, "units") == 0)
+			lf->units = x;
+		else if (strcmp(k, "charge") == 0)
+			lf->charge = x;
+		else if (strcmp(k, "service_date") == 0)
+			lf->date = x;
+		else if (strcmp(k, "service_date_end") == 0)
+			lf->date_end = x;
+		else if (strcmp(k, "prior_authorization") == 0)
+			lf->auth = x;
+		else if (strcmp(k, "emergency") == 0)
+			lf->emergency = x;
+		else if (strcmp(k, "place_of_service") == 0)
+			lf->pos = x;
+		else if (strcmp(k, "modifiers") == 0)
+			lf->modifiers = x;
+	}
+}
+
 void
 features_extract(struct features *f, const struct jdoc *d, int flags)
 {
@@ -351,21 +398,25 @@ features_extract(struct features *f, const struct jdoc *d, int flags)
 	if (iso_days(d, jdoc_get(d, claim, "service_date_to"), &last) == 0)
 		have_last = 1;
 
+	f->ncodes = 0;
 	for (l = nlines ? jdoc_first(d, lines) : -1; l >= 0;
 	    l = jdoc_next(d, l)) {
-		int m, p, pc = jdoc_get(d, l, "procedure_code");
-		double u = number(d, jdoc_get(d, l, "units"));
-		double c = dollars(d, jdoc_get(d, l, "charge"));
+		struct lfields lf;
+		double u, c;
+		size_t k;
+		int m;
 
+		line_fields(d, l, &lf);
+		u = number(d, lf.units);
+		c = dollars(d, lf.charge);
 		if (!isnan(u)) {
 			units += u;
 			have_units = 1;
 		}
 		if (!isnan(c) && (isnan(maxcharge) || c > maxcharge))
 			maxcharge = c;
-		if (iso_days(d, jdoc_get(d, l, "service_date"), &a) == 0) {
-			if (iso_days(d, jdoc_get(d, l, "service_date_end"),
-			    &b) != 0)
+		if (iso_days(d, lf.date, &a) == 0) {
+			if (iso_days(d, lf.date_end, &b) != 0)
 				b = a;
 			if (!have_lfirst || a < lfirst)
 				lfirst = a;
@@ -373,36 +424,34 @@ features_extract(struct features *f, const struct jdoc *d, int flags)
 				llast = b;
 			have_lfirst = have_llast = 1;
 		}
-		if (!jdoc_blank(d, jdoc_get(d, l, "prior_authorization")))
+		if (!jdoc_blank(d, lf.auth))
 			auth = 1;
-		s = jdoc_pstr(d, l, "emergency");
-		if (s != NULL && strcmp(s, "Y") == 0)
+		s = jdoc_str(d, lf.emergency, &n);
+		if (s != NULL && n == 1 && s[0] == 'Y')
 			emerg++;
 		/* Distinct procedures: count first occurrences only. */
-		if ((s = jdoc_str(d, pc, &n)) != NULL) {
-			int seen = 0;
-
-			for (p = jdoc_first(d, lines); p >= 0 && p != l;
-			    p = jdoc_next(d, p)) {
-				size_t n2;
-				const char *s2 = jdoc_str(d,
-				    jdoc_get(d, p, "procedure_code"), &n2);
-
-				if (s2 != NULL && n2 == n &&
-				    memcmp(s, s2, n) == 0) {
-					seen = 1;
+		if ((s = jdoc_str(d, lf.code, &n)) != NULL) {
+			for (k = 0; k < f->ncodes; k++)
+				if (f->codes[k].n == n &&
+				    memcmp(f->codes[k].s, s, n) == 0)
 					break;
+			if (k == f->ncodes) {
+				if (f->ncodes == f->codecap) {
+					f->codecap = f->codecap ?
+					    f->codecap * 2 : 16;
+					f->codes = xreallocarray(f->codes,
+					    f->codecap, sizeof *f->codes);
 				}
-			}
-			if (!seen)
+				f->codes[f->ncodes].s = s;
+				f->codes[f->ncodes++].n = n;
 				nproc++;
+			}
 		}
-		hashed_node(f, flags, "procedure", d, pc);
-		hashed_prefix(f, flags, "procedure_group", d, pc, 3);
-		hashed_node(f, flags, "pos", d, jdoc_get(d, l,
-		    "place_of_service"));
-		x = jdoc_get(d, l, "modifiers");
-		for (m = jdoc_first(d, x); m >= 0; m = jdoc_next(d, m)) {
+		hashed_node(f, flags, "procedure", d, lf.code);
+		hashed_prefix(f, flags, "procedure_group", d, lf.code, 3);
+		hashed_node(f, flags, "pos", d, lf.pos);
+		for (m = jdoc_first(d, lf.modifiers); m >= 0;
+		    m = jdoc_next(d, m)) {
 			mods++;
 			hashed_node(f, flags, "modifier", d, m);
 		}

@@ -159,6 +159,34 @@ jw_fixed(struct jw *w, double v, int decimals)
 		jw_null(w);
 		return;
 	}
+	/*
+	 * The common case (probabilities, scores) without printf's
+	 * floating-point formatting, which is slow: scale, round half away
+	 * from zero, print the integer's digits with the point put in.
+	 */
+	if (decimals >= 0 && decimals <= 9 && fabs(v) < 1e9) {
+		static const long long p10[] = { 1, 10, 100, 1000, 10000,
+		    100000, 1000000, 10000000, 100000000, 1000000000 };
+		long long q = llround(fabs(v) * (double)p10[decimals]);
+		char *e = tmp + sizeof tmp - 1, *p = e;
+		int i;
+
+		*e = '\0';
+		for (i = 0; i < decimals; i++) {
+			*--p = (char)('0' + q % 10);
+			q /= 10;
+		}
+		if (decimals > 0)
+			*--p = '.';
+		do {
+			*--p = (char)('0' + q % 10);
+			q /= 10;
+		} while (q > 0);
+		if (v < 0 && strspn(p, "0.") < (size_t)(e - p))
+			*--p = '-';
+		jw_raw(w, p, (size_t)(e - p));
+		return;
+	}
 	n = snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
 	if (n < 0 || (size_t)n >= sizeof tmp) {
 		jw_null(w);

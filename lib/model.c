@@ -188,18 +188,58 @@ parse_names(struct model *m, const char *json)
 	/* A vocabulary that does not parse only costs readable names. */
 	if (jdoc_parse(d, json, strlen(json)) == 0 &&
 	    jdoc_type(d, 0) == J_OBJECT) {
-		m->names = xcalloc(m->nfeat, sizeof *m->names);
+		m->names = xcalloc(FEATURES_WIDTH, sizeof *m->names);
 		for (c = jdoc_first(d, 0); c >= 0; c = jdoc_next(d, c)) {
 			const char *k = jdoc_key(d, c, NULL);
 			char *end;
 			unsigned long col = strtoul(k, &end, 10);
 
-			if (*end == '\0' && col < m->nfeat &&
+			if (*end == '\0' && col < FEATURES_WIDTH &&
 			    m->names[col] == NULL)
 				m->names[col] = dup_str(d, c);
 		}
 	}
 	jdoc_free(d);
+}
+
+/* claimkit_columns: ascending feature columns past the numeric ones. */
+static int
+parse_columns(struct model *m, const char *path, const char *json, char *err,
+    size_t errsz)
+{
+	struct jdoc *d = jdoc_alloc();
+	unsigned i, k = FEATURES_NUMERIC;
+	int c, rc = -1;
+
+	if (jdoc_parse(d, json, strlen(json)) != 0 ||
+	    jdoc_type(d, 0) != J_ARRAY || m->nfeat < FEATURES_NUMERIC ||
+	    jdoc_count(d, 0) != m->nfeat - FEATURES_NUMERIC)
+		goto bad;
+	m->colmap = xcalloc(FEATURES_WIDTH, sizeof *m->colmap);
+	m->orig = xcalloc(m->nfeat, sizeof *m->orig);
+	for (i = 0; i < FEATURES_WIDTH; i++)
+		m->colmap[i] = i < FEATURES_NUMERIC ? (int)i : -1;
+	for (i = 0; i < FEATURES_NUMERIC; i++)
+		m->orig[i] = i;
+	for (c = jdoc_first(d, 0); c >= 0; c = jdoc_next(d, c), k++) {
+		long long v;
+
+		if (jdoc_int(d, c, &v) != 0 || v < (long long)
+		    (k > FEATURES_NUMERIC ? m->orig[k - 1] + 1 :
+		    FEATURES_NUMERIC) || v >= (long long)FEATURES_WIDTH)
+			goto bad;
+		m->orig[k] = (unsigned)v;
+		m->colmap[v] = (int)k;
+	}
+	rc = 0;
+	goto out;
+bad:
+	snprintf(err, errsz, "model '%s': attribute %s does not fit the "
+	    "model's %u columns and feature version %d", path,
+	    MODEL_ATTR_COLUMNS, m->nfeat, FEATURES_VERSION);
+out:
+	jdoc_free(d);
+	return rc;
 }
 
 /* Objective, class count and width from the booster's JSON config. */
@@ -314,7 +354,13 @@ model_load(const char *path, int nthread, char *err, size_t errsz)
 			goto fail;
 		}
 	}
-	if (m->nfeat > FEATURES_WIDTH) {
+	if ((attr = get_attr(m->booster, MODEL_ATTR_COLUMNS)) != NULL) {
+		int rc = parse_columns(m, path, attr, err, errsz);
+
+		free(attr);
+		if (rc != 0)
+			goto fail;
+	} else if (m->nfeat > FEATURES_WIDTH) {
 		snprintf(err, errsz, "model '%s' expects %u features; feature "
 		    "version %d has %u", path, m->nfeat, FEATURES_VERSION,
 		    (unsigned)FEATURES_WIDTH);
@@ -365,9 +411,11 @@ model_free(struct model *m)
 		free(m->classes[i].action);
 	}
 	free(m->classes);
-	for (i = 0; m->names != NULL && i < m->nfeat; i++)
+	for (i = 0; m->names != NULL && i < FEATURES_WIDTH; i++)
 		free(m->names[i]);
 	free(m->names);
+	free(m->colmap);
+	free(m->orig);
 	free(m->version);
 	if (m->scratch != NULL) {
 		features_batch_free(m->scratch);
@@ -406,20 +454,37 @@ model_attr(const struct model *m, const char *key)
 	return get_attr(m->booster, key);
 }
 
-const char *
-model_column_name(const struct model *m, unsigned col)
+long
+model_booster_column(const struct model *m, unsigned fcol)
 {
-	if (col < FEATURES_NUMERIC)
-		return features_numeric_name(col);
-	if (m->names != NULL && col < m->nfeat)
-		return m->names[col];
+	if (fcol >= FEATURES_WIDTH)
+		return -1;
+	if (m->colmap != NULL)
+		return m->colmap[fcol];
+	return fcol < m->nfeat ? (long)fcol : -1;
+}
+
+unsigned
+model_feature_column(const struct model *m, unsigned col)
+{
+	return m->orig != NULL && col < m->nfeat ? m->orig[col] : col;
+}
+
+const char *
+model_column_name(const struct model *m, unsigned fcol)
+{
+	if (fcol < FEATURES_NUMERIC)
+		return features_numeric_name(fcol);
+	if (m->names != NULL && fcol < FEATURES_WIDTH)
+		return m->names[fcol];
 	return NULL;
 }
 
 /*
- * The batch as the booster wants it: columns at or past the model's
- * width (a model trained elsewhere on fewer columns never split on
- * them) are dropped.
+ * The batch as the booster wants it: feature columns mapped to booster
+ * columns (claimkit_columns), or, for a model trained elsewhere, cut at
+ * its width; columns a model never saw in training are dropped (it has
+ * no split on them).  The mapping keeps the ascending order.
  */
 static const struct features_batch *
 fit_batch(struct model *m, const struct features_batch *b)
@@ -427,7 +492,7 @@ fit_batch(struct model *m, const struct features_batch *b)
 	struct features_batch *s;
 	size_t r, k;
 
-	if (m->nfeat >= FEATURES_WIDTH)
+	if (m->colmap == NULL && m->nfeat >= FEATURES_WIDTH)
 		return b;
 	if (m->scratch == NULL)
 		m->scratch = xcalloc(1, sizeof *m->scratch);
@@ -444,11 +509,14 @@ fit_batch(struct model *m, const struct features_batch *b)
 		    sizeof *s->indptr);
 	}
 	for (r = 0; r < b->rows; r++) {
-		for (k = b->indptr[r]; k < b->indptr[r + 1]; k++)
-			if (b->idx[k] < m->nfeat) {
-				s->idx[s->nnz] = b->idx[k];
+		for (k = b->indptr[r]; k < b->indptr[r + 1]; k++) {
+			long c = model_booster_column(m, b->idx[k]);
+
+			if (c >= 0) {
+				s->idx[s->nnz] = (uint32_t)c;
 				s->val[s->nnz++] = b->val[k];
 			}
+		}
 		s->indptr[++s->rows] = s->nnz;
 	}
 	return s;

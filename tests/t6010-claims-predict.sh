@@ -184,11 +184,22 @@ test_expect_success 'a model of another feature version is exit 78' '
 '
 
 test_expect_success 'a model wider than the feature vector is exit 78' '
-	sed "s/\"num_feature\":\"16402\"/\"num_feature\":\"20000\"/g" m.json |
-	sed "s/\"claimkit_features_version\":\"1\",//" >wide.json &&
+	width=$(claims-predict --info -m m.json | sed "s/.*\"num_feature\":\([0-9]*\).*/\1/") &&
+	sed "s/\"num_feature\":\"$width\"/\"num_feature\":\"20000\"/g" m.json |
+	sed "s/\"claimkit_features_version\":\"1\",//; s/\"claimkit_columns\":\"[^\"]*\",//" >wide.json &&
 	! cmp -s m.json wide.json &&
 	test_expect_code 78 claims-predict -m wide.json <in.ndjson 2>err &&
 	grep "model .wide.json. expects 20000 features; feature version 1 has 16402" err
+'
+
+test_expect_success 'a column map that does not fit the model is exit 78' '
+	sed "s/\"claimkit_columns\":\"\[[0-9]*,/\"claimkit_columns\":\"[/" m.json >short.json &&
+	! cmp -s m.json short.json &&
+	test_expect_code 78 claims-predict -m short.json <in.ndjson 2>err &&
+	grep "model .short.json.: attribute claimkit_columns does not fit the model.s [0-9]* columns and feature version 1" err &&
+	sed "s/\"claimkit_columns\":\"\[[0-9]*,/\"claimkit_columns\":\"[99999,/" m.json >big.json &&
+	test_expect_code 78 claims-predict -m big.json <in.ndjson 2>err &&
+	grep "attribute claimkit_columns does not fit" err
 '
 
 test_expect_success 'a bad filters table is exit 78' '

@@ -147,7 +147,11 @@ else
 
 	test_expect_success 'xgboost(1) scores our model on our vectors as claims-predict does' '
 		claims-train -q -n 10 -o ours.json <train.ndjson &&
-		claims-predict --features in.ndjson >in.svm &&
+		claims-predict --features -m ours.json in.ndjson >in.svm &&
+		width=$(claims-predict --info -m ours.json | sed "s/.*\"num_feature\":\([0-9]*\).*/\1/") &&
+		test "$width" -lt 16402 &&
+		tr " " "\n" <in.svm | grep : | cut -d: -f1 | sort -n -u | tail -n 1 >maxcol &&
+		test "$(cat maxcol)" -lt "$width" &&
 		cat >pred.conf <<-\EOF &&
 		task = pred
 		model_in = ours.json

@@ -71,6 +71,12 @@ struct features {
 	}		*h;
 	size_t		 hn, hcap;
 	struct buf	 scratch;
+	/* distinct procedure codes of the claim */
+	struct fcode {
+		const char	*s;
+		size_t		 n;
+	}		*codes;
+	size_t		 ncodes, codecap;
 };
 
 /* Keep readable names ("procedure=99213", "total_charge") for each entry. */

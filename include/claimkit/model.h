@@ -8,9 +8,15 @@
  *	claimkit_features_version  FEATURES_VERSION the model was trained on
  *	claimkit_classes	   JSON array, class index -> {"label", filter}
  *	claimkit_model_version	   free text given at training
- *	claimkit_feature_names	   JSON object, column -> readable name
+ *	claimkit_columns	   JSON array: the feature column behind each
+ *				   booster column from FEATURES_NUMERIC on
+ *	claimkit_feature_names	   JSON object, feature column -> readable name
  *	claimkit_label, claimkit_params, claimkit_training, claimkit_metrics
  *
+ * claimkit_columns keeps the booster narrow: the numeric columns, then
+ * only the hashed columns seen in training, in ascending order.  Why:
+ * XGBoost scores a row through a dense vector of the booster's width, so
+ * a 16402-wide booster spends most of its time on cache misses.
  * A model trained elsewhere (xgboost(1) on `claims-predict --features`
  * output, Python xgboost) has none of these: its classes are the integer
  * labels 0..K-1 it was trained with, and its columns are taken to be
@@ -28,6 +34,7 @@ struct filters;
 #define MODEL_ATTR_CLASSES	"claimkit_classes"
 #define MODEL_ATTR_VERSION	"claimkit_model_version"
 #define MODEL_ATTR_NAMES	"claimkit_feature_names"
+#define MODEL_ATTR_COLUMNS	"claimkit_columns"
 #define MODEL_ATTR_LABEL	"claimkit_label"
 #define MODEL_ATTR_PARAMS	"claimkit_params"
 #define MODEL_ATTR_TRAINING	"claimkit_training"
@@ -47,10 +54,13 @@ struct model {
 	char			*version;	/* claimkit_model_version or NULL */
 	int			 features_version; /* 0: not recorded */
 	unsigned		 nfeat;		/* the booster's num_feature */
+	/* claimkit_columns: feature column <-> booster column (or NULL) */
+	int			*colmap;	/* [FEATURES_WIDTH], -1: unused */
+	unsigned		*orig;		/* [nfeat] */
 	unsigned		 nclass;
 	int			 binary;	/* binary:logistic, one column */
 	struct model_class	*classes;
-	char			**names;	/* [nfeat], entries may be NULL */
+	char			**names;	/* [FEATURES_WIDTH], may be NULL */
 	struct features_batch	*scratch;	/* columns cut to nfeat */
 	float			*probs;		/* last model_predict result */
 	size_t			 probcap;
@@ -79,7 +89,8 @@ const float *model_predict(struct model *m, const struct features_batch *b,
 /*
  * Per-feature contributions (XGBoost pred_contribs, in margin units) of
  * every row: rows * ngroups * (nfeat + 1) floats, the last of each group
- * being the bias; ngroups is nclass, or 1 for a binary model.  Owned by
+ * being the bias; ngroups is nclass, or 1 for a binary model.  Indexes
+ * are booster columns (model_feature_column maps them back).  Owned by
  * XGBoost until the next call on m.  NULL with err on failure.
  */
 const float *model_contribs(struct model *m, const struct features_batch *b,
@@ -88,8 +99,12 @@ const float *model_contribs(struct model *m, const struct features_batch *b,
 /* Attribute key of the booster (a copy the caller frees), or NULL. */
 char *model_attr(const struct model *m, const char *key);
 
-/* Readable name of column col from the model's vocabulary, or NULL. */
-const char *model_column_name(const struct model *m, unsigned col);
+/* Booster column of feature column fcol, or -1 when the model has none. */
+long model_booster_column(const struct model *m, unsigned fcol);
+/* Feature column (features.h) of booster column col. */
+unsigned model_feature_column(const struct model *m, unsigned col);
+/* Readable name of feature column fcol from the vocabulary, or NULL. */
+const char *model_column_name(const struct model *m, unsigned fcol);
 
 /*
  * XGBoost's last error, first line only, without its time stamp and
