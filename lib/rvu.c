@@ -135,15 +135,15 @@ rvu_dec_fmt(char *out, int64_t v, int dec, int mindec)
 	memcpy(out + o, tmp + i, sizeof tmp - (size_t)i);
 	/* Drop trailing zeros beyond mindec decimals. */
 	if (dec > 0) {
-		char *dot = strchr(out, '.');
 		size_t len = strlen(out);
 
-		keep = mindec;
-		while (len > 0 && (size_t)(dot - out) + 1 + (size_t)keep < len &&
-		    out[len - 1] == '0')
+		keep = dec;
+		while (keep > mindec && out[len - 1] == '0') {
 			out[--len] = '\0';
-		if (keep == 0 && out[len - 1] == '.')
-			out[--len] = '\0';
+			keep--;
+		}
+		if (keep == 0)
+			out[--len] = '\0';	/* the '.' */
 	}
 	return out;
 }
@@ -418,9 +418,11 @@ attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 	for (i = 0; i < db->nzips; i++) {
 		const struct rvu_zip *z = &db->zips[i];
 
-		if (z->zip > 99999 || (i > 0 && db->zips[i - 1].zip >= z->zip) ||
+		if (z->zip > 99999 ||
+		    (i > 0 && db->zips[i - 1].zip >= z->zip) ||
 		    (z->loc != RVU_NOLOC && z->loc >= db->nlocs)) {
-			seterr(e, name, 0, "index is corrupt: ZIP entry %zu", i);
+			seterr(e, name, 0, "index is corrupt: ZIP entry %zu",
+			    i);
 			return -1;
 		}
 	}

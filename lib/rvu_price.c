@@ -65,7 +65,7 @@ struct pline {
 	int		 bilateral;	/* one procedure whatever the units */
 	enum group	 group;
 	int		 family;	/* endoscopy family member */
-	rvu_i128	 v;		/* value of one instance, cents x 10^VK */
+	rvu_i128	 v;		/* one instance, cents x 10^VK */
 	int64_t		 n;		/* instances */
 	rvu_i128	 total;
 	int		 done;		/* total set by a group rule */
@@ -465,8 +465,8 @@ read_line(struct rvu_pricer *pr, const struct jdoc *d, struct pline *l,
 		unpriced(l, "no_procedure_code", "the line has no procedure "
 		    "code");
 	else if (r > 0 || strlen(l->code) != 5)
-		unpriced(l, "unknown_code", "procedure code is not a 5-character "
-		    "HCPCS code");
+		unpriced(l, "unknown_code", "procedure code is not a "
+		    "5-character HCPCS code");
 	for (m = jdoc_first(d, jdoc_get(d, l->node, "modifiers")); m >= 0;
 	    m = jdoc_next(d, m)) {
 		const char *ms = jdoc_str(d, m, NULL);
@@ -568,8 +568,8 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 		const struct rvu_row *g = rvu_find_code(pr->db, l->code);
 
 		if (g == NULL)
-			unpriced(l, "unknown_code", "procedure code %s is not in "
-			    "the %u RVU file", l->code, rvu_db_year(pr->db));
+			unpriced(l, "unknown_code", "procedure code %s is not "
+			    "in the %u RVU file", l->code, rvu_db_year(pr->db));
 		else if (has53)
 			unpriced(l, "by_report", "discontinued procedure (53): "
 			    "no RVU row for %s-53, priced by individual "
@@ -620,8 +620,8 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 	l->fee = row_fee(pr, r, l->loc, l->facility, &l->pfs, &l->opps);
 	l->opps_subject = (r->flags & RVU_F_OPPS) != 0;
 	if (l->fee > RVU_FEE_MAX) {
-		unpriced(l, "amount_out_of_range", "the fee of one unit is above "
-		    "$10,000,000: not a fee schedule amount");
+		unpriced(l, "amount_out_of_range", "the fee of one unit is "
+		    "above $10,000,000: not a fee schedule amount");
 		return;
 	}
 	l->has_fee = 1;
@@ -750,8 +750,8 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 		    has_mod(l, "81") ? "81" : "82";
 
 		if (r->asst == '1') {
-			unpriced(l, "not_permitted", "assistant at surgery (%s) "
-			    "is never paid for %s (ASST SURG 1)", which,
+			unpriced(l, "not_permitted", "assistant at surgery "
+			    "(%s) is never paid for %s (ASST SURG 1)", which,
 			    l->code);
 			return;
 		}
@@ -1086,10 +1086,10 @@ rule_surgery(struct rvu_pricer *pr, size_t *idx, size_t ni)
 				int pc = mppr_pct(p->ind, rank + k);
 
 				if (pc < 0) {
-					unpriced(l, "by_report", "more than five "
-					    "procedures the same day: the "
-					    "sixth and later are priced by "
-					    "report");
+					unpriced(l, "by_report", "more than "
+					    "five procedures the same day: "
+					    "the sixth and later are priced "
+					    "by report");
 					break;
 				}
 				l->total += l->v * pc / 100;
@@ -1366,8 +1366,9 @@ write_explain(struct rvu_pricer *pr, struct jw *w, const struct pline *l)
 		{
 			/* The exact product before rounding, in dollars. */
 			rvu_i128 x = l->exact;
-			int64_t whole = (int64_t)(x / (rvu_i128)1000000000000LL);
-			int64_t frac = (int64_t)(x % (rvu_i128)1000000000000LL);
+			const rvu_i128 d = (rvu_i128)1000000000000LL;
+			int64_t whole = (int64_t)(x / d);
+			int64_t frac = (int64_t)(x % d);
 			char buf[64], fr[16];
 			int k;
 

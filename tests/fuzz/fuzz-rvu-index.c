@@ -48,8 +48,9 @@ price_rows(const struct rvu_db *db, int facility)
 	for (i = 0; i < n && i < 12; i++) {
 		const struct rvu_row *r = rvu_db_row(db, i);
 
-		buf_printf(&in, "%s{\"procedure_code\":\"%.5s\",\"modifiers\":[%s],"
-		    "\"units\":%s,\"charge\":%s,\"service_date\":\"%u-01-02\"}",
+		buf_printf(&in, "%s{\"procedure_code\":\"%.5s\","
+		    "\"modifiers\":[%s],\"units\":%s,\"charge\":%s,"
+		    "\"service_date\":\"%u-01-02\"}",
 		    i ? "," : "", r->hcpcs, mods[i % (sizeof mods /
 		    sizeof mods[0])], i % 3 == 0 ? "2" : i % 3 == 1 ? "0.5" :
 		    "99999.999", i % 2 ? "1.00" : "99999.99", rvu_db_year(db));
@@ -122,9 +123,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)rvu_str(db, l->name_off, l->name_len, &nl);
 		(void)rvu_str(db, l->counties_off, l->counties_len, &nl);
 	}
-	for (i = 0; i < rvu_db_nzips(db) && i < 256; i++)
-		if (rvu_find_zip(db, rvu_db_zip(db, i)->zip) != rvu_db_zip(db, i))
+	for (i = 0; i < rvu_db_nzips(db) && i < 256; i++) {
+		const struct rvu_zip *z = rvu_db_zip(db, i);
+
+		if (rvu_find_zip(db, z->zip) != z)
 			abort();
+	}
 	(void)rvu_db_verify(db, &e);
 	price_rows(db, 0);
 	price_rows(db, 1);
