@@ -86,3 +86,23 @@ pg_restart() {
 pg_install_schema() {
 	psql -X -q -v ON_ERROR_STOP=1 -f "$SRC/sql/postgresql/install.sql" >/dev/null
 }
+
+# pg_password_role NAME PASSWORD: a login role that must give its password
+# (scram-sha-256), for the wrong-password tests; every other role keeps the
+# trust login of pg_start.  The role may use the claimkit database.
+pg_password_role() {
+	psql -X -q -v ON_ERROR_STOP=1 \
+	    -c "CREATE ROLE \"$1\" LOGIN PASSWORD '$2'" \
+	    -c "GRANT ALL ON DATABASE claimkit TO \"$1\"" >/dev/null || return 1
+	_hba=$PGROOT/data/pg_hba.conf
+	{ echo "local all $1 scram-sha-256"; cat "$_hba"; } >"$_hba.new" &&
+	    cat "$_hba.new" >"$_hba" && rm -f "$_hba.new" || return 1
+	_pg_as "$PGBIN/pg_ctl" -D "$PGROOT/data" reload >/dev/null
+	# The reload is asynchronous: wait until the new rule applies.
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		PGPASSWORD=not-$2 psql -X -q -U "$1" -c 'SELECT 1' \
+		    >/dev/null 2>&1 || return 0
+		sleep 0.2
+	done
+	return 1
+}
