@@ -590,7 +590,9 @@ vref_load_pg(struct vref *r, const char *conninfo)
 	    "CASE WHEN active AND (end_date IS NULL OR end_date >= current_date) "
 	    "AND (effective_date IS NULL OR effective_date <= current_date) "
 	    "THEN 't' ELSE 'f' END "
-	    "FROM edi.financial_classes ORDER BY payer_priority NULLS LAST, "
+	    /* Specific classes first, as the CSV files list them. */
+	    "FROM edi.financial_classes ORDER BY payer_id IS NULL, "
+	    "facility_id IS NULL, payer_priority NULLS LAST, "
 	    "financial_class_id", "edi.financial_classes");
 	for (i = 0; i < PQntuples(res); i++) {
 		struct vpos at = { "edi.financial_classes", (unsigned long)i + 1 };
