@@ -211,7 +211,8 @@ get_str(struct rec *x, int n, const char *key, size_t max, const char **s,
 	if (max > 0 && l > max) {
 		char m[64];
 
-		snprintf(m, sizeof m, "%%s is longer than %zu characters", max);
+		snprintf(m, sizeof m, "%%s is longer than %zu character%s", max,
+		    max == 1 ? "" : "s");
 		return fail(x, "too_long", m, key);
 	}
 	*len = l;
