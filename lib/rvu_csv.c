@@ -1279,6 +1279,8 @@ find_loc(struct rvu_build *b, const char *carrier, const char *locality)
 
 	memcpy(key.carrier, carrier, 5);
 	memcpy(key.locality, locality, 2);
+	if (b->nlocs == 0)
+		return NULL;
 	return bsearch(&key, b->locs, b->nlocs, sizeof *b->locs, cmp_loc);
 }
 
@@ -1309,7 +1311,8 @@ rvu_build_finish(struct rvu_build *b, struct rvu_err *e)
 		warnf(b, b->fname[RVU_SRC_ZIP5], 0, "ZIP5 file is for %u, the "
 		    "RVU file for %u", b->zip_year, b->year);
 
-	qsort(b->rows, b->nrows, sizeof *b->rows, cmp_row);
+	if (b->nrows > 1)
+		qsort(b->rows, b->nrows, sizeof *b->rows, cmp_row);
 	for (i = 1; i < b->nrows; i++)
 		if (cmp_row(&b->rows[i - 1], &b->rows[i]) == 0) {
 			seterr(e, b->fname[RVU_SRC_PPRRVU], 0, "HCPCS %.5s "
@@ -1317,7 +1320,8 @@ rvu_build_finish(struct rvu_build *b, struct rvu_err *e)
 			    b->rows[i].mod);
 			return NULL;
 		}
-	qsort(b->locs, b->nlocs, sizeof *b->locs, cmp_loc);
+	if (b->nlocs > 1)
+		qsort(b->locs, b->nlocs, sizeof *b->locs, cmp_loc);
 	for (i = 1; i < b->nlocs; i++)
 		if (cmp_loc(&b->locs[i - 1], &b->locs[i]) == 0) {
 			seterr(e, b->fname[RVU_SRC_GPCI], 0, "locality "
@@ -1356,7 +1360,8 @@ rvu_build_finish(struct rvu_build *b, struct rvu_err *e)
 		l->flags |= RVU_L_ANES;
 		l->anes_cf = p->cf;
 	}
-	qsort(b->zips, b->nzips, sizeof *b->zips, cmp_zip);
+	if (b->nzips > 1)
+		qsort(b->zips, b->nzips, sizeof *b->zips, cmp_zip);
 	zips = xreallocarray(NULL, b->nzips > 0 ? b->nzips : 1, sizeof *zips);
 	for (i = 0; i < b->nzips; i++) {
 		struct pend_zip *p = &b->zips[i];
