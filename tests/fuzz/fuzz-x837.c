@@ -1,0 +1,83 @@
+/*
+ * fuzz-x837: the 837P mapper, in default and strict mode.  Invariants,
+ * whatever the input: no crash; every record is one valid JSON object;
+ * the position members of every reject form valid JSON; and no claim is
+ * lost: the CLM segments counted equal the records written plus the
+ * claims inside rejects.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claimkit/buf.h"
+#include "claimkit/json.h"
+#include "claimkit/x12.h"
+#include "claimkit/x837.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct jdoc *doc;
+static struct buf tmp;
+
+static void
+on_record(void *ctx, const char *json, size_t len)
+{
+	(void)ctx;
+	if (jdoc_parse(doc, json, len) != 0 || jdoc_type(doc, 0) != J_OBJECT ||
+	    jdoc_get(doc, 0, "claim_id") < 0)
+		abort();
+}
+
+static void
+on_reject(void *ctx, const char *file, unsigned long long segindex,
+    const char *pos_json, const char *code, const char *reason,
+    const char *raw, size_t rawlen)
+{
+	(void)ctx;
+	(void)file;
+	(void)segindex;
+	(void)raw;
+	if (code == NULL || *code == '\0' || reason == NULL || rawlen > 512)
+		abort();
+	buf_reset(&tmp);
+	buf_addc(&tmp, '{');
+	buf_adds(&tmp, pos_json);
+	buf_addc(&tmp, '}');
+	if (jdoc_parse(doc, tmp.s, tmp.len) != 0)
+		abort();
+}
+
+static void
+on_warn(void *ctx, const char *file, unsigned long long segindex,
+    const char *msg)
+{
+	(void)ctx;
+	(void)file;
+	(void)segindex;
+	if (msg == NULL || *msg == '\0')
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct x837_cb cb = { on_record, on_reject, on_warn };
+	int mode;
+
+	if (doc == NULL)
+		doc = jdoc_alloc();
+	for (mode = 0; mode < 2; mode++) {
+		struct x837 *m = x837_new(&cb, NULL, mode ? X837_STRICT : 0);
+		struct x12r *r = x12r_mem(data, size);
+		struct x837_stats st;
+
+		(void)x837_parse(m, r, "fuzz.837");
+		x837_stats(m, &st);
+		if (st.claims != st.records + st.rejected_claims)
+			abort();
+		x12r_close(r);
+		x837_free(m);
+	}
+	return 0;
+}
