@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "claimkit/buf.h"
 #include "claimkit/conf.h"
@@ -179,11 +180,43 @@ struct prep {
 	char		 reason[160];
 };
 
-enum skind { S_CHARSET, S_SCHEMA, S_SELECT, S_INSERT };
+enum skind { S_CHARSET, S_SCHEMA, S_SELECT, S_INSERT, S_LOOKUP };
+
+/*
+ * The reference tables dbo.Claims points to.  Their ids are looked up once
+ * per run (lookup_refs), so that a claim naming an unknown facility fails
+ * here with a clear code instead of failing its whole batch with error
+ * 547 and sending it through bisection.
+ */
+enum ref { REF_FACILITY, REF_CLASS, REF_DEPARTMENT, NREFS };
+
+static const struct refspec {
+	const char	*table, *column, *code, *what;
+	int		 numeric;
+} refs[NREFS] = {
+	{ "dbo.Facilities", "FacilityId", "LOAD_UNKNOWN_FACILITY",
+	    "Claims.FacilityId - not in dbo.Facilities", 0 },
+	{ "dbo.FinancialClasses", "FinancialClassId",
+	    "LOAD_UNKNOWN_FINANCIAL_CLASS",
+	    "Claims.FinancialClassId - not in dbo.FinancialClasses", 0 },
+	{ "dbo.ClinicalDepartments", "DepartmentId",
+	    "LOAD_UNKNOWN_DEPARTMENT",
+	    "Claims.DepartmentId - not in dbo.ClinicalDepartments", 1 },
+};
+
+/*
+ * A sorted set of strings (reference tables are small), compared without
+ * regard to ASCII case as SQL Server's default collations compare them.
+ */
+struct idset {
+	char	**v;
+	size_t	  n, cap;
+};
 
 struct stmt {
 	enum skind	 kind;
 	enum table	 table;
+	enum ref	 ref;		/* S_LOOKUP */
 	size_t		 a, b;		/* members c->sidx[a..b) */
 };
 
@@ -195,6 +228,9 @@ struct mctx {
 	struct mssql		*m;
 	int			 fresh;		/* no request sent yet */
 	int			 claim_data;	/* store records in ClaimData */
+	/* reference ids already looked up in this run (see lookup_refs) */
+	struct idset		 known[NREFS], missing[NREFS];
+	int			 setup_sent;	/* this request has session_sql */
 	const struct load_opts	*opts;
 	char			 loaded_by[101];
 	const char		**safe;		/* names errors may show */
@@ -214,6 +250,65 @@ struct mctx {
 	unsigned long		 requests, connections, trials;
 	unsigned long long	 sqlbytes;
 };
+
+static size_t
+idset_pos(const struct idset *s, const char *id, int *found)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = strcasecmp(s->v[mid], id);
+
+		if (k == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+static int
+idset_has(const struct idset *s, const char *id)
+{
+	int found;
+
+	idset_pos(s, id, &found);
+	return found;
+}
+
+static void
+idset_add(struct idset *s, const char *id)
+{
+	int found;
+	size_t at = idset_pos(s, id, &found);
+
+	if (found)
+		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 32;
+		s->v = xreallocarray(s->v, s->cap, sizeof *s->v);
+	}
+	memmove(s->v + at + 1, s->v + at, (s->n - at) * sizeof *s->v);
+	s->v[at] = xstrdup(id);
+	s->n++;
+}
+
+static void
+idset_free(struct idset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
 
 /* ------------------------------------------------------------ values -- */
 
@@ -827,6 +922,34 @@ validation_failure(struct mctx *c, size_t i)
 	buf_free(&msgs);
 }
 
+/*
+ * The reference id a claim row would carry: facility and financial class
+ * from the record's top level (staging) or, failing that, as
+ * claims-validate resolved them; the department as decimal text.
+ */
+static const char *
+ref_id(const struct jdoc *d, enum ref r, char *num, size_t numsz)
+{
+	const char *s;
+	long long v;
+
+	switch (r) {
+	case REF_FACILITY:
+		if ((s = pstr(d, 0, "facility_id")) == NULL)
+			s = pstr(d, 0, "validation.facility_id");
+		return s;
+	case REF_CLASS:
+		if ((s = pstr(d, 0, "financial_class_id")) == NULL)
+			s = pstr(d, 0, "validation.financial_class_id");
+		return s;
+	default:
+		if (pint(d, 0, "department_id", &v) != 1)
+			return NULL;
+		snprintf(num, numsz, "%lld", v);
+		return num;
+	}
+}
+
 /* The four modifiers, the pointer list "1,2". */
 static void
 put_line(struct mctx *c, size_t i, struct row *r, int l, size_t lineno,
@@ -1013,6 +1136,17 @@ build_claim(struct mctx *c, size_t i, const char *vstatus)
 	put_date(&r, cdate, cdn);
 	s = pstrn(d, 0, "claim.service_date_to", &n);
 	put_date(&r, s, n);
+	{
+		enum ref k;
+		char num[24];
+
+		for (k = 0; k < NREFS; k++)
+			if ((s = ref_id(d, k, num, sizeof num)) != NULL &&
+			    idset_has(&c->missing[k], s)) {
+				load_failure(c, i, refs[k].code, refs[k].what);
+				return;
+			}
+	}
 	if ((s = pstr(d, 0, "facility_id")) == NULL)
 		s = pstr(d, 0, "validation.facility_id");
 	put_str(&r, s);
@@ -1291,6 +1425,7 @@ build_request(struct mctx *c, const size_t *idx, size_t m, int trial)
 
 	buf_reset(b);
 	c->nstmts = c->nsidx = 0;
+	c->setup_sent = c->fresh;
 	if (c->fresh) {
 		buf_adds(b, session_sql);
 		add_stmt(c, S_CHARSET, TB_CLAIMS);
@@ -1479,7 +1614,9 @@ sendsql(struct mctx *c)
 
 	c->sqlbytes += c->sql.len;
 	f = mssql_exec(c->m, c->sql.s, c->sql.len, &c->res);
-	c->fresh = 0;
+	if (c->setup_sent)
+		c->fresh = 0;
+	c->setup_sent = 0;
 	if (f != MSSQL_OK) {
 		/*
 		 * Whatever the error, this connection is not trusted with the
@@ -1561,6 +1698,9 @@ check_counts(struct mctx *c)
 				used++;
 			}
 			break;
+		case S_LOOKUP:
+			diag_error(NULL, 0, "mssql: lookup in a batch request");
+			return CK_EX_SOFTWARE;
 		case S_INSERT:
 			for (j = s->a; j < s->b; j++) {
 				const struct prep *p = &c->prep[c->sidx[j]];
@@ -1710,6 +1850,109 @@ bisect(struct mctx *c, size_t *idx, size_t m)
 	return rc;
 }
 
+/* The validation status says the record goes to dbo.Claims. */
+static int
+to_claims(const struct jdoc *d)
+{
+	const char *st = jdoc_pstr(d, 0, "validation.status");
+
+	return st != NULL && (strcmp(st, "pass") == 0 || strcmp(st, "warn") == 0);
+}
+
+/*
+ * Look up, in one request, the reference ids of this batch's claims that
+ * this run has not met yet; the answers stay cached for the run (a
+ * facility added meanwhile is seen by the next run).  0 or an exit code.
+ */
+static int
+lookup_refs(struct mctx *c)
+{
+	struct idset ask[NREFS];
+	const struct mssql_result *r = &c->res;
+	const char *row;
+	enum ref k;
+	size_t i, j, total = 0;
+	char num[24];
+	int rc = 0;
+
+	memset(ask, 0, sizeof ask);
+	for (i = 0; i < c->n; i++) {
+		const struct jdoc *d = c->recs[i].doc;
+
+		if (!to_claims(d))
+			continue;
+		for (k = 0; k < NREFS; k++) {
+			const char *id = ref_id(d, k, num, sizeof num);
+
+			if (id != NULL && !idset_has(&c->known[k], id) &&
+			    !idset_has(&c->missing[k], id) &&
+			    strlen(id) <= 50 && strchr(id, '\'') == NULL)
+				idset_add(&ask[k], id);
+		}
+	}
+	for (k = 0; k < NREFS; k++)
+		total += ask[k].n;
+	if (total == 0)
+		return 0;
+	if ((rc = ensure_connected(c)) != 0)
+		goto out;
+	buf_reset(&c->sql);
+	c->nstmts = c->nsidx = 0;
+	for (k = 0; k < NREFS; k++)
+		for (j = 0; j < ask[k].n; j++) {
+			if (j % MAX_ROWS == 0) {
+				struct stmt *st;
+
+				if (j > 0)
+					buf_adds(&c->sql, ");\n");
+				st = add_stmt(c, S_LOOKUP, TB_CLAIMS);
+				st->ref = k;
+				buf_printf(&c->sql, "SELECT %s FROM %s WHERE %s "
+				    "IN (", refs[k].column, refs[k].table,
+				    refs[k].column);
+			} else
+				buf_adds(&c->sql, ", ");
+			buf_printf(&c->sql, refs[k].numeric ? "%s" : "N'%s'",
+			    ask[k].v[j]);
+			if (j + 1 == ask[k].n)
+				buf_adds(&c->sql, ");\n");
+		}
+	if (sendsql(c) != MSSQL_OK) {
+		rc = eclass_code(c, classify(&c->res), &c->res,
+		    "reference tables not readable");
+		goto out;
+	}
+	if (r->ncounts != c->nstmts) {
+		diag_error(NULL, 0, "SQL Server reported %zu row counts for %zu "
+		    "statements", r->ncounts, c->nstmts);
+		rc = CK_EX_SOFTWARE;
+		goto out;
+	}
+	row = r->rows.s;
+	for (i = 0, j = 0; i < c->nstmts; i++) {
+		long x;
+
+		for (x = 0; x < r->counts[i]; x++, j++) {
+			if (j >= r->nrows) {
+				diag_error(NULL, 0, "SQL Server returned fewer "
+				    "rows than counted");
+				rc = CK_EX_SOFTWARE;
+				goto out;
+			}
+			idset_add(&c->known[c->stmts[i].ref], row);
+			row += strlen(row) + 1;
+		}
+	}
+	for (k = 0; k < NREFS; k++)
+		for (j = 0; j < ask[k].n; j++)
+			if (!idset_has(&c->known[k], ask[k].v[j]))
+				idset_add(&c->missing[k], ask[k].v[j]);
+out:
+	for (k = 0; k < NREFS; k++)
+		idset_free(&ask[k]);
+	return rc;
+}
+
 static int
 mssql_load_batch(void *vctx, struct load_record *recs, size_t n)
 {
@@ -1729,6 +1972,8 @@ mssql_load_batch(void *vctx, struct load_record *recs, size_t n)
 		c->order[i] = i;
 	sort_ctx = c;
 	qsort(c->order, n, sizeof *c->order, cmp_id);
+	if ((code = lookup_refs(c)) != 0)
+		return code;
 	for (i = 0; i < n; i++)
 		prepare(c, i);
 	/* The same claim twice in one batch: only the first is sent. */
@@ -1857,6 +2102,10 @@ free_ctx(struct mctx *c)
 	buf_free(&c->env);
 	mssql_result_free(&c->res);
 	free(c->safe);
+	for (i = 0; i < NREFS; i++) {
+		idset_free(&c->known[i]);
+		idset_free(&c->missing[i]);
+	}
 	if (c->password != NULL) {
 		memset(c->password, 0, strlen(c->password));
 		free(c->password);
