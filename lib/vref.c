@@ -169,22 +169,26 @@ static void
 add_facility(struct vref *r, const struct vpos *at, const char *id,
     const char *name, const char *npi, const char *state, const char *active)
 {
-	struct vref_facility *f, *old;
+	struct vref_facility *f;
 	char q[64];
+	int act;
 
 	need_value(at, "facility_id", id);
+	if (hmap_get(r->fac, id, strlen(id)) != NULL)
+		bad(at, "duplicate facility_id '%s'",
+		    diag_quote(q, sizeof q, id, strlen(id)));
 	if (*npi != '\0' && !codefmt_npi(npi, strlen(npi)))
 		bad(at, "npi_number: not a 10-digit NPI: '%s'",
 		    diag_quote(q, sizeof q, npi, strlen(npi)));
+	/* Every check before the allocation: bad() exits. */
+	act = parse_bool(at, "active", active, 1);
 	f = xcalloc(1, sizeof *f);
 	f->id = xstrdup(id);
 	f->name = xstrdup(name);
 	f->npi = xstrdup(npi);
 	f->state = xstrdup(state);
-	f->active = parse_bool(at, "active", active, 1);
-	if ((old = hmap_put(r->fac, f->id, strlen(f->id), f)) != NULL)
-		bad(at, "duplicate facility_id '%s'",
-		    diag_quote(q, sizeof q, id, strlen(id)));
+	f->active = act;
+	hmap_put(r->fac, f->id, strlen(f->id), f);
 	r->facs = xreallocarray(r->facs, r->nfacs + 1, sizeof *r->facs);
 	r->facs[r->nfacs++] = f;
 	r->have_fac = 1;
@@ -217,25 +221,30 @@ add_fclass(struct vref *r, const struct vpos *at, const char *id,
 {
 	struct vref_fclass *c, *head;
 	char q[64];
+	int ra, dtf, act;
 
 	need_value(at, "financial_class_id", id);
+	if (hmap_get(r->fc, id, strlen(id)) != NULL)
+		bad(at, "duplicate financial_class_id '%s'",
+		    diag_quote(q, sizeof q, id, strlen(id)));
 	if (*facility != '\0' && r->have_fac &&
 	    hmap_get(r->fac, facility, strlen(facility)) == NULL)
 		bad(at, "facility_id '%s' is not in the facilities table",
 		    diag_quote(q, sizeof q, facility, strlen(facility)));
+	ra = parse_bool(at, "requires_authorization", reqauth, 0);
+	dtf = parse_days(at, days);
+	act = parse_bool(at, "active", active, 1);
 	c = xcalloc(1, sizeof *c);
 	c->id = xstrdup(id);
 	c->description = xstrdup(desc);
 	c->facility = xstrdup(facility);
 	c->cfi = xstrdup(cfi);
 	c->payer = xstrdup(payer);
-	c->requires_auth = parse_bool(at, "requires_authorization", reqauth, 0);
-	c->days_to_file = parse_days(at, days);
-	c->active = parse_bool(at, "active", active, 1);
+	c->requires_auth = ra;
+	c->days_to_file = dtf;
+	c->active = act;
 	c->order = (unsigned long)r->nfcs;
-	if (hmap_put(r->fc, c->id, strlen(c->id), c) != NULL)
-		bad(at, "duplicate financial_class_id '%s'",
-		    diag_quote(q, sizeof q, id, strlen(id)));
+	hmap_put(r->fc, c->id, strlen(c->id), c);
 	r->fcs = xreallocarray(r->fcs, r->nfcs + 1, sizeof *r->fcs);
 	r->fcs[r->nfcs++] = c;
 	if (*cfi != '\0' &&
@@ -254,14 +263,15 @@ add_payer(struct vref *r, const struct vpos *at, const char *id,
 	char q[64];
 
 	need_value(at, "payer_id", id);
+	if (hmap_get(r->payers, id, strlen(id)) != NULL)
+		bad(at, "duplicate payer_id '%s'",
+		    diag_quote(q, sizeof q, id, strlen(id)));
 	p = xcalloc(1, sizeof *p);
 	p->id = xstrdup(id);
 	p->name = xstrdup(name);
 	p->cfi = xstrdup(cfi);
 	p->category = xstrdup(category);
-	if (hmap_put(r->payers, p->id, strlen(p->id), p) != NULL)
-		bad(at, "duplicate payer_id '%s'",
-		    diag_quote(q, sizeof q, id, strlen(id)));
+	hmap_put(r->payers, p->id, strlen(p->id), p);
 	r->pays = xreallocarray(r->pays, r->npays + 1, sizeof *r->pays);
 	r->pays[r->npays++] = p;
 	r->have_payers = 1;
