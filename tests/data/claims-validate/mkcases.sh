@@ -13,7 +13,7 @@ src=$(cd "$here/../../.." && pwd)
 cases=$src/tests/cases/claims-validate
 bin=${CLAIMKIT_BUILD:?set CLAIMKIT_BUILD}/bin
 export CLAIMKIT_TODAY=2025-12-31 LC_ALL=C TZ=UTC SRC="$src" CLAIMKIT_CONF=/dev/null
-cmd='claims-validate --ref "$SRC/tests/data/claims-validate/ref"'
+cmd='CLAIMKIT_CONF=/dev/null claims-validate --ref "$SRC/tests/data/claims-validate/ref"'
 
 mk() {
 	name=$1 filter=$2
