@@ -61,6 +61,7 @@ Q_LD = @echo "  LD      $@";
 Q_AR = @echo "  AR      $@";
 endif
 
+.SECONDARY:
 .PHONY: all check check-fast test demo bench deps install uninstall clean fuzz model db man-lint
 all: $(BINS) $(HELPERS) $(TDSD)
 
@@ -79,9 +80,15 @@ $(BUILD)/tests/%: $(BUILD)/tests/helper/%.o $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
-$(BUILD)/tests/tdsd: $(patsubst %.c,$(BUILD)/%.o,$(TDSD_SRC)) $(LIB_A)
+# Its objects go to $(BUILD)/tdsd-obj/: $(BUILD)/tests/tdsd is the binary.
+TDSD_OBJ  := $(patsubst tests/tdsd/%.c,$(BUILD)/tdsd-obj/%.o,$(TDSD_SRC))
+$(BUILD)/tdsd-obj/%.o: tests/tdsd/%.c
 	@mkdir -p $(dir $@)
-	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_A) $(LDLIBS) $(SQLITE_LIBS)
+	$(Q_CC)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/tdsd: $(TDSD_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $(TDSD_OBJ) $(LIB_A) $(LDLIBS) $(SQLITE_LIBS)
 
 # make check: the sanitizer variant in build-san/, then every test under prove.
 PROVE_FLAGS ?= -j2
@@ -151,4 +158,4 @@ man-lint:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(patsubst %,$(BUILD)/cmd/%.d,$(TOOLS))
+-include $(LIB_OBJ:.o=.d) $(patsubst %,$(BUILD)/cmd/%.d,$(TOOLS)) $(TDSD_OBJ:.o=.d)
