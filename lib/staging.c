@@ -120,7 +120,8 @@ connect_code(PGconn *conn)
 	    has(m, "password") || has(m, "does not exist") ||
 	    has(m, "no pg_hba.conf entry") || has(m, "permission denied") ||
 	    has(m, "not permitted to log in") ||
-	    has(m, "certificate") || has(m, "SSL"))
+	    has(m, "certificate") || has(m, "SSL") ||
+	    has(m, "definition of service") || has(m, "service file"))
 		return CK_EX_CONFIG;
 	return CK_EX_UNAVAILABLE;
 }
