@@ -87,7 +87,7 @@ $(BUILD)/tdsd-obj/%.o: tests/tdsd/%.c
 	$(Q_CC)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/tdsd: $(TDSD_OBJ) $(LIB_A)
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@); if [ -d $@ ]; then rm -rf $@; fi
 	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $(TDSD_OBJ) $(LIB_A) $(LDLIBS) $(SQLITE_LIBS)
 
 # make check: the sanitizer variant in build-san/, then every test under prove.
