@@ -604,12 +604,20 @@ main(int argc, char **argv)
 		ndout_unbuffered(1);
 		r.batch = 1;
 	}
-	if (r.explain > 0 && r.batch > 16)
+	if (r.explain > 0) {
 		/*
 		 * Contributions take rows * classes * (columns + 1) floats
-		 * (about 330 kB a row for five classes): keep that small.
+		 * (14 kB a row for the bundled model, 330 kB for a full-width
+		 * one): keep a batch's within 8 MB.
 		 */
-		r.batch = 16;
+		size_t row = (size_t)r.m->nclass * (r.m->nfeat + 1) *
+		    sizeof(float), cap = ((size_t)8 << 20) / row;
+
+		if (cap < 1)
+			cap = 1;
+		if (r.batch > cap)
+			r.batch = cap;
+	}
 	rj = rejects_open(rejects_path);
 	r.in = ndin_open(argc, argv, rj);
 	predict_loop(&r);
