@@ -1299,11 +1299,35 @@ prepare(struct mctx *c, size_t i)
 
 static struct mctx *sort_ctx;
 
+/*
+ * Claim ids compared as SQL Server's default collations compare them:
+ * ASCII case and trailing spaces do not count.  Two records whose ids
+ * differ only so are one claim to the server, hence one here.
+ */
+static int
+idcmp(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), i;
+
+	while (na > 0 && a[na - 1] == ' ')
+		na--;
+	while (nb > 0 && b[nb - 1] == ' ')
+		nb--;
+	for (i = 0; i < na && i < nb; i++) {
+		int x = tolower((unsigned char)a[i]);
+		int y = tolower((unsigned char)b[i]);
+
+		if (x != y)
+			return x - y;
+	}
+	return na < nb ? -1 : na > nb;
+}
+
 static int
 cmp_id(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int k = strcmp(sort_ctx->recs[x].claim_id, sort_ctx->recs[y].claim_id);
+	int k = idcmp(sort_ctx->recs[x].claim_id, sort_ctx->recs[y].claim_id);
 
 	if (k != 0)
 		return k;
@@ -1318,14 +1342,14 @@ find_id(struct mctx *c, const char *id)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int k = strcmp(c->recs[c->order[mid]].claim_id, id);
+		int k = idcmp(c->recs[c->order[mid]].claim_id, id);
 
 		if (k < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < c->n && strcmp(c->recs[c->order[lo]].claim_id, id) == 0)
+	if (lo < c->n && idcmp(c->recs[c->order[lo]].claim_id, id) == 0)
 		return c->order[lo];
 	return (size_t)-1;
 }
@@ -1978,7 +2002,7 @@ mssql_load_batch(void *vctx, struct load_record *recs, size_t n)
 		prepare(c, i);
 	/* The same claim twice in one batch: only the first is sent. */
 	for (i = 1; i < n; i++)
-		if (strcmp(recs[c->order[i]].claim_id,
+		if (idcmp(recs[c->order[i]].claim_id,
 		    recs[c->order[i - 1]].claim_id) == 0) {
 			size_t first = c->order[i - 1];
 
