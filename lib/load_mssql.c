@@ -380,13 +380,19 @@ row_end(struct row *r)
 	return r->code == NULL ? 0 : -1;
 }
 
+/*
+ * NULL.  A DATE column gets a typed NULL: in a VALUES list a column of
+ * nothing but NULLs has type int, and int does not convert to date (error
+ * 206, "Operand type clash"), so a batch whose claims all lack, say, a
+ * ServiceDateTo would fail as a whole.
+ */
 static void
 put_null(struct row *r)
 {
 	const struct colspec *c = &r->t->cols[r->col];
 
 	row_col(r, (int)c->type, (int)c->type);
-	buf_adds(r->b, "NULL");
+	buf_adds(r->b, c->type == T_DATE ? "CAST(NULL AS DATE)" : "NULL");
 }
 
 /* prefix, then s[0..n) with every quote doubled, then a quote. */
@@ -481,7 +487,7 @@ put_date(struct row *r, const char *s, size_t n)
 	c = row_col(r, T_DATE, T_DATE);
 	if (date_parse_iso(s, n, &d) != 0 || d.y < 1 || d.y > 9999) {
 		row_bad(r, c, "LOAD_INVALID_DATE", "not a date YYYY-MM-DD");
-		buf_adds(r->b, "NULL");
+		buf_adds(r->b, "CAST(NULL AS DATE)");
 		return;
 	}
 	buf_addc(r->b, '\'');
