@@ -471,6 +471,8 @@ train(const struct data *dt, const struct opts *o, DMatrixHandle dtrain)
 	snprintf(v, sizeof v, "%d", o->threads);
 	set_param(h, "nthread", v);
 	set_param(h, "eval_metric", "mlogloss");
+	/* A misspelt -p key draws XGBoost's "not used" warning. */
+	set_param(h, "validate_parameters", "1");
 	for (i = 0; i < o->nparams; i++) {
 		char *kv = xstrdup(o->params[i]), *eq = strchr(kv, '=');
 

@@ -50,18 +50,39 @@ model_xgb_error(void)
 	return msg;
 }
 
+/*
+ * XGBoost's messages look like "[08:01:54] WARNING: ./src/learner.cc:767:
+ * \nParameters: { "foo" } are not used.\n": keep the words, on one line.
+ */
 static void
 log_cb(const char *msg)
 {
-	const char *p = msg;
+	char out[512];
+	const char *p = msg, *q;
+	size_t n = 0;
 
-	if (p[0] == '[' && (p = strchr(msg, ']')) != NULL)
-		p++;
-	else
-		p = msg;
+	if (p[0] == '[' && (q = strchr(p, ']')) != NULL)
+		p = q + 1;
 	while (*p == ' ')
 		p++;
-	diag_warn(NULL, 0, "xgboost: %.*s", (int)strcspn(p, "\n"), p);
+	if (strncmp(p, "WARNING: ", 9) == 0)
+		p += 9;
+	if ((strncmp(p, "./", 2) == 0 || p[0] == '/') &&
+	    (q = strstr(p, ": ")) != NULL && strcspn(p, "\n ") >=
+	    (size_t)(q - p))
+		p = q + 2;
+	for (; *p != '\0' && n < sizeof out - 1; p++) {
+		char c = *p == '\n' || *p == '\r' ? ' ' : *p;
+
+		if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+			continue;
+		out[n++] = c;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	if (n > 0)
+		diag_warn(NULL, 0, "xgboost: %s", out);
 }
 
 void

@@ -139,6 +139,8 @@ test_expect_success 'usage errors (64)' '
 	test_expect_code 64 claims-train -o x.ubj -p nonsense </dev/null &&
 	test_expect_code 64 claims-train -n 2 -o x.ubj -p max_depth=banana <train.ndjson 2>err &&
 	grep "XGBoost parameters: .*max_depth" err &&
+	claims-train -q -n 2 -o typo.ubj -p max_dept=3 <train.ndjson 2>err &&
+	grep "^claims-train: warning: xgboost: Parameters: { \"max_dept\" } are not used\.$" err &&
 	test_expect_code 64 claims-train --bogus 2>err &&
 	claims-train --help >help && grep "^usage: claims-train" help &&
 	claims-train --version >v && grep "^claims-train (claimkit) " v
