@@ -534,11 +534,54 @@ issues_clear(struct issues *is)
 	is->n = 0;
 }
 
+static int utf8_ok(const unsigned char *p, size_t n);
+
+/*
+ * Text as valid UTF-8 into out: unchanged when it is, else every byte
+ * above 0x7f read as ISO 8859-1 (control numbers and raw segments of a
+ * reject may hold anything).
+ */
+static void
+to_utf8(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	buf_reset(out);
+	if (utf8_ok(p, n)) {
+		buf_add(out, s, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x80)
+			buf_addc(out, p[i]);
+		else {
+			buf_addc(out, 0xc0 | p[i] >> 6);
+			buf_addc(out, 0x80 | (p[i] & 0x3f));
+		}
+	}
+}
+
+static void
+kstrn_utf8(struct jw *w, struct buf *tmp, const char *key, const char *s,
+    size_t n)
+{
+	to_utf8(tmp, s, n);
+	jw_key(w, key);
+	jw_strn(w, tmp->s, tmp->len);
+}
+
+static void
+kstr_utf8(struct jw *w, struct buf *tmp, const char *key, const char *s)
+{
+	kstrn_utf8(w, tmp, key, s, strlen(s));
+}
+
 static void
 reject(struct x837 *m, const struct problem *p, const char *unit,
     unsigned long long claims, unsigned long long txns, int with_counts)
 {
-	struct buf pos = BUF_INIT;
+	struct buf pos = BUF_INIT, t = BUF_INIT, raw = BUF_INIT;
 	struct jw w;
 	char reason[400];
 
@@ -546,16 +589,18 @@ reject(struct x837 *m, const struct problem *p, const char *unit,
 	jw_obj(&w);
 	jw_kint(&w, "segment_index", (long long)p->index);
 	if (p->segid[0])
-		jw_kstr(&w, "segment_id", p->segid);
+		kstr_utf8(&w, &t, "segment_id", p->segid);
 	jw_kint(&w, "byte_offset", (long long)p->offset);
 	jw_kstr(&w, "unit", unit);
 	if (m->isa.open && m->isa.isa13[0])
-		jw_kstr(&w, "interchange_control_number", m->isa.isa13);
+		kstr_utf8(&w, &t, "interchange_control_number",
+		    m->isa.isa13);
 	if ((strcmp(unit, "group") == 0 || strcmp(unit, "transaction") == 0)
 	    && m->gs.open && m->gs.gs06[0])
-		jw_kstr(&w, "group_control_number", m->gs.gs06);
+		kstr_utf8(&w, &t, "group_control_number", m->gs.gs06);
 	if (strcmp(unit, "transaction") == 0 && m->st.st02[0])
-		jw_kstr(&w, "transaction_control_number", m->st.st02);
+		kstr_utf8(&w, &t, "transaction_control_number",
+		    m->st.st02);
 	if (with_counts) {
 		jw_kint(&w, "claims", (long long)claims);
 		if (strcmp(unit, "group") == 0 ||
@@ -568,10 +613,13 @@ reject(struct x837 *m, const struct problem *p, const char *unit,
 	snprintf(reason, sizeof reason, "%s", p->msg);
 	m->stats.rejects++;
 	m->stats.rejected_claims += claims;
+	to_utf8(&raw, p->raw, p->rawlen);
 	if (m->cb.reject)
 		m->cb.reject(m->ctx, m->file, p->index, pos.s + 1, p->code,
-		    reason, p->rawlen ? p->raw : NULL, p->rawlen);
+		    reason, p->rawlen ? raw.s : NULL, raw.len);
 	buf_free(&pos);
+	buf_free(&t);
+	buf_free(&raw);
 }
 
 /* Spool entry: u32 insert offset, u32 txn seq, u32 group seq, u32 flags. */
@@ -1695,11 +1743,17 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 			if (x12r_errkind(r) == X12_E_EMPTY ||
 			    x12r_errkind(r) == X12_E_IO)
 				snprintf(msg, sizeof msg, "%s", x12r_error(r));
+			else if (x12r_errkind(r) == X12_E_BAD_ISA) {
+				/* ISA02 and ISA04 may hold passwords */
+				snprintf(msg, sizeof msg, "%s: 'ISA'",
+				    x12r_error(r));
+				v.n = 0;
+			}
 			else
 				snprintf(msg, sizeof msg, "%s: '%s'",
 				    x12r_error(r), q(m, v));
 			problem_set(&p, code, msg, s.index, s.offset, "",
-			    s.text, s.len);
+			    v.n ? s.text : NULL, v.n);
 			reject(m, &p, "input", 0, 0, 0);
 			unusable = x12r_errkind(r) == X12_E_IO ? -2 : -1;
 			break;
@@ -1778,6 +1832,10 @@ struct rc {
 	struct store	*st;
 	int		 lv;	/* level collecting warnings and extras */
 	struct jw	 w;
+	/* where the last key and each open container began, to take back
+	 * an object or array that stayed empty (absent means absent) */
+	size_t		 kpos, mpos[JW_MAX_DEPTH + 2];
+	unsigned char	 kfirst, mfirst[JW_MAX_DEPTH + 2];
 };
 
 static void
@@ -1788,6 +1846,54 @@ rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
 	c->st = &m->lv[lv].st;
 	buf_reset(out);
 	jw_init(&c->w, out);
+	c->kpos = 0;
+	c->kfirst = 1;
+}
+
+static void
+kput(struct rc *c, const char *k)
+{
+	c->kpos = c->w.b->len;
+	c->kfirst = c->w.first[c->w.depth];
+	jw_key(&c->w, k);
+}
+
+/* Open an object (arr 0) or array (arr 1), after a key or as an element. */
+static void
+opn(struct rc *c, int arr)
+{
+	int d = c->w.depth + 1;
+
+	if (d > JW_MAX_DEPTH)
+		d = JW_MAX_DEPTH + 1;
+	if (c->w.after_key) {
+		c->mpos[d] = c->kpos;
+		c->mfirst[d] = c->kfirst;
+	} else {
+		c->mpos[d] = c->w.b->len;
+		c->mfirst[d] = c->w.first[c->w.depth];
+	}
+	if (arr)
+		jw_arr(&c->w);
+	else
+		jw_obj(&c->w);
+}
+
+/* Close it; an empty one is removed with its key. */
+static void
+cls(struct rc *c, int arr)
+{
+	int d = c->w.depth, empty = c->w.first[c->w.depth];
+
+	if (arr)
+		jw_arr_end(&c->w);
+	else
+		jw_obj_end(&c->w);
+	if (empty && d <= JW_MAX_DEPTH + 1) {
+		c->w.b->len = c->mpos[d];
+		c->w.b->s[c->w.b->len] = '\0';
+		c->w.first[c->w.depth] = c->mfirst[d];
+	}
 }
 
 static int
@@ -1865,7 +1971,7 @@ ks(struct rc *c, const char *key, struct str s)
 {
 	if (s.n == 0)
 		return;
-	jw_key(&c->w, key);
+	kput(c, key);
 	jstr(c, s);
 }
 
@@ -2159,7 +2265,7 @@ knum_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
 		bad(c, k, el, cp, "is not a number", v, 1);
 		return;
 	}
-	jw_key(&c->w, key);
+	kput(c, key);
 	jw_raw(&c->w, c->m->tmp.s, c->m->tmp.len);
 }
 
@@ -2326,7 +2432,7 @@ contact(struct rc *c, size_t k)
 	int used[4] = { 0, 0, 0, 0 }, named[3] = { 0, 0, 0 }, other = 0;
 	unsigned i, p;
 
-	jw_obj(&c->w);
+	opn(c, 0);
 	ke(c, "function_code", k, 1);
 	ke(c, "name", k, 2);
 	for (p = 0; p < 3; p++) {
@@ -2346,21 +2452,21 @@ contact(struct rc *c, size_t k)
 			other = 1;
 	}
 	if (other) {
-		jw_key(&c->w, "numbers");
-		jw_arr(&c->w);
+		kput(c, "numbers");
+		opn(c, 1);
 		for (p = 0; p < 3; p++) {
 			i = 3 + 2 * p;
 			if (named[p] || (E(c->st, k, i).n == 0 &&
 			    E(c->st, k, i + 1).n == 0))
 				continue;
-			jw_obj(&c->w);
+			opn(c, 0);
 			ke(c, "qualifier", k, i);
 			ke(c, "number", k, i + 1);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 		}
-		jw_arr_end(&c->w);
+		cls(c, 1);
 	}
-	jw_obj_end(&c->w);
+	cls(c, 0);
 	mapped(c, k, BR(1, 8));
 }
 
@@ -2369,8 +2475,8 @@ address(struct rc *c, size_t n3, size_t n4)
 {
 	if (n3 == NONE && n4 == NONE)
 		return;
-	jw_key(&c->w, "address");
-	jw_obj(&c->w);
+	kput(c, "address");
+	opn(c, 0);
 	if (n3 != NONE) {
 		ke(c, "line1", n3, 1);
 		ke(c, "line2", n3, 2);
@@ -2386,7 +2492,7 @@ address(struct rc *c, size_t n3, size_t n4)
 		ke(c, "subdivision", n4, 7);
 		mapped(c, n4, BR(1, 7));
 	}
-	jw_obj_end(&c->w);
+	cls(c, 0);
 }
 
 /*
@@ -2464,35 +2570,35 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 	address(c, n3, n4);
 	if (nref) {
-		jw_key(&c->w, "secondary_ids");
-		jw_arr(&c->w);
+		kput(c, "secondary_ids");
+		opn(c, 1);
 		for (k = from; k < to; k++) {
 			if (k == tax || !match(c, k, l, inst, "REF"))
 				continue;
-			jw_obj(&c->w);
+			opn(c, 0);
 			ke(c, "qualifier", k, 1);
 			ke(c, "id", k, 2);
 			ke(c, "description", k, 3);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 			mapped(c, k, BR(1, 3));
 		}
-		jw_arr_end(&c->w);
+		cls(c, 1);
 	}
 	nper = 0;
 	for (k = from; k < to; k++) {
 		if (!match(c, k, l, inst, "PER"))
 			continue;
 		if (nper == 0)
-			jw_key(&c->w, "contact");
+			kput(c, "contact");
 		else if (nper == 1) {
-			jw_key(&c->w, "other_contacts");
-			jw_arr(&c->w);
+			kput(c, "other_contacts");
+			opn(c, 1);
 		}
 		contact(c, k);
 		nper++;
 	}
 	if (nper > 1)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 /* A party object under key, when loop l has any segment in [from, to). */
@@ -2507,10 +2613,10 @@ kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
 			break;
 	if (k == to)
 		return;
-	jw_key(&c->w, key);
-	jw_obj(&c->w);
+	kput(c, key);
+	opn(c, 0);
 	party(c, from, to, l, inst, kind);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 }
 
 /* Named references (first of each qualifier) and the rest in arrkey. */
@@ -2544,8 +2650,8 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 	if (nrest == 0)
 		return;
-	jw_key(&c->w, arrkey);
-	jw_arr(&c->w);
+	kput(c, arrkey);
+	opn(c, 1);
 	for (k = from; k < to; k++) {
 		struct str rq;
 		const char *key;
@@ -2563,14 +2669,14 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			}
 		if (key && j == k && E(c->st, k, 2).n)
 			continue;
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "qualifier", k, 1);
 		ke(c, "value", k, 2);
 		ke(c, "description", k, 3);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 3));
 	}
-	jw_arr_end(&c->w);
+	cls(c, 1);
 }
 
 struct dmap {
@@ -2644,8 +2750,8 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 				named = 1;
 			if (pass == 0 && named) {
 				if (!flat && nnamed++ == 0) {
-					jw_key(&c->w, "dates");
-					jw_obj(&c->w);
+					kput(c, "dates");
+					opn(c, 0);
 				}
 				if (is(fmt, "D8")) {
 					if (d8(v, a) == 0)
@@ -2662,22 +2768,22 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 				mapped(c, k, BR(1, 3));
 			} else if (pass == 1 && !named) {
 				if (nother++ == 0) {
-					jw_key(&c->w, "other_dates");
-					jw_arr(&c->w);
+					kput(c, "other_dates");
+					opn(c, 1);
 				}
-				jw_obj(&c->w);
+				opn(c, 0);
 				ke(c, "qualifier", k, 1);
 				ke(c, "format", k, 2);
 				ke(c, "value", k, 3);
-				jw_obj_end(&c->w);
+				cls(c, 0);
 				mapped(c, k, BR(1, 3));
 			}
 		}
 		if (pass == 0 && nnamed && !flat)
-			jw_obj_end(&c->w);
+			cls(c, 0);
 	}
 	if (nother)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 /* AMT: named amounts (in objkey, or flat when NULL), the rest in
@@ -2710,28 +2816,28 @@ amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 				key = NULL;
 			if (pass == 0 && key) {
 				if (objkey && nnamed++ == 0) {
-					jw_key(&c->w, objkey);
-					jw_obj(&c->w);
+					kput(c, objkey);
+					opn(c, 0);
 				}
 				kmoney(c, key, k, 2);
 				mapped(c, k, BR(1, 2));
 			} else if (pass == 1 && !key) {
 				if (nother++ == 0) {
-					jw_key(&c->w, "other_amounts");
-					jw_arr(&c->w);
+					kput(c, "other_amounts");
+					opn(c, 1);
 				}
-				jw_obj(&c->w);
+				opn(c, 0);
 				ke(c, "qualifier", k, 1);
 				kmoney(c, "amount", k, 2);
-				jw_obj_end(&c->w);
+				cls(c, 0);
 				mapped(c, k, BR(1, 2));
 			}
 		}
 		if (pass == 0 && nnamed)
-			jw_obj_end(&c->w);
+			cls(c, 0);
 	}
 	if (nother)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 static void
@@ -2745,8 +2851,8 @@ adjustments(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 		if (!match(c, k, l, inst, "CAS"))
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "adjustments");
-			jw_arr(&c->w);
+			kput(c, "adjustments");
+			opn(c, 1);
 		}
 		for (j = 0; j < 6; j++) {
 			unsigned e = 2 + 3 * j;
@@ -2754,17 +2860,17 @@ adjustments(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 			if (E(c->st, k, e).n == 0 && E(c->st, k, e + 1).n == 0 &&
 			    E(c->st, k, e + 2).n == 0)
 				continue;
-			jw_obj(&c->w);
+			opn(c, 0);
 			ke(c, "group", k, 1);
 			ke(c, "reason", k, e);
 			kmoney(c, "amount", k, e + 1);
 			knum(c, "quantity", k, e + 2);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 		}
 		mapped(c, k, BR(1, 19));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 /* Simple repeatable segments into arrays. */
@@ -2778,17 +2884,17 @@ notes(struct rc *c, size_t from, size_t to, enum loop l)
 		if (!match(c, k, l, 0, "NTE"))
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "notes");
-			jw_arr(&c->w);
+			kput(c, "notes");
+			opn(c, 1);
 		}
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "code", k, 1);
 		ke(c, "text", k, 2);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 2));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 static void
@@ -2801,14 +2907,14 @@ file_info(struct rc *c, size_t from, size_t to, enum loop l)
 		if (!match(c, k, l, 0, "K3") || E(c->st, k, 1).n == 0)
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "file_information");
-			jw_arr(&c->w);
+			kput(c, "file_information");
+			opn(c, 1);
 		}
 		jstr(c, E(c->st, k, 1));
 		mapped(c, k, B(1));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 static void
@@ -2821,19 +2927,19 @@ attachments(struct rc *c, size_t from, size_t to, enum loop l)
 		if (!match(c, k, l, 0, "PWK"))
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "attachments");
-			jw_arr(&c->w);
+			kput(c, "attachments");
+			opn(c, 1);
 		}
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "report_type", k, 1);
 		ke(c, "transmission", k, 2);
 		ke(c, "control_number_qualifier", k, 5);
 		ke(c, "control_number", k, 6);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, B(1) | B(2) | B(5) | B(6));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 static void
@@ -2847,27 +2953,27 @@ conditions(struct rc *c, size_t from, size_t to, enum loop l)
 		if (!match(c, k, l, 0, "CRC"))
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "conditions");
-			jw_arr(&c->w);
+			kput(c, "conditions");
+			opn(c, 1);
 		}
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "category", k, 1);
 		ke(c, "indicator", k, 2);
 		for (i = 3; i <= 7 && E(c->st, k, i).n == 0; i++)
 			;
 		if (i <= 7) {
-			jw_key(&c->w, "codes");
-			jw_arr(&c->w);
+			kput(c, "codes");
+			opn(c, 1);
 			for (i = 3; i <= 7; i++)
 				if (E(c->st, k, i).n)
 					jstr(c, E(c->st, k, i));
-			jw_arr_end(&c->w);
+			cls(c, 1);
 		}
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 7));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 static void
@@ -2877,15 +2983,15 @@ contract(struct rc *c, size_t from, size_t to, enum loop l)
 
 	if (k == NONE)
 		return;
-	jw_key(&c->w, "contract");
-	jw_obj(&c->w);
+	kput(c, "contract");
+	opn(c, 0);
 	ke(c, "type", k, 1);
 	kmoney(c, "amount", k, 2);
 	knum(c, "percent", k, 3);
 	ke(c, "code", k, 4);
 	knum(c, "terms_discount", k, 5);
 	ke(c, "version", k, 6);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 	mapped(c, k, BR(1, 6));
 }
 
@@ -2896,8 +3002,8 @@ ambulance(struct rc *c, size_t from, size_t to, enum loop l)
 
 	if (k == NONE)
 		return;
-	jw_key(&c->w, "ambulance");
-	jw_obj(&c->w);
+	kput(c, "ambulance");
+	opn(c, 0);
 	ke(c, "weight_unit", k, 1);
 	knum(c, "patient_weight", k, 2);
 	ke(c, "transport_code", k, 3);
@@ -2906,7 +3012,7 @@ ambulance(struct rc *c, size_t from, size_t to, enum loop l)
 	knum(c, "distance", k, 6);
 	ke(c, "round_trip_purpose", k, 9);
 	ke(c, "stretcher_purpose", k, 10);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 	mapped(c, k, BR(1, 6) | B(9) | B(10));
 }
 
@@ -2917,8 +3023,8 @@ repricing(struct rc *c, size_t from, size_t to, enum loop l, int line)
 
 	if (k == NONE)
 		return;
-	jw_key(&c->w, "repricing");
-	jw_obj(&c->w);
+	kput(c, "repricing");
+	opn(c, 0);
 	ke(c, "pricing_method", k, 1);
 	kmoney(c, "allowed_amount", k, 2);
 	kmoney(c, "savings", k, 3);
@@ -2935,7 +3041,7 @@ repricing(struct rc *c, size_t from, size_t to, enum loop l, int line)
 	ke(c, "reject_reason", k, 13);
 	ke(c, "policy_compliance", k, 14);
 	ke(c, "exception", k, 15);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 	mapped(c, k, BR(1, 7) | BR(13, 15) | (line ? BR(9, 12) : 0));
 }
 
@@ -2969,22 +3075,22 @@ providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 		if (n == 0)
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "providers");
-			jw_obj(&c->w);
+			kput(c, "providers");
+			opn(c, 0);
 		}
-		jw_key(&c->w, t->key);
-		jw_obj(&c->w);
+		kput(c, t->key);
+		opn(c, 0);
 		party(c, from, to, t->l, in[0], K_PROVIDER);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		if (n > 1 && t->key2) {
-			jw_key(&c->w, t->key2);
-			jw_obj(&c->w);
+			kput(c, t->key2);
+			opn(c, 0);
 			party(c, from, to, t->l, in[1], K_PROVIDER);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 		}
 	}
 	if (open)
-		jw_obj_end(&c->w);
+		cls(c, 0);
 }
 
 /* Procedure composite (SV101, SVD03): qualifier, code, modifiers, text. */
@@ -3001,14 +3107,14 @@ procedure(struct rc *c, size_t k, unsigned el)
 		ks(c, "procedure_code", v[1]);
 	for (i = 2; i < 6 && i < n; i++)
 		if (v[i].n && nm++ == 0) {
-			jw_key(&c->w, "modifiers");
-			jw_arr(&c->w);
+			kput(c, "modifiers");
+			opn(c, 1);
 		}
 	for (i = 2; nm && i < 6 && i < n; i++)
 		if (v[i].n)
 			jstr(c, v[i]);
 	if (nm)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 	if (n > 6)
 		ks(c, "description", v[6]);
 	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
@@ -3198,14 +3304,14 @@ render_extras(struct x837 *m, int lv)
 		if (L->nextra++)
 			buf_addc(&L->extra, ',');
 		jw_init(&c.w, &L->extra);
-		jw_obj(&c.w);
+		opn(&c, 0);
 		jw_kint(&c.w, "segment_index", (long long)s->index);
 		jw_kint(&c.w, "byte_offset", (long long)s->offset);
 		jw_kstr(&c.w, "id", s->id);
 		jw_kstr(&c.w, "loop", loops[s->loop].name);
-		jw_key(&c.w, "text");
+		kput(&c, "text");
 		jstr(&c, segtext(&L->st, k));
-		jw_obj_end(&c.w);
+		cls(&c, 0);
 	}
 }
 
@@ -3217,7 +3323,7 @@ render_hdr(struct x837 *m)
 	size_t bht, n = L->st.n;
 
 	rc_init(&c, m, LV_HDR, &L->frag2);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	kcstr(&c, "file", m->file);
 	kcstr(&c, "interchange_control_number", m->isa.isa13);
 	kcstr(&c, "group_control_number", m->gs.gs06);
@@ -3246,14 +3352,14 @@ render_hdr(struct x837 *m)
 		ke(&c, "transaction_type", bht, 6);
 		mapped(&c, bht, BR(1, 6));
 	}
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&L->frag2);
 
 	rc_init(&c, m, LV_HDR, &L->frag);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	kparty(&c, "submitter", 0, n, L_1000A, 0, K_GENERIC);
 	kparty(&c, "receiver", 0, n, L_1000B, 0, K_GENERIC);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&L->frag);
 	render_extras(m, LV_HDR);
 	L->rendered = 1;
@@ -3276,12 +3382,12 @@ render_a(struct x837 *m)
 	size_t n = L->st.n, prv, cur;
 
 	rc_init(&c, m, LV_A, &L->frag);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	prv = one(&c, 0, n, L_2000A, 0, "PRV");
 	cur = one(&c, 0, n, L_2000A, 0, "CUR");
 	if (has(&c, 0, n, L_2010AA, "NM1") || prv != NONE || cur != NONE) {
-		jw_key(&c.w, "billing_provider");
-		jw_obj(&c.w);
+		kput(&c, "billing_provider");
+		opn(&c, 0);
 		party(&c, 0, n, L_2010AA, 0, K_PROVIDER);
 		if (prv != NONE) {
 			ke(&c, "provider_code", prv, 1);
@@ -3293,11 +3399,11 @@ render_a(struct x837 *m)
 			ke(&c, "currency", cur, 2);
 			mapped(&c, cur, BR(1, 2));
 		}
-		jw_obj_end(&c.w);
+		cls(&c, 0);
 	}
 	kparty(&c, "pay_to_provider", 0, n, L_2010AB, 0, K_PROVIDER);
 	kparty(&c, "pay_to_plan", 0, n, L_2010AC, 0, K_PAYER);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&L->frag);
 	if (!has(&c, 0, n, L_2010AA, "NM1"))
 		missing(m, LV_A, "no billing provider name (loop 2010AA, "
@@ -3343,13 +3449,13 @@ render_b(struct x837 *m)
 	struct str rel = nostr;
 
 	rc_init(&c, m, LV_B, &person);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	party(&c, 0, n, L_2010BA, 0, K_MEMBER);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&person);
 
 	rc_init(&c, m, LV_B, &sbr);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	if ((ks_ = one(&c, 0, n, L_2000B, 0, "SBR")) != NONE) {
 		ke(&c, "payer_responsibility", ks_, 1);
 		ke(&c, "relationship", ks_, 2);
@@ -3360,16 +3466,16 @@ render_b(struct x837 *m)
 		mapped(&c, ks_, BR(1, 5) | B(9));
 		rel = E(c.st, ks_, 2);
 	}
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&sbr);
 
 	rc_init(&c, m, LV_B, &patf);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	if ((pat = one(&c, 0, n, L_2000B, 0, "PAT")) != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, BR(5, 9));
 	}
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&patf);
 
 	/* subscriber and payer */
@@ -3381,9 +3487,9 @@ render_b(struct x837 *m)
 		buf_addc(&L->frag, '}');
 	}
 	rc_init(&c, m, LV_B, &obj);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&obj);
 	add_members(&L->frag, &obj);
 
@@ -3391,8 +3497,13 @@ render_b(struct x837 *m)
 	buf_reset(&L->frag2);
 	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
 	    "\"relationship\":");
-	if (rel.n)
-		json_escape(&L->frag2, rel.p, rel.n);
+	if (rel.n) {
+		struct buf u = BUF_INIT;
+
+		to_utf8(&u, rel.p, rel.n);
+		json_escape(&L->frag2, u.s, u.len);
+		buf_free(&u);
+	}
 	else
 		buf_adds(&L->frag2, "\"18\"");
 	add_members(&L->frag2, &person);
@@ -3419,9 +3530,9 @@ render_c(struct x837 *m)
 	size_t n = L->st.n, pat;
 
 	rc_init(&c, m, LV_C, &L->frag);
-	jw_obj(&c.w);
-	jw_key(&c.w, "patient");
-	jw_obj(&c.w);
+	opn(&c, 0);
+	kput(&c, "patient");
+	opn(&c, 0);
 	jw_kbool(&c.w, "is_subscriber", 0);
 	pat = one(&c, 0, n, L_2000C, 0, "PAT");
 	if (pat != NONE)
@@ -3431,8 +3542,8 @@ render_c(struct x837 *m)
 		pat_fields(&c, pat);
 		mapped(&c, pat, B(1) | BR(5, 9));
 	}
-	jw_obj_end(&c.w);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
+	cls(&c, 0);
 	strip_braces(&L->frag);
 	if (!has(&c, 0, n, L_2010CA, "NM1"))
 		missing(m, LV_C, "no patient name (loop 2010CA, NM1*QC)");
@@ -3523,11 +3634,11 @@ health_codes(struct rc *c, int which)
 			if (diag != (which == 0))
 				continue;
 			if (!open++) {
-				jw_key(&c->w, which == 0 ? "diagnoses" :
+				kput(c, which == 0 ? "diagnoses" :
 				    "health_care_codes");
-				jw_arr(&c->w);
+				opn(c, 1);
 			}
-			jw_obj(&c->w);
+			opn(c, 0);
 			if (which == 0)
 				jw_kint(&c->w, "sequence", seq);
 			ks(c, "qualifier", v[0]);
@@ -3535,7 +3646,7 @@ health_codes(struct rc *c, int which)
 			if (which == 0)
 				jw_kbool(&c->w, "is_primary",
 				    is(v[0], "ABK") || is(v[0], "BK"));
-			jw_obj_end(&c->w);
+			cls(c, 0);
 			if (which == 0)
 				comps_mapped(c, k, i, v, nv, 2,
 				    nv < 12 ? nv : 12);
@@ -3544,7 +3655,7 @@ health_codes(struct rc *c, int which)
 			mapped(c, k, BR(1, 12));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 }
 
 static void
@@ -3566,8 +3677,8 @@ render_drug(struct rc *c, size_t from, size_t to)
 
 	if (lin == NONE && ctp == NONE && !has(c, from, to, L_2410, "REF"))
 		return;
-	jw_key(&c->w, "drug");
-	jw_obj(&c->w);
+	kput(c, "drug");
+	opn(c, 0);
 	if (lin != NONE) {
 		ke(c, "ndc_qualifier", lin, 2);
 		ke(c, "ndc", lin, 3);
@@ -3582,7 +3693,7 @@ render_drug(struct rc *c, size_t from, size_t to)
 		mapped(c, ctp, B(4) | B(5));
 	}
 	refs(c, from, to, L_2410, 0, drug_refs, "references");
-	jw_obj_end(&c->w);
+	cls(c, 0);
 }
 
 static void
@@ -3593,12 +3704,12 @@ render_adjudications(struct rc *c, size_t from, size_t to)
 
 	if (n == 0)
 		return;
-	jw_key(&c->w, "adjudications");
-	jw_arr(&c->w);
+	kput(c, "adjudications");
+	opn(c, 1);
 	for (i = 0; i < n; i++) {
 		size_t svd = one(c, from, to, L_2430, in[i], "SVD");
 
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "payer_id", svd, 1);
 		kmoney(c, "paid_amount", svd, 2);
 		procedure(c, svd, 3);
@@ -3609,9 +3720,9 @@ render_adjudications(struct rc *c, size_t from, size_t to)
 		adjustments(c, from, to, L_2430, in[i]);
 		dates(c, from, to, L_2430, in[i], adj_dates, 1, NONE);
 		amounts(c, from, to, L_2430, in[i], adj_amts, NULL);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 	}
-	jw_arr_end(&c->w);
+	cls(c, 1);
 }
 
 static void
@@ -3622,13 +3733,13 @@ render_forms(struct rc *c, size_t from, size_t to)
 
 	if (n == 0)
 		return;
-	jw_key(&c->w, "forms");
-	jw_arr(&c->w);
+	kput(c, "forms");
+	opn(c, 1);
 	for (i = 0; i < n; i++) {
 		size_t lq = one(c, from, to, L_2440, in[i], "LQ");
 		int open = 0;
 
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "form_qualifier", lq, 1);
 		ke(c, "form_id", lq, 2);
 		mapped(c, lq, BR(1, 2));
@@ -3636,23 +3747,23 @@ render_forms(struct rc *c, size_t from, size_t to)
 			if (!match(c, k, L_2440, in[i], "FRM"))
 				continue;
 			if (!open++) {
-				jw_key(&c->w, "answers");
-				jw_arr(&c->w);
+				kput(c, "answers");
+				opn(c, 1);
 			}
-			jw_obj(&c->w);
+			opn(c, 0);
 			ke(c, "question", k, 1);
 			ke(c, "answer", k, 2);
 			ke(c, "text", k, 3);
 			kdate_v(c, "date", E(c->st, k, 4), k, 4);
 			knum(c, "percent", k, 5);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 			mapped(c, k, BR(1, 5));
 		}
 		if (open)
-			jw_arr_end(&c->w);
-		jw_obj_end(&c->w);
+			cls(c, 1);
+		cls(c, 0);
 	}
-	jw_arr_end(&c->w);
+	cls(c, 1);
 }
 
 static void
@@ -3664,7 +3775,7 @@ render_line(struct rc *c, size_t from, size_t to)
 	unsigned nv, i;
 	int open;
 
-	jw_obj(&c->w);
+	opn(c, 0);
 	kint_el(c, "line_number", lx, 1);
 	mapped(c, lx, B(1));
 	if ((sv1 = one(c, from, to, L_2400, 0, "SV1")) != NONE) {
@@ -3685,13 +3796,13 @@ render_line(struct rc *c, size_t from, size_t to)
 			    int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
 				continue;
 			if (!open++) {
-				jw_key(&c->w, "diagnosis_pointers");
-				jw_arr(&c->w);
+				kput(c, "diagnosis_pointers");
+				opn(c, 1);
 			}
 			jw_int(&c->w, p);
 		}
 		if (open)
-			jw_arr_end(&c->w);
+			cls(c, 1);
 		comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
 		ke(c, "emergency", sv1, 9);
 		ke(c, "epsdt", sv1, 11);
@@ -3739,12 +3850,12 @@ render_line(struct rc *c, size_t from, size_t to)
 	attachments(c, from, to, L_2400);
 	ambulance(c, from, to, L_2400);
 	if ((k = one(c, from, to, L_2400, 0, "CR3")) != NONE) {
-		jw_key(&c->w, "dme_certification");
-		jw_obj(&c->w);
+		kput(c, "dme_certification");
+		opn(c, 0);
 		ke(c, "type", k, 1);
 		ke(c, "unit", k, 2);
 		knum(c, "duration", k, 3);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 3));
 	}
 	conditions(c, from, to, L_2400);
@@ -3763,8 +3874,8 @@ render_line(struct rc *c, size_t from, size_t to)
 		mapped(c, k, BR(1, 2));
 	}
 	if (open) {
-		jw_key(&c->w, "other_quantities");
-		jw_arr(&c->w);
+		kput(c, "other_quantities");
+		opn(c, 1);
 		for (k = from; k < to; k++) {
 			struct str qq;
 
@@ -3773,40 +3884,40 @@ render_line(struct rc *c, size_t from, size_t to)
 			qq = E(c->st, k, 1);
 			if (is(qq, "PT") || is(qq, "FL"))
 				continue;
-			jw_obj(&c->w);
+			opn(c, 0);
 			ks(c, "qualifier", qq);
 			knum(c, "quantity", k, 2);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 		}
-		jw_arr_end(&c->w);
+		cls(c, 1);
 	}
 	for (k = from, open = 0; k < to; k++) {
 		if (!match(c, k, L_2400, 0, "MEA"))
 			continue;
 		if (!open++) {
-			jw_key(&c->w, "tests");
-			jw_arr(&c->w);
+			kput(c, "tests");
+			opn(c, 1);
 		}
-		jw_obj(&c->w);
+		opn(c, 0);
 		ke(c, "reference", k, 1);
 		ke(c, "qualifier", k, 2);
 		knum(c, "value", k, 3);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 3));
 	}
 	if (open)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 	contract(c, from, to, L_2400);
 	refs(c, from, to, L_2400, 0, line_refs, "references");
 	amounts(c, from, to, L_2400, 0, line_amts, "amounts");
 	file_info(c, from, to, L_2400);
 	notes(c, from, to, L_2400);
 	if ((k = one(c, from, to, L_2400, 0, "PS1")) != NONE) {
-		jw_key(&c->w, "purchased_service");
-		jw_obj(&c->w);
+		kput(c, "purchased_service");
+		opn(c, 0);
 		ke(c, "provider_id", k, 1);
 		kmoney(c, "charge", k, 2);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 2));
 	}
 	repricing(c, from, to, L_2400, 1);
@@ -3814,7 +3925,7 @@ render_line(struct rc *c, size_t from, size_t to)
 	providers(c, from, to, line_prov);
 	render_adjudications(c, from, to);
 	render_forms(c, from, to);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 }
 
 static void
@@ -3822,7 +3933,7 @@ render_cob(struct rc *c, size_t from, size_t to)
 {
 	size_t sbr = from, k;
 
-	jw_obj(&c->w);
+	opn(c, 0);
 	ke(c, "payer_responsibility", sbr, 1);
 	ke(c, "relationship", sbr, 2);
 	ke(c, "group_number", sbr, 3);
@@ -3841,30 +3952,30 @@ render_cob(struct rc *c, size_t from, size_t to)
 	if ((k = one(c, from, to, L_2320, 0, "MOA")) != NONE) {
 		unsigned i;
 
-		jw_key(&c->w, "outpatient_adjudication");
-		jw_obj(&c->w);
+		kput(c, "outpatient_adjudication");
+		opn(c, 0);
 		knum(c, "reimbursement_rate", k, 1);
 		kmoney(c, "hcpcs_payable", k, 2);
 		for (i = 3; i <= 7 && E(c->st, k, i).n == 0; i++)
 			;
 		if (i <= 7) {
-			jw_key(&c->w, "remark_codes");
-			jw_arr(&c->w);
+			kput(c, "remark_codes");
+			opn(c, 1);
 			for (i = 3; i <= 7; i++)
 				if (E(c->st, k, i).n)
 					jstr(c, E(c->st, k, i));
-			jw_arr_end(&c->w);
+			cls(c, 1);
 		}
 		kmoney(c, "esrd_payment", k, 8);
 		kmoney(c, "non_payable_professional", k, 9);
-		jw_obj_end(&c->w);
+		cls(c, 0);
 		mapped(c, k, BR(1, 9));
 	}
 	dates(c, from, to, L_2330B, 0, cob_dates, 1, NONE);
 	kparty(c, "subscriber", from, to, L_2330A, 0, K_MEMBER);
 	kparty(c, "payer", from, to, L_2330B, 0, K_PAYER);
 	providers(c, from, to, cob_prov);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 }
 
 static void
@@ -3875,7 +3986,7 @@ render_claim_obj(struct rc *c)
 	struct str v[8];
 	unsigned nv, i, nc;
 
-	jw_obj(&c->w);
+	opn(c, 0);
 	required(c, clm, 1);
 	required(c, clm, 2);
 	required(c, clm, 5);
@@ -3897,14 +4008,14 @@ render_claim_obj(struct rc *c)
 	nv = comps(c, clm, 11, v, 8);
 	for (i = 0, nc = 0; i < 3 && i < nv; i++)
 		if (v[i].n && nc++ == 0) {
-			jw_key(&c->w, "related_causes");
-			jw_arr(&c->w);
+			kput(c, "related_causes");
+			opn(c, 1);
 		}
 	for (i = 0; nc && i < 3 && i < nv; i++)
 		if (v[i].n)
 			jstr(c, v[i]);
 	if (nc)
-		jw_arr_end(&c->w);
+		cls(c, 1);
 	if (nv > 3)
 		ks(c, "auto_accident_state", v[3]);
 	if (nv > 4)
@@ -3929,19 +4040,19 @@ render_claim_obj(struct rc *c)
 		size_t k = one(c, 0, n, L_2300, 0, "CR2");
 
 		if (k != NONE) {
-			jw_key(&c->w, "spinal_manipulation");
-			jw_obj(&c->w);
+			kput(c, "spinal_manipulation");
+			opn(c, 0);
 			ke(c, "condition_code", k, 8);
 			ke(c, "description", k, 10);
 			ke(c, "description_2", k, 11);
-			jw_obj_end(&c->w);
+			cls(c, 0);
 			mapped(c, k, B(8) | B(10) | B(11));
 		}
 	}
 	conditions(c, 0, n, L_2300);
 	health_codes(c, 1);
 	repricing(c, 0, n, L_2300, 0);
-	jw_obj_end(&c->w);
+	cls(c, 0);
 }
 
 /* Append the warnings or extra items of every level of this claim. */
@@ -4013,13 +4124,13 @@ render_claim(struct x837 *m)
 			continue;
 		if (lfrom != NONE) {
 			if (nlines++ == 0)
-				jw_arr(&c.w);
+				opn(&c, 1);
 			render_line(&c, lfrom, k);
 		}
 		lfrom = k;
 	}
 	if (nlines)
-		jw_arr_end(&c.w);
+		cls(&c, 1);
 	else {
 		const struct sseg *s = &K->st.seg[0];
 
@@ -4039,7 +4150,7 @@ render_claim(struct x837 *m)
 			continue;
 		if (lfrom != NONE) {
 			if (ncob++ == 0)
-				jw_arr(&c.w);
+				opn(&c, 1);
 			render_cob(&c, lfrom, k);
 		}
 		lfrom = sbr ? k : NONE;
@@ -4047,19 +4158,19 @@ render_claim(struct x837 *m)
 			break;
 	}
 	if (ncob)
-		jw_arr_end(&c.w);
+		cls(&c, 1);
 
 	rc_init(&c, m, LV_CLM, &m->b_claim);
 	render_claim_obj(&c);
 	rc_init(&c, m, LV_CLM, &m->b_diag);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	health_codes(&c, 0);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&m->b_diag);
 	rc_init(&c, m, LV_CLM, &m->b_prov);
-	jw_obj(&c.w);
+	opn(&c, 0);
 	providers(&c, 0, n, clm_prov);
-	jw_obj_end(&c.w);
+	cls(&c, 0);
 	strip_braces(&m->b_prov);
 	render_extras(m, LV_CLM);
 
@@ -4083,11 +4194,11 @@ render_claim(struct x837 *m)
 		jw_init(&w, r);
 		w.first[0] = 1;
 		if (A->active && A->hl[0])
-			jw_kstr(&w, "billing_provider", A->hl);
+			kstr_utf8(&w, &m->conv, "billing_provider", A->hl);
 		if (Bv->active && Bv->hl[0])
-			jw_kstr(&w, "subscriber", Bv->hl);
+			kstr_utf8(&w, &m->conv, "subscriber", Bv->hl);
 		if (C->active && C->hl[0])
-			jw_kstr(&w, "patient", C->hl);
+			kstr_utf8(&w, &m->conv, "patient", C->hl);
 	}
 	buf_adds(r, "},\"segment_index\":");
 	buf_addu(r, K->st.seg[0].index);
@@ -4105,16 +4216,11 @@ render_claim(struct x837 *m)
 		buf_adds(r, ",\"delimiters\":");
 		jw_init(&w, r);
 		jw_obj(&w);
-		jw_key(&w, "element");
-		jw_strn(&w, d[0], 1);
-		jw_key(&w, "component");
-		jw_strn(&w, d[1], 1);
-		if (m->isa.d.rep) {
-			jw_key(&w, "repetition");
-			jw_strn(&w, d[2], 1);
-		}
-		jw_key(&w, "segment");
-		jw_strn(&w, d[3], 1);
+		kstrn_utf8(&w, &m->conv, "element", d[0], 1);
+		kstrn_utf8(&w, &m->conv, "component", d[1], 1);
+		if (m->isa.d.rep)
+			kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
+		kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
 		jw_obj_end(&w);
 	}
 	nw = 0;

@@ -1,7 +1,8 @@
 /*
  * fuzz-x837: the 837P mapper, in default and strict mode.  Invariants,
  * whatever the input: no crash; every record is one valid JSON object;
- * the position members of every reject form valid JSON; and no claim is
+ * absent values are absent (no null, "", {} or []); the position
+ * members of every reject form valid JSON; and no claim is
  * lost: the CLM segments counted equal the records written plus the
  * claims inside rejects.
  */
@@ -20,6 +21,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct jdoc *doc;
 static struct buf tmp;
 
+/* claimkit-record(5): absent is absent, never null, "", {} or []. */
+static void
+no_empty(int n)
+{
+	size_t len;
+	int c;
+
+	switch (jdoc_type(doc, n)) {
+	case J_NULL:
+		abort();
+	case J_STRING:
+		if (jdoc_str(doc, n, &len) == NULL || len == 0)
+			abort();
+		break;
+	case J_OBJECT:
+	case J_ARRAY:
+		if (jdoc_count(doc, n) == 0)
+			abort();
+		for (c = jdoc_first(doc, n); c >= 0; c = jdoc_next(doc, c))
+			no_empty(c);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 on_record(void *ctx, const char *json, size_t len)
 {
@@ -27,6 +54,7 @@ on_record(void *ctx, const char *json, size_t len)
 	if (jdoc_parse(doc, json, len) != 0 || jdoc_type(doc, 0) != J_OBJECT ||
 	    jdoc_get(doc, 0, "claim_id") < 0)
 		abort();
+	no_empty(0);
 }
 
 static void
@@ -38,12 +66,26 @@ on_reject(void *ctx, const char *file, unsigned long long segindex,
 	(void)file;
 	(void)segindex;
 	(void)raw;
-	if (code == NULL || *code == '\0' || reason == NULL || rawlen > 512)
+	if (code == NULL || *code == '\0' || reason == NULL || rawlen > 1024)
 		abort();
 	buf_reset(&tmp);
 	buf_addc(&tmp, '{');
 	buf_adds(&tmp, pos_json);
 	buf_addc(&tmp, '}');
+	if (jdoc_parse(doc, tmp.s, tmp.len) != 0)
+		abort();
+	/* the raw text goes into JSON as a string: it must be UTF-8 */
+	buf_reset(&tmp);
+	buf_adds(&tmp, "\"");
+	if (raw != NULL) {
+		size_t i;
+
+		for (i = 0; i < rawlen; i++)
+			if ((unsigned char)raw[i] >= 0x20 && raw[i] != '"' &&
+			    raw[i] != '\\')
+				buf_addc(&tmp, raw[i]);
+	}
+	buf_adds(&tmp, "\"");
 	if (jdoc_parse(doc, tmp.s, tmp.len) != 0)
 		abort();
 }
