@@ -148,4 +148,12 @@ test_expect_success 'a long random stream of mutated claims: every record accoun
 	done &&
 	run fuzz.ndjson
 '
+
+# Inputs found by the libFuzzer target tests/fuzz/fuzz-validate.c.
+test_expect_success 'the fuzz corpus (tests/fuzz/corpus/validate)' '
+	for f in "$TESTS"/fuzz/corpus/validate/*; do
+		{ tr -d "\n" <"$f"; echo; } >one.ndjson &&
+		run one.ndjson || { echo "failed on ${f##*/}"; exit 1; }
+	done
+'
 test_done
