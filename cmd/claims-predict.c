@@ -66,7 +66,7 @@ static const struct option longopts[] = {
 	{ "rejects",	required_argument,	NULL, OPT_REJECTS },
 	{ "threads",	required_argument,	NULL, OPT_THREADS },
 	{ "threshold",	required_argument,	NULL, 't' },
-	{ "unbuffered",	no_argument,		NULL, OPT_UNBUFFERED },
+	{ "unbuffered",	no_argument,	NULL, OPT_UNBUFFERED },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -84,7 +84,7 @@ struct run {
 	struct ndin	*in;
 	struct slot	*slots;
 	size_t		 batch, n;
-	struct features	*f;		/* shared when not explaining */
+	struct features	*f;	/* shared when not explaining */
 	struct features_batch fb;
 	struct jpatch	*patch;
 	struct buf	 sec;
@@ -480,7 +480,8 @@ main(int argc, char **argv)
 	struct filters *filters;
 	const char *model_path = NULL, *filters_path = NULL, *thr = NULL;
 	const char *rejects_path = NULL, *labels_path = NULL;
-	int c, rc, threads = 1, unbuffered = 0, want_features = 0, want_info = 0;
+	int c, rc, threads = 1, unbuffered = 0, want_features = 0;
+	int want_info = 0;
 	char err[512];
 	double t0;
 

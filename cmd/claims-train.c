@@ -41,7 +41,7 @@ static const char usage_text[] =
 "                    -o model [file ...]\n"
 "\n"
 "  -o, --output MODEL     model to write: MODEL.json as JSON, else UBJSON\n"
-"  -l, --label FIELD      label: the record's top-level FIELD (default filter)\n"
+"  -l, --label FIELD      the record's top-level label FIELD (default filter)\n"
 "  -L, --labels FILE      sidecar NDJSON: labels joined by claim_id\n"
 "  -f, --filters FILE     filters CSV: class names and actions\n"
 "  -T, --test-fraction F  held-out test share (default 0.2)\n"
@@ -63,25 +63,25 @@ enum { OPT_ETA = 256, OPT_DEPTH, OPT_MINCOUNT, OPT_MVERSION, OPT_REJECTS,
     OPT_THREADS };
 
 static const struct option longopts[] = {
-	{ "eta",		required_argument,	NULL, OPT_ETA },
-	{ "filters",		required_argument,	NULL, 'f' },
-	{ "folds",		required_argument,	NULL, 'k' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "label",		required_argument,	NULL, 'l' },
-	{ "labels",		required_argument,	NULL, 'L' },
-	{ "max-depth",		required_argument,	NULL, OPT_DEPTH },
-	{ "min-count",		required_argument,	NULL, OPT_MINCOUNT },
-	{ "model-version",	required_argument,	NULL, OPT_MVERSION },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "param",		required_argument,	NULL, 'p' },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "rejects",		required_argument,	NULL, OPT_REJECTS },
-	{ "rounds",		required_argument,	NULL, 'n' },
-	{ "seed",		required_argument,	NULL, 's' },
-	{ "test-fraction",	required_argument,	NULL, 'T' },
-	{ "threads",		required_argument,	NULL, OPT_THREADS },
-	{ "version",		no_argument,		NULL, 'V' },
-	{ NULL,			0,			NULL, 0 }
+	{ "eta",		required_argument, NULL, OPT_ETA },
+	{ "filters",		required_argument, NULL, 'f' },
+	{ "folds",		required_argument, NULL, 'k' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "label",		required_argument, NULL, 'l' },
+	{ "labels",		required_argument, NULL, 'L' },
+	{ "max-depth",		required_argument, NULL, OPT_DEPTH },
+	{ "min-count",		required_argument, NULL, OPT_MINCOUNT },
+	{ "model-version",	required_argument, NULL, OPT_MVERSION },
+	{ "output",		required_argument, NULL, 'o' },
+	{ "param",		required_argument, NULL, 'p' },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "rejects",		required_argument, NULL, OPT_REJECTS },
+	{ "rounds",		required_argument, NULL, 'n' },
+	{ "seed",		required_argument, NULL, 's' },
+	{ "test-fraction",	required_argument, NULL, 'T' },
+	{ "threads",		required_argument, NULL, OPT_THREADS },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ NULL,			0,		   NULL, 0 }
 };
 
 struct opts {
@@ -135,7 +135,8 @@ static struct buf vocab_text;
 
 struct metrics {
 	unsigned	  nclass;
-	unsigned long	 *conf;		/* nclass x nclass, [truth][pred] */
+	/* nclass x nclass counts, [truth][predicted] */
+	unsigned long	 *conf;
 	double		  logloss;
 	unsigned long	  n, correct, baseline_correct;
 	unsigned	  majority;	/* of the training rows */
@@ -308,7 +309,8 @@ make_classes(struct data *dt, const struct filters *ft)
 		k->index = (unsigned)i;
 		if (ft == NULL)
 			continue;
-		k->filter = k->kind == LABEL_INT ? filters_by_class(ft, k->ival) :
+		k->filter = k->kind == LABEL_INT ?
+		    filters_by_class(ft, k->ival) :
 		    filters_by_code(ft, k->text, strlen(k->text));
 		if (k->filter == NULL) {
 			char q[64];
@@ -833,7 +835,8 @@ main(int argc, char **argv)
 		case 'h':
 			cli_usage(0, usage_text);
 		case 'k':
-			o.folds = (int)cli_num(optarg, 2, 100, "number of folds");
+			o.folds = (int)cli_num(optarg, 2, 100,
+			    "number of folds");
 			break;
 		case 'l':
 			o.label = optarg;
@@ -925,7 +928,7 @@ main(int argc, char **argv)
 	if (o.folds > 0) {
 		int k;
 
-		/* Every row is scored once, by the model that did not see it. */
+		/* Each row is scored once, by the model that did not see it. */
 		for (k = 0; k < o.folds; k++) {
 			size_t n;
 

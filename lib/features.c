@@ -381,7 +381,8 @@ features_extract(struct features *f, const struct jdoc *d, int flags)
 	long first = 0, last = 0, lfirst = 0, llast = 0, a, b, t = 0;
 	int have_first = 0, have_last = 0, have_lfirst = 0, have_llast = 0;
 	int have_units = 0, auth = 0, sub;
-	double units = 0, maxcharge = NAN, mods = 0, emerg = 0, total, age = NAN;
+	double units = 0, maxcharge = NAN, mods = 0, emerg = 0, total;
+	double age = NAN;
 	double nproc = 0;
 	struct ckdate birth, on;
 	const char *s;

@@ -24,10 +24,10 @@ static const char *const colnames[C_NCOLS] = {
 
 struct rd {
 	struct filters	*t;
-	int		 col[C_NCOLS];	/* field number of each column, -1 */
+	int		 col[C_NCOLS];	/* field of a column, or -1 */
 	char		*cell[C_NCOLS];
-	size_t		 field;		/* field number within the row */
-	unsigned long	 row;		/* 1-based CSV record number */
+	size_t		 field;		/* field within the row */
+	unsigned long	 row;		/* 1-based CSV record */
 	int		 header_done;
 	char		*err;
 	size_t		 errsz;
@@ -152,7 +152,8 @@ cb_row(int term, void *data)
 	if (!r->header_done) {
 		r->header_done = 1;
 		if (r->col[C_ID] < 0)
-			fail(r, "missing column '%s' in the header", "filter_id");
+			fail(r, "missing column '%s' in the header",
+			    "filter_id");
 		else if (r->col[C_CODE] < 0)
 			fail(r, "missing column '%s' in the header",
 			    "filter_code");

@@ -38,7 +38,7 @@ label_read(const struct jdoc *d, int n, struct label *out)
 
 /* Open addressing on claim ids; keys and string labels in one arena. */
 struct slot {
-	size_t		key_off, key_len;	/* key_len 0: empty slot */
+	size_t		key_off, key_len;	/* 0: empty slot */
 	enum label_kind	kind;
 	long long	ival;
 	size_t		str_off, str_len;

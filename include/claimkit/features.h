@@ -3,7 +3,7 @@
  * and claims-predict (prediction and --features export).  A claim record
  * becomes a sparse vector of FEATURES_WIDTH columns:
  *
- *	columns 0 .. FEATURES_NUMERIC-1	numeric features (features_numeric_name)
+ *	columns 0 .. FEATURES_NUMERIC-1	numeric (features_numeric_name)
  *	columns FEATURES_NUMERIC ..	hashed categorical indicators
  *
  * A categorical value v of namespace ns (for example procedure code 99213)
@@ -32,24 +32,24 @@ struct jdoc;
 #define FEATURES_VERSION	1
 #define FEATURES_NUMERIC	18
 #define FEATURES_HASH_BITS	14
-#define FEATURES_WIDTH		(FEATURES_NUMERIC + (1u << FEATURES_HASH_BITS))
+#define FEATURES_WIDTH	(FEATURES_NUMERIC + (1u << FEATURES_HASH_BITS))
 
 /* Numeric columns, in column order. */
 enum features_col {
 	FEAT_TOTAL_CHARGE,		/* claim.total_charge, dollars */
-	FEAT_PATIENT_AGE,		/* whole years at the first date of service */
+	FEAT_PATIENT_AGE,		/* years at the first service date */
 	FEAT_DIAGNOSIS_COUNT,		/* number of diagnoses */
 	FEAT_LINE_COUNT,		/* number of service lines */
 	FEAT_TOTAL_UNITS,		/* sum of lines[].units */
-	FEAT_SUBMISSION_LAG,		/* days from first service to BHT04 */
+	FEAT_SUBMISSION_LAG,		/* days, first service to BHT04 */
 	FEAT_MODIFIER_COUNT,		/* modifiers over all lines */
 	FEAT_PROCEDURE_COUNT,		/* distinct procedure codes */
 	FEAT_MAX_LINE_CHARGE,		/* largest line charge, dollars */
 	FEAT_SERVICE_SPAN,		/* days from first to last service */
-	FEAT_PRIOR_AUTH,		/* 1 when a prior authorization is sent */
+	FEAT_PRIOR_AUTH,		/* 1: a prior authorization sent */
 	FEAT_REFERRAL,			/* 1 when a referral is sent */
 	FEAT_OTHER_PAYERS,		/* number of other payers (COB) */
-	FEAT_EMERGENCY_LINES,		/* lines flagged emergency (SV109 Y) */
+	FEAT_EMERGENCY_LINES,		/* lines with SV109 Y */
 	FEAT_PATIENT_IS_SUBSCRIBER,	/* 1 or 0 */
 	FEAT_CHARGE_PER_UNIT,		/* total charge / total units */
 	FEAT_ATTACHMENTS,		/* number of PWK attachments */

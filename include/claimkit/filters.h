@@ -21,8 +21,8 @@ struct filter {
 	long long	 id;
 	long long	 class_index;
 	char		*code;
-	char		*name;		/* "" when the column is absent */
-	char		*action;	/* "" when the column is absent */
+	char		*name;		/* "" without the column */
+	char		*action;	/* "" without the column */
 };
 
 struct filters {

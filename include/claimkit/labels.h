@@ -17,8 +17,9 @@ enum label_kind { LABEL_NONE, LABEL_INT, LABEL_STR };
 struct label {
 	enum label_kind	 kind;
 	long long	 ival;		/* LABEL_INT */
-	const char	*str;		/* LABEL_STR: the string; LABEL_INT: */
-	size_t		 len;		/*   its decimal text */
+	/* LABEL_STR: the string; LABEL_INT: its decimal text */
+	const char	*str;
+	size_t		 len;
 	char		 num[24];	/* storage for that decimal text */
 };
 

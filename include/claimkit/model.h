@@ -6,11 +6,11 @@
  * attributes (XGBoosterSetAttr), so it travels with the model:
  *
  *	claimkit_features_version  FEATURES_VERSION the model was trained on
- *	claimkit_classes	   JSON array, class index -> {"label", filter}
+ *	claimkit_classes	   JSON array: class -> {"label", filter}
  *	claimkit_model_version	   free text given at training
  *	claimkit_columns	   JSON array: the feature column behind each
  *				   booster column from FEATURES_NUMERIC on
- *	claimkit_feature_names	   JSON object, feature column -> readable name
+ *	claimkit_feature_names	   JSON object: feature column -> name
  *	claimkit_label, claimkit_params, claimkit_training, claimkit_metrics
  *
  * claimkit_columns keeps the booster narrow: the numeric columns, then
@@ -41,7 +41,7 @@ struct filters;
 #define MODEL_ATTR_METRICS	"claimkit_metrics"
 
 struct model_class {
-	char		*label;		/* "clean", or "2" for integer labels */
+	char		*label;		/* "clean", or "2" (integer) */
 	int		 is_int;
 	long long	 ival;
 	long long	 filter_id;	/* -1: no filters row known */
@@ -49,21 +49,21 @@ struct model_class {
 };
 
 struct model {
-	void			*booster;	/* BoosterHandle */
-	char			 id[17];	/* SHA-256 of the file, 16 hex */
-	char			*version;	/* claimkit_model_version or NULL */
-	int			 features_version; /* 0: not recorded */
-	unsigned		 nfeat;		/* the booster's num_feature */
+	void		*booster;	/* BoosterHandle */
+	char		 id[17];	/* SHA-256 of the file, 16 hex */
+	char		*version;	/* claimkit_model_version, NULL */
+	int		 features_version; /* 0: not recorded */
+	unsigned	 nfeat;		/* the booster's num_feature */
 	/* claimkit_columns: feature column <-> booster column (or NULL) */
-	int			*colmap;	/* [FEATURES_WIDTH], -1: unused */
-	unsigned		*orig;		/* [nfeat] */
-	unsigned		 nclass;
-	int			 binary;	/* binary:logistic, one column */
-	struct model_class	*classes;
-	char			**names;	/* [FEATURES_WIDTH], may be NULL */
-	struct features_batch	*scratch;	/* columns cut to nfeat */
-	float			*probs;		/* last model_predict result */
-	size_t			 probcap;
+	int		*colmap;	/* [FEATURES_WIDTH], -1: unused */
+	unsigned	*orig;		/* [nfeat] */
+	unsigned	 nclass;
+	int		 binary;	/* binary:logistic, one column */
+	struct model_class *classes;
+	char		**names;	/* [FEATURES_WIDTH], may be NULL */
+	struct features_batch *scratch;	/* columns cut to nfeat */
+	float		*probs;		/* of the last model_predict */
+	size_t		 probcap;
 };
 
 /*

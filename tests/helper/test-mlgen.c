@@ -6,10 +6,12 @@
  *
  *	5 duplicate		frequency code 7 (replacement)
  *	3 deny_eligibility	Medicare Part B (MB) and patient under 65
- *	2 hold_authorization	imaging/surgery code billed to a commercial
- *				payer (CI, BL) without prior authorization
- *	4 review_coding		modifier 25 on an E/M (992xx) line when the
- *				claim has another procedure, or modifier 59
+ *	2 hold_authorization	imaging/surgery code billed to a
+ *				commercial payer (CI, BL) without prior
+ *				authorization
+ *	4 review_coding		modifier 25 on an E/M (992xx) line
+ *				when the claim has another procedure, or
+ *				modifier 59
  *	1 clean			everything else
  *
  * (the filter_id and class_index of examples/filters.csv).
