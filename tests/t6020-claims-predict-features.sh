@@ -167,6 +167,26 @@ else
 		awk "{ d = \$1 - \$2; if (d < 0) d = -d; if (d > 0.0000006) { print NR \": \" \$0; exit 1 } }"
 	'
 
+	test_expect_success 'multi:softmax models are scored with probabilities' '
+		sed "s/multi:softprob/multi:softmax/; s/cli.json/softmax.json/" train.conf >softmax.conf &&
+		xgboost softmax.conf >xgb.log 2>&1 &&
+		claims-predict -m softmax.json in.ndjson | sed "s/\"id\":\"[0-9a-f]*\"//" >sm &&
+		claims-predict -m cli.json in.ndjson | sed "s/\"id\":\"[0-9a-f]*\"//" >sp &&
+		test_cmp sp sm
+	'
+
+	test_expect_success 'binary:logistic models: two classes, 0 and 1' '
+		sed "s/^[2-5] /0 /; s/^1 /1 /" train.svm >bin.svm &&
+		sed "s/multi:softprob/binary:logistic/; /num_class/d; s/train.svm/bin.svm/; s/cli.json/bin.json/" \
+		    train.conf >bin.conf &&
+		xgboost bin.conf >xgb.log 2>&1 &&
+		claims-predict -m bin.json -e 2 in.ndjson >bo &&
+		test "$(grep -c "\"prediction\":{\"filter\":[01],\"probability\":[01]\.[0-9]*,\"probabilities\":{\"0\":[01]\.[0-9]*,\"1\":[01]\.[0-9]*}" bo)" = 200 &&
+		sed -n "s/.*\"probabilities\":{\"0\":\([0-9.]*\),\"1\":\([0-9.]*\)}.*/\1 \2/p" bo |
+		awk "{ s = \$1 + \$2; if (s < 0.999999 || s > 1.000001) exit 1 }" &&
+		grep -q "\"explain\":\[{\"feature\":" bo
+	'
+
 	test_expect_success 'a regression model is not a classifier (78)' '
 		sed "s/objective = multi:softprob/objective = reg:squarederror/; /num_class/d; s/cli.json/reg.json/" \
 		    train.conf >reg.conf &&
