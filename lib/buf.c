@@ -25,21 +25,12 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_slow(struct buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);
 	if (n)
 		memcpy(b->s + b->len, p, n);
 	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
-buf_addc(struct buf *b, int c)
-{
-	if (b->len + 2 > b->cap)
-		buf_grow(b, 1);
-	b->s[b->len++] = (char)c;
 	b->s[b->len] = '\0';
 }
 

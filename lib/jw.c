@@ -7,6 +7,16 @@
 #include "claimkit/jw.h"
 #include "claimkit/money.h"
 
+/* Bytes that need an escape in a JSON string: controls, '"' and '\\'. */
+static const unsigned char needs_escape[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+	[0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
+	[0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1
+};
+
 void
 json_escape(struct buf *b, const char *s, size_t n)
 {
@@ -14,13 +24,13 @@ json_escape(struct buf *b, const char *s, size_t n)
 	size_t i, run = 0;
 
 	buf_grow(b, n + 2);
-	buf_addc(b, '"');
+	b->s[b->len++] = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
+		const char *esc;
 		char u[7];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!needs_escape[c])
 			continue;
 		buf_add(b, s + run, i - run);
 		run = i + 1;

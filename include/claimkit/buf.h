@@ -17,8 +17,29 @@ struct buf {
 #define BUF_INIT { NULL, 0, 0 }
 
 void buf_grow(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *p, size_t n);
-void buf_addc(struct buf *b, int c);
+void buf_add_slow(struct buf *b, const void *p, size_t n);
+
+/* Inline: these run per byte or per field on every record. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap || n == 0) {
+		buf_add_slow(b, p, n);
+		return;
+	}
+	__builtin_memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void
+buf_addc(struct buf *b, int c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+}
 void buf_adds(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
