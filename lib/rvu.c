@@ -196,31 +196,52 @@ seterr(struct rvu_err *e, const char *file, unsigned long line,
 /* ---- checksum ---- */
 
 /*
- * A word-at-a-time multiplicative hash: cheap enough to run over the whole
- * file on every start (about 0.2 ms for the 2025 data), and each step is a
- * bijection, so any single changed word changes the result.  Accidental
- * corruption is what it is for; the SHA-256 is checked by rvu_db_verify().
+ * A word-at-a-time multiplicative hash in four independent lanes: cheap
+ * enough to run over the whole file on every start (about 0.1 ms for the
+ * 2025 data).  Each step is a bijection of its lane, and the lanes are
+ * folded by bijective steps too, so any single changed word changes the
+ * result.  Accidental corruption is what it is for; the SHA-256 of the
+ * payload is checked by rvu_db_verify().
  */
+#define FH_K UINT64_C(0x9e3779b97f4a7c15)
+
+static uint64_t
+fh_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * FH_K;
+	return h ^ (h >> 29);
+}
+
 static uint64_t
 fasthash(uint64_t h, const unsigned char *p, size_t n)
 {
-	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t a = h, b = ~h, c = h ^ FH_K, d = h + FH_K;
 
+	while (n >= 32) {
+		uint64_t w[4];
+
+		memcpy(w, p, 32);
+		a = fh_step(a, w[0]);
+		b = fh_step(b, w[1]);
+		c = fh_step(c, w[2]);
+		d = fh_step(d, w[3]);
+		p += 32;
+		n -= 32;
+	}
 	while (n >= 8) {
 		uint64_t w;
 
 		memcpy(&w, p, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
+		a = fh_step(a, w);
 		p += 8;
 		n -= 8;
 	}
 	while (n > 0) {
-		h = (h ^ *p++) * k;
+		a = fh_step(a, *p++);
 		n--;
 	}
-	h ^= h >> 32;
-	return h;
+	h = fh_step(fh_step(fh_step(a, b), c), d);
+	return h ^ (h >> 32);
 }
 
 static uint64_t
