@@ -10,6 +10,8 @@
 #          the same rows, same order) TO STDOUT >/dev/null
 # Ratio = raw time / claimkit time (1.0: as fast as raw COPY; target 0.7).
 # Each side is timed twice and the faster run kept: the machine is shared.
+# CPU seconds (client process, server processes) are printed too: on a
+# busy machine they say more than the wall clock.  Needs perl and /proc.
 set -eu
 BUILD=${1:?usage: bench-30-pg.sh BUILD}
 cd "$(dirname "$0")/.."
@@ -50,61 +52,75 @@ DC="claim_id, diagnosis_sequence, diagnosis_qualifier, icd_code, icd_code_type, 
 FC="id, claim_id, processing_status, batch_id, lease_owner, to_char(lease_expires AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), facility_id, financial_class_id, department_id, claim_data"
 
 now() { date +%s.%N; }
+TCK=$(getconf CLK_TCK)
+# CPU seconds of the server: the postmaster, its reaped children (ended
+# sessions) and its live children (background processes, open sessions).
+pgcpu() {
+	pm=$(head -n 1 "$PGROOT/data/postmaster.pid")
+	t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat")
+	for p in $(pgrep -P "$pm"); do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+# run CMD...: run it, print "wall client-cpu server-cpu" (seconds); the
+# command's output goes to $T/run.out, its errors to $T/run.err.
+run() {
+	s0=$(pgcpu); t0=$(now)
+	perl -e 'my ($o, $e, $c) = splice(@ARGV, 0, 3);
+	    open(STDOUT, ">", $o) or die; open(STDERR, ">", $e) or die;
+	    system(@ARGV) == 0 or exit 1; my @t = times;
+	    open(my $f, ">", $c) or die; printf $f "%.2f\n", $t[2] + $t[3]' \
+	    "$T/run.out" "$T/run.err" "$T/run.cpu" "$@" ||
+	    { echo "bench: $* failed" >&2; cat "$T/run.err" >&2; exit 1; }
+	c=$(cat "$T/run.cpu")
+	t1=$(now); s1=$(pgcpu)
+	echo "$t1 $t0 $c $s1 $s0 $TCK" | awk '{ printf "%.2f %.2f %.2f\n", $1 - $2, $3, ($4 - $5) / $6 }'
+}
 empty() {
 	psql -X -q -c "TRUNCATE staging.claims, staging.cms1500_line_items, staging.cms1500_diagnoses, staging.processing_batches" \
 	    -c "VACUUM" -c "CHECKPOINT" >/dev/null
 }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+# best A B: the run (of two "wall client server" lines) with less wall time.
+best() { printf '%s\n%s\n' "$1" "$2" | sort -n | head -n 1; }
 
 raw_load() {
 	empty
-	t0=$(now)
-	psql -X -q -v ON_ERROR_STOP=1 \
+	run psql -X -q -v ON_ERROR_STOP=1 \
 	    -c "\\copy staging.claims ($CC) from '$OUT/pg30-$N-claims.tsv'" \
 	    -c "\\copy staging.cms1500_line_items ($LC) from '$OUT/pg30-$N-lines.tsv'" \
 	    -c "\\copy staging.cms1500_diagnoses ($DC) from '$OUT/pg30-$N-diags.tsv'"
-	t1=$(now)
-	echo "$t1 - $t0" | bc
 }
 ck_load() {
 	empty
-	t0=$(now)
-	claims-load --to '' --batch-size "${BENCH_PG_BATCH:-5000}" "$nd" 2>"$T/load.err" ||
-	    { cat "$T/load.err" >&2; exit 1; }
-	t1=$(now)
-	echo "$t1 - $t0" | bc
+	run claims-load --to '' --batch-size "${BENCH_PG_BATCH:-1000}" "$nd"
+	tail -n 1 "$T/run.err" >"$T/load.summary"
 }
 raw_fetch() {
-	t0=$(now)
-	psql -X -q -c "COPY (SELECT $FC FROM staging.claims ORDER BY id) TO STDOUT" >/dev/null
-	t1=$(now)
-	echo "$t1 - $t0" | bc
+	run psql -X -q -c "COPY (SELECT $FC FROM staging.claims ORDER BY id) TO STDOUT"
 }
 ck_fetch() {
-	t0=$(now)
-	claims-fetch --from '' >"$T/fetch.out"
-	t1=$(now)
-	n=$(wc -l <"$T/fetch.out")
+	run claims-fetch --from ''
+	n=$(wc -l <"$T/run.out")
 	[ "$n" -eq "$N" ] || { echo "claims-fetch returned $n of $N claims" >&2; exit 1; }
-	rm -f "$T/fetch.out"
-	echo "$t1 - $t0" | bc
+}
+report() {	# name raw ck
+	echo "$2 $3" | awk -v n="$N" -v name="$1" '{
+		printf "%s-raw-copy: %.0f claims/s (%.2f s; CPU %.2f s client + %.2f s server)\n",
+		    name, n / $1, $1, $2, $3
+		printf "%s-claimkit: %.0f claims/s (%.2f s; CPU %.2f s client + %.2f s server) (%.2f vs raw COPY; CPU %.2f)\n",
+		    name, n / $4, $4, $5, $6, $1 / $4, ($2 + $3) / ($5 + $6)
+	}'
 }
 
 r1=$(raw_load); c1=$(ck_load); r2=$(raw_load); c2=$(ck_load)
-raw=$(best "$r1" "$r2"); ck=$(best "$c1" "$c2")
-lines=$(psql -X -Atc "SELECT count(*) FROM staging.cms1500_line_items")
 claims=$(psql -X -Atc "SELECT count(*) FROM staging.claims")
+lines=$(psql -X -Atc "SELECT count(*) FROM staging.cms1500_line_items")
 [ "$claims" -eq "$N" ] || { echo "claims-load stored $claims of $N claims" >&2; exit 1; }
-tail -n 1 "$T/load.err" >&2
-awk -v n="$N" -v l="$lines" -v r="$raw" -v c="$ck" 'BEGIN {
-	printf "pg-load-raw-copy: %.0f claims/s (%d claims, %d lines, %.2f s)\n", n / r, n, l, r
-	printf "pg-load-claims-load: %.0f claims/s (%.2f s) (%.2f vs raw COPY)\n", n / c, c, r / c
-}'
+cat "$T/load.summary" >&2
+echo "pg-load: $N claims, $lines lines"
+report pg-load "$(best "$r1" "$r2")" "$(best "$c1" "$c2")"
 
-f0=$(ck_fetch)	# warm-up (and the count check)
+ck_fetch >/dev/null	# warm-up, and the count check
 r1=$(raw_fetch); c1=$(ck_fetch); r2=$(raw_fetch); c2=$(ck_fetch)
-raw=$(best "$r1" "$r2"); ck=$(best "$c1" "$c2")
-awk -v n="$N" -v r="$raw" -v c="$ck" 'BEGIN {
-	printf "pg-fetch-raw-copy: %.0f claims/s (%.2f s)\n", n / r, r
-	printf "pg-fetch-claims-fetch: %.0f claims/s (%.2f s) (%.2f vs raw COPY)\n", n / c, c, r / c
-}'
+report pg-fetch "$(best "$r1" "$r2")" "$(best "$c1" "$c2")"
