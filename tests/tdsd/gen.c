@@ -1399,6 +1399,27 @@ func(struct gctx *g, struct scope *sc, struct expr *e, struct gx *x)
 		buf_free(&b);
 		return 0;
 	}
+	if (ieq(f, "UNICODE")) {
+		if (need_args(g, e, 1, 1) != 0 || to_text(g, &ax[0]) != 0)
+			return -1;
+		x->ty.t = ST_INT;
+		x->nullable = 1;
+		x->sql = afmt(g, "unicode(%s)", gen_sql(g, &ax[0]));
+		return 0;
+	}
+	if (ieq(f, "NCHAR")) {
+		struct sqltype it = { ST_INT, 0, 0, 0 };
+
+		if (need_args(g, e, 1, 1) != 0 ||
+		    gen_coerce(g, &ax[0], &it, 0) != 0)
+			return -1;
+		x->ty.t = ST_NVARCHAR;
+		x->ty.len = 1;
+		x->nullable = 1;
+		x->sql = afmt(g, "CASE WHEN %s BETWEEN 0 AND 65535 THEN"
+		    " char(%s) END", gen_sql(g, &ax[0]), gen_sql(g, &ax[0]));
+		return 0;
+	}
 	if (ieq(f, "ABS")) {
 		if (need_args(g, e, 1, 1) != 0)
 			return -1;
@@ -1885,6 +1906,73 @@ add_src(struct gctx *g, struct scope *sc, struct src *sr)
 	sc->s = ns;
 }
 
+/*
+ * A table value constructor, (VALUES (..), (..)): each column takes the
+ * type of highest precedence among its rows (as SQL Server's), every
+ * value is converted to it, and SQLite's VALUES gives the rows.
+ */
+static int
+gen_tvc(struct gctx *g, struct tref *tr, struct scope *up, struct csel *out)
+{
+	int nr = tr->nvrows, nc = tr->nvcols, i, j;
+	struct gx *cell = ar_alloc(g->a, sizeof(*cell) * (size_t)nr *
+	    (size_t)nc);
+	struct scope sc;
+	struct buf b = BUF_INIT;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.up = up;
+	memset(out, 0, sizeof(*out));
+	out->limit = -1;
+	out->cols = ar_alloc(g->a, sizeof(*out->cols) * (size_t)nc);
+	out->ncols = nc;
+	for (i = 0; i < nr; i++)
+		for (j = 0; j < nc; j++) {
+			struct gx *x = &cell[i * nc + j];
+			struct expr *e = tr->vrows[i][j];
+
+			if (e->k == E_DEFAULT)
+				return gerr(g, 102,
+				    "Incorrect syntax near the keyword 'DEFAULT'.");
+			if (gen_expr(g, &sc, e, x) != 0 || need_value(g, x) != 0)
+				return -1;
+			if (i == 0)
+				out->cols[j].ty = x->ty;
+			else
+				common_type(&out->cols[j].ty, &x->ty,
+				    &out->cols[j].ty);
+			out->cols[j].nullable |= x->nullable || (x->lit &&
+			    x->v.null);
+		}
+	buf_adds(&b, "SELECT ");
+	for (j = 0; j < nc; j++) {
+		if (out->cols[j].ty.t == ST_NULL)
+			out->cols[j].ty.t = ST_INT;
+		out->cols[j].name = "";
+		buf_printf(&b, "%scolumn%d AS c%d", j ? ", " : "", j + 1, j);
+	}
+	buf_adds(&b, " FROM (VALUES ");
+	for (i = 0; i < nr; i++) {
+		buf_adds(&b, i ? ", (" : "(");
+		for (j = 0; j < nc; j++) {
+			struct gx *x = &cell[i * nc + j];
+
+			if (gen_coerce(g, x, &out->cols[j].ty, 0) != 0) {
+				buf_free(&b);
+				return -1;
+			}
+			if (j > 0)
+				buf_addc(&b, ',');
+			buf_adds(&b, gen_sql(g, x));
+		}
+		buf_addc(&b, ')');
+	}
+	buf_addc(&b, ')');
+	out->sql = ar_strndup(g->a, b.s, b.len);
+	buf_free(&b);
+	return 0;
+}
+
 int
 gen_from(struct gctx *g, struct tref *from, int nfrom, struct scope *sc,
     struct buf *sql)
@@ -1906,14 +1994,33 @@ gen_from(struct gctx *g, struct tref *from, int nfrom, struct scope *sc,
 			default: buf_adds(sql, " JOIN "); break;
 			}
 		}
-		if (tr->sub != NULL) {
+		if (tr->sub != NULL || tr->vrows != NULL) {
 			struct csel cs;
 
 			if (tr->alias == NULL)
 				return gerr(g, 102,
 				    "Incorrect syntax: a derived table needs an alias.");
-			if (gen_sub(g, tr->sub, sc->up, &cs) != 0)
+			if (tr->vrows != NULL) {
+				if (gen_tvc(g, tr, sc->up, &cs) != 0)
+					return -1;
+			} else if (gen_sub(g, tr->sub, sc->up, &cs) != 0)
 				return -1;
+			if (tr->ncalias > 0) {
+				if (tr->ncalias != cs.ncols)
+					return gerr(g, tr->ncalias < cs.ncols ?
+					    8158 : 8159, "'%s' has %s columns than were specified in the column list.",
+					    tr->alias, tr->ncalias < cs.ncols ?
+					    "more" : "fewer");
+				for (j = 0; j < cs.ncols; j++) {
+					cs.cols[j].name = tr->calias[j];
+					cs.cols[j].base = NULL;
+				}
+			}
+			for (j = 0; j < cs.ncols; j++)
+				if (cs.cols[j].name[0] == '\0')
+					return gerr(g, 8155,
+					    "No column name was specified for column %d of '%s'.",
+					    j + 1, tr->alias);
 			sr.dcols = cs.cols;
 			sr.ndcols = cs.ncols;
 			sr.name = tr->alias;
@@ -2277,4 +2384,54 @@ gen_select(struct gctx *g, struct select *sel, struct scope *up,
 done:
 	buf_free(&b);
 	return rc;
+}
+
+/*
+ * Evaluate an expression that reads no table columns (DEFAULT, DECLARE,
+ * PRINT, IF conditions' operands...): a literal directly, anything else
+ * through a one-row SELECT in SQLite.  v owns its text.
+ */
+int
+gen_const(struct gctx *g, struct expr *e, struct sqlval *v,
+    struct sqltype *ty)
+{
+	struct gx x;
+	struct scope sc;
+	sqlite3_stmt *st = NULL;
+	char *sql;
+	int rc;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(v, 0, sizeof(*v));
+	if (gen_expr(g, &sc, e, &x) != 0 || need_value(g, &x) != 0)
+		return -1;
+	if (x.ty.t == ST_NULL)
+		x.ty.t = ST_INT;
+	*ty = x.ty;
+	if (x.lit) {
+		sqlval_copy(v, &x.v);
+		v->t = x.v.null ? x.ty.t : x.v.t;
+		return 0;
+	}
+	sql = afmt(g, "SELECT %s", x.sql);
+	if ((rc = sqlite3_prepare_v2(g->s->db, sql, -1, &st, NULL)) !=
+	    SQLITE_OK) {
+		exec_sqlite_err(g->s, rc, g->e);
+		return -1;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		exec_sqlite_err(g->s, rc, g->e);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	{
+		struct sqlval tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		sqlval_column(st, 0, &x.ty, &tmp);
+		sqlval_copy(v, &tmp);
+		sqlval_free(&tmp);
+	}
+	sqlite3_finalize(st);
+	return 0;
 }

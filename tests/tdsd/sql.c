@@ -1131,6 +1131,8 @@ expr(struct parser *p)
 /* ---------------------------------------------------------------- */
 /* SELECT */
 
+static int name_list(struct parser *p, char ***out, int *n);
+
 static int
 table_hints(struct parser *p, struct tref *tr)
 {
@@ -1169,18 +1171,63 @@ parse_alias(struct parser *p, char **alias)
 	return 0;
 }
 
+/* (VALUES (a, b), (c, d)): every row as wide as the first. */
+static int
+tvc_rows(struct parser *p, struct tref *tr)
+{
+	do {
+		struct expr **row = NULL;
+		int n = 0;
+
+		if (expect_op(p, '(') != 0)
+			return -1;
+		do {
+			struct expr *e = expr(p);
+
+			if (e == NULL)
+				return -1;
+			PUSH(p, row, n, e);
+		} while (accept_op(p, ','));
+		if (expect_op(p, ')') != 0)
+			return -1;
+		if (tr->nvrows == 0)
+			tr->nvcols = n;
+		else if (n != tr->nvcols) {
+			p->failed = 1;
+			return tderr_set(p->e, 10709, 16,
+			    "The number of columns for each row in a table value constructor must be the same.");
+		}
+		PUSH(p, tr->vrows, tr->nvrows, row);
+	} while (accept_op(p, ','));
+	return 0;
+}
+
 static int
 parse_tref(struct parser *p, struct tref *tr)
 {
 	memset(tr, 0, sizeof(*tr));
 	if (accept_op(p, '(')) {
-		if ((tr->sub = parse_select(p)) == NULL ||
+		if (accept_kw(p, "VALUES")) {
+			if (tvc_rows(p, tr) != 0 || expect_op(p, ')') != 0)
+				return -1;
+		} else if ((tr->sub = parse_select(p)) == NULL ||
 		    expect_op(p, ')') != 0)
 			return -1;
 	} else if (qname(p, &tr->name) != 0)
 		return -1;
 	if (parse_alias(p, &tr->alias) != 0)
 		return -1;
+	/* derived table column aliases: AS v (c1, c2) */
+	if ((tr->sub != NULL || tr->vrows != NULL) && tr->alias != NULL &&
+	    is_op(p, '(') && name_list(p, &tr->calias, &tr->ncalias) != 0)
+		return -1;
+	if (tr->vrows != NULL && tr->ncalias != tr->nvcols &&
+	    tr->ncalias != 0) {
+		p->failed = 1;
+		return tderr_set(p->e, 8158,  16,
+		    "'%s' has more columns than were specified in the column list.",
+		    tr->alias);
+	}
 	return table_hints(p, tr);
 }
 
@@ -1580,6 +1627,7 @@ column_def(struct parser *p, struct stmt *st, struct coldef *cd)
 			if (unary(p) == NULL)
 				return -1;
 			cd->dflt = src_text(p, a);
+			cd->dfname = cname;
 		} else if (accept_kw(p, "CHECK")) {
 			size_t a;
 

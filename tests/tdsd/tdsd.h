@@ -312,6 +312,11 @@ void	 sqlval_null(struct sqlval *v);
 void	 sqlval_free(struct sqlval *v);
 void	 sqlval_set_text(struct sqlval *v, enum st t, const char *s,
 	    size_t n, int copy);
+/* Deep copy: dst owns its text. */
+void	 sqlval_copy(struct sqlval *dst, const struct sqlval *src);
+/* Text of a value as SQL Server's messages show it ("<NULL>" for NULL). */
+void	 sqlval_msgtext(const struct sqlval *v, const struct sqltype *ty,
+	    struct buf *out);
 
 /* An error with SQL Server's number, class and text. */
 struct tderr {
@@ -463,6 +468,10 @@ struct tref {			/* FROM item */
 	struct qname	 name;
 	char		*alias;
 	struct select	*sub;	/* derived table */
+	struct expr	***vrows;	/* (VALUES (..), (..)) table value constructor */
+	int		 nvrows, nvcols;
+	char		**calias;	/* AS v (c1, c2, ...) column aliases */
+	int		 ncalias;
 	int		 join;	/* 0 first, 'I' inner, 'L' left, 'R', 'F', 'C' cross */
 	struct expr	*on;
 	int		 nolock;
@@ -507,6 +516,7 @@ struct coldef {
 	int		 pk, unique;
 	char		*pkname, *uqname;
 	char		*dflt;		/* T-SQL text of DEFAULT */
+	char		*dfname;	/* CONSTRAINT name of the DEFAULT */
 	char		*check;		/* T-SQL text of CHECK */
 	char		*ckname;
 	struct qname	 ref;		/* REFERENCES */
@@ -617,25 +627,46 @@ int	 ieq(const char *a, const char *b);
 /* ------------------------------------------------------------------ */
 /* Server configuration, shared by all sessions (tdsd.c fills it). */
 
-struct faults {
-	unsigned long	 close_after;	/* close after N packets received */
-	int		 delay_ms;	/* before every reply */
-	unsigned long	*deadlock;	/* batch numbers answered with 1205 */
-	int		 ndeadlock;
-	unsigned long	*bulkdead;	/* bulk loads answered with 1205 */
-	int		 nbulkdead;
-	unsigned long	*hang;		/* batch numbers never answered */
-	int		 nhang;
-	unsigned long	*killat;	/* batch numbers that close the socket */
-	int		 nkillat;
-	char		*match;		/* count only batches containing this */
+/*
+ * Fault injection (--fault, tests/tdsd/README).  Each fault fires once;
+ * a batch is chosen by its number over the server's life (batch=N,
+ * 1-based, counted over every connection) or by its text (match=TEXT).
+ */
+enum fkind {
+	F_DROP,			/* close when the batch arrives (or after bytes) */
+	F_DROP_AFTER,		/* run the batch, close without replying */
+	F_DEADLOCK,		/* answer 1205 and roll back */
+	F_LOCKTIMEOUT,		/* answer 1222 */
+	F_DELAY,		/* sleep before answering */
+	F_HANG,			/* never answer (until ATTENTION or close) */
+	F_CLOSE			/* close after N packets received */
 };
+
+struct fault {
+	enum fkind	 kind;
+	unsigned long	 batch;		/* 0: not chosen by number */
+	char		*match;		/* NULL: not chosen by text */
+	unsigned long	 bytes;		/* F_DROP: close after this many bytes */
+	unsigned long	 packets;	/* F_CLOSE */
+	int		 ms;		/* F_DELAY */
+	int		 every;		/* F_DELAY without selector: every batch */
+	int		 fired;		/* atomic */
+};
+
+struct faults {
+	struct fault	*v;
+	int		 n;
+};
+
+/* Parse one --fault SPEC; 0 or -1 with a message in err. */
+int	 fault_parse(struct faults *f, const char *spec, char *err,
+	    size_t errsz);
 
 struct srvconf {
 	const char	*dbfile;
 	const char	*user;
 	char		*password;
-	const char	*dbname;	/* NULL: any name is this database */
+	const char	*dbname;	/* the one database (smart_pro_claims) */
 	int		 lock_timeout_ms;
 	int		 check8bit;	/* reject 8-bit text sent as UTF-16 */
 	int		 legacy_trunc;	/* 8152 instead of 2628 */
@@ -646,7 +677,7 @@ struct srvconf {
 	unsigned long	 nbulks;
 	unsigned long	 npackets;
 	unsigned long	 nspid;
-	const char	*tracefile;	/* append every received packet */
+	const char	*recorddir;	/* write each connection's packets */
 };
 
 /* ------------------------------------------------------------------ */
@@ -699,6 +730,12 @@ struct sess {
 	int		 attn_pending;	/* reply DONE(ATTN) owed */
 	int		 depth;		/* EXEC nesting */
 	int		 in_stmt_tx;	/* statement opened the SQLite tx */
+	int		 sqlite_tx;	/* the user transaction's SQLite tx is open */
+	unsigned long	 batchno;	/* number of the batch being received */
+	size_t		 msgbytes;	/* bytes of the message so far */
+	/* statistics for --stats */
+	unsigned long	 st_logins, st_batches, st_rpc, st_bulk, st_attn,
+			 st_pkin, st_bytesin, st_bytesout;
 	struct catalog	*cat;
 	struct bulkstate *bulk;
 	struct vars	*vars;
@@ -735,12 +772,24 @@ void	 exec_batch(struct sess *s, struct stmt **list, int n);
 void	 exec_text(struct sess *s, const char *sql, size_t n);
 /* Roll back whatever the session has open (disconnect, 1205). */
 void	 exec_rollback_all(struct sess *s);
-/* Bulk load: the message of packet type 7. */
-void	 exec_bulk(struct sess *s, const uint8_t *p, size_t n);
+/*
+ * Bulk load: the payload of one packet of type 7 (eom: the last one).
+ * The rows are inserted as they arrive; the reply goes out at EOM.
+ */
+void	 exec_bulk(struct sess *s, const uint8_t *p, size_t n, int eom);
 int	 exec_bulk_pending(struct sess *s);
 void	 exec_bulk_reset(struct sess *s);
 /* Map a SQLite failure to SQL Server's error. */
 void	 exec_sqlite_err(struct sess *s, int rc, struct tderr *e);
+/* Transaction manager requests (packet 0x0E): 'B'egin, 'C'ommit, 'R'ollback. */
+void	 exec_tm(struct sess *s, int op, int cont);
+/* Fault replies: 1205 (rolls back) or 1222. */
+void	 exec_fault_error(struct sess *s, int num);
+/* End the reply to a request: the last DONE (or DONE(ATTN)), EOM. */
+void	 sess_reply_end(struct sess *s);
+
+/* selftest.c: run arbitrary bytes through a session (fuzzing). */
+int	 tdsd_selftest(const uint8_t *p, size_t n);
 
 
 /* ------------------------------------------------------------------ */

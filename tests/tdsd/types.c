@@ -728,6 +728,35 @@ val_text(const struct sqlval *v, struct buf *out)
 	}
 }
 
+void
+sqlval_copy(struct sqlval *dst, const struct sqlval *src)
+{
+	*dst = *src;
+	memset(&dst->own, 0, sizeof(dst->own));
+	if (!src->null && src->s != NULL && (st_is_str(src->t) ||
+	    st_is_bin(src->t) || src->t == ST_NULL)) {
+		buf_add(&dst->own, src->s, src->n);
+		dst->s = dst->own.s;
+	}
+}
+
+void
+sqlval_msgtext(const struct sqlval *v, const struct sqltype *ty,
+    struct buf *out)
+{
+	struct sqlval t = *v;
+
+	if (v->null) {
+		buf_adds(out, "<NULL>");
+		return;
+	}
+	if (ty != NULL && (st_is_dec(ty->t) || st_is_time(ty->t))) {
+		t.t = ty->t;
+		t.scale = ty->t == ST_MONEY ? 4 : ty->scale;
+	}
+	val_text(&t, out);
+}
+
 static const char *
 err_tname(const struct sqltype *t)
 {
@@ -1257,6 +1286,7 @@ sqlval_bind(sqlite3_stmt *st, int idx, const struct sqlval *v,
 		return sqlite3_bind_blob64(st, idx, v->n ? v->s : "", v->n,
 		    SQLITE_TRANSIENT);
 	case ST_CHAR: case ST_NCHAR:
+		buf_grow(&b, v->n);
 		buf_add(&b, v->s, v->n);
 		if (ty->len != LEN_MAX) {
 			size_t k = utf8_chars(v->s, v->n);
@@ -1654,6 +1684,7 @@ tds_value(struct tdsout *o, const struct sqltype *ty, int nullable,
 		goto sendbytes;
 	}
 	case ST_BINARY: case ST_VARBINARY:
+		buf_grow(&b, v->n);
 		buf_add(&b, v->s, v->n);
 		if (ty->t == ST_BINARY && ty->len != LEN_MAX)
 			while (b.len < (size_t)ty->len)
