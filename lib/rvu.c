@@ -324,6 +324,9 @@ key_digits(const char *s, size_t n)
 	return 1;
 }
 
+static int deep_check(const struct rvu_db *, const char *,
+    struct rvu_err *);
+
 static int
 attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 {
@@ -400,23 +403,7 @@ attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 	db->nzips = h->nzips;
 	db->strslen = h->strs_len;
 
-	/* Sorted, well-formed keys and bounded numbers: what lookups and
-	 * the 128-bit arithmetic rely on. */
-	for (i = 0; i < db->nrows; i++) {
-		const struct rvu_row *r = &db->rows[i];
-
-		if (!key_alnum(r->hcpcs, 5) || (i > 0 &&
-		    memcmp(db->rows[i - 1].hcpcs, r->hcpcs, 7) >= 0) ||
-		    !rvu_ok(r->work) || !rvu_ok(r->pe_nf) ||
-		    !rvu_ok(r->pe_f) || !rvu_ok(r->mp) ||
-		    !rvu_ok(r->opps_pe_nf) || !rvu_ok(r->opps_pe_f) ||
-		    !rvu_ok(r->opps_mp) || r->pre > RVU_ONE ||
-		    r->intra > RVU_ONE || r->post > RVU_ONE ||
-		    r->status < 'A' || r->status > 'Z' || !row_cells_ok(r)) {
-			seterr(e, name, 0, "index is corrupt: RVU row %zu", i);
-			return -1;
-		}
-	}
+	/* The few localities are checked on every load. */
 	for (i = 0; i < db->nlocs; i++) {
 		const struct rvu_loc *l = &db->locs[i];
 
@@ -433,6 +420,44 @@ attach(struct rvu_db *db, int flags, const char *name, struct rvu_err *e)
 		    l->counties_off > db->strslen ||
 		    l->counties_len > db->strslen - l->counties_off) {
 			seterr(e, name, 0, "index is corrupt: locality %zu", i);
+			return -1;
+		}
+	}
+	/*
+	 * Rows and ZIP codes, tens of thousands, are checked in full when
+	 * the image is built and when asked (--check), and whenever the
+	 * checksum is skipped.  An image whose checksum matches is what the
+	 * builder checked; lookups stay in bounds whatever the order, and
+	 * the pricer checks each row it uses (rvu_row_ok).
+	 */
+	if ((flags & (RVU_IMG_NOSUM | RVU_IMG_DEEP)) && deep_check(db, name, e))
+		return -1;
+	return 0;
+}
+
+int
+rvu_row_ok(const struct rvu_row *r)
+{
+	return key_alnum(r->hcpcs, 5) &&
+	    rvu_ok(r->work) && rvu_ok(r->pe_nf) && rvu_ok(r->pe_f) &&
+	    rvu_ok(r->mp) && rvu_ok(r->opps_pe_nf) && rvu_ok(r->opps_pe_f) &&
+	    rvu_ok(r->opps_mp) && r->pre <= RVU_ONE && r->intra <= RVU_ONE &&
+	    r->post <= RVU_ONE && r->status >= 'A' && r->status <= 'Z' &&
+	    row_cells_ok(r);
+}
+
+/* Sorted, well-formed keys and bounded numbers in every row and ZIP. */
+static int
+deep_check(const struct rvu_db *db, const char *name, struct rvu_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < db->nrows; i++) {
+		const struct rvu_row *r = &db->rows[i];
+
+		if (!rvu_row_ok(r) || (i > 0 &&
+		    memcmp(db->rows[i - 1].hcpcs, r->hcpcs, 7) >= 0)) {
+			seterr(e, name, 0, "index is corrupt: RVU row %zu", i);
 			return -1;
 		}
 	}
@@ -590,7 +615,7 @@ rvu_db_assemble(unsigned year, int64_t cf, int64_t anes_cf,
 	db = xcalloc(1, sizeof *db);
 	db->base = img;
 	db->len = len;
-	if (attach(db, 0, "<built>", e) != 0) {
+	if (attach(db, RVU_IMG_DEEP, "<built>", e) != 0) {
 		rvu_db_free(db);
 		return NULL;
 	}
@@ -656,7 +681,7 @@ rvu_db_verify(const struct rvu_db *db, struct rvu_err *e)
 		    "mismatch");
 		return -1;
 	}
-	return 0;
+	return deep_check(db, NULL, e);
 }
 
 /* ---- accessors and lookups ---- */

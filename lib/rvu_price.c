@@ -525,6 +525,12 @@ price_simple(struct rvu_pricer *pr, struct pline *l)
 		    "RVU file", l->code);
 		return;
 	}
+	if (!rvu_row_ok(l->row)) {
+		l->row = NULL;
+		unpriced(l, "bad_reference_data", "the RVU row of %s is out "
+		    "of range: the index is damaged", l->code);
+		return;
+	}
 	total = (int64_t)l->row->work + l->row->pe_nf + l->row->mp;
 	if (total == 0) {
 		unpriced(l, "no_rvus", "procedure code %s has no RVUs "
@@ -567,7 +573,7 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 	if ((r = rvu_find(pr->db, l->code, l->rowmod)) == NULL) {
 		const struct rvu_row *g = rvu_find_code(pr->db, l->code);
 
-		if (g == NULL)
+		if (g == NULL || !rvu_row_ok(g))
 			unpriced(l, "unknown_code", "procedure code %s is not "
 			    "in the %u RVU file", l->code, rvu_db_year(pr->db));
 		else if (has53)
@@ -578,6 +584,11 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 			unpriced(l, "missing_modifier_row", "no RVU row for "
 			    "%s-%s (PC/TC indicator %c): the modifier does not "
 			    "apply to this code", l->code, l->rowmod, g->pctc);
+		return;
+	}
+	if (!rvu_row_ok(r)) {
+		unpriced(l, "bad_reference_data", "the RVU row of %s is out of "
+		    "range: the index is damaged", l->code);
 		return;
 	}
 	l->row = r;
@@ -830,7 +841,8 @@ price_pfs(struct rvu_pricer *pr, struct pline *l)
 			l->pc_fee = l->fee;
 		else if (r->pctc == '1' &&
 		    (t = rvu_find(pr->db, l->code, "TC")) != NULL &&
-		    (p = rvu_find(pr->db, l->code, "26")) != NULL) {
+		    (p = rvu_find(pr->db, l->code, "26")) != NULL &&
+		    rvu_row_ok(t) && rvu_row_ok(p)) {
 			l->tc_fee = row_fee(pr, t, l->loc, l->facility, NULL,
 			    NULL);
 			l->pc_fee = row_fee(pr, p, l->loc, l->facility, NULL,
@@ -982,7 +994,8 @@ rule_surgery(struct rvu_pricer *pr, size_t *idx, size_t ni)
 		if (l->row->mult != '3' || fam[i] != 0)
 			continue;
 		if (l->row->endo[0] == ' ' || (base = rvu_find(pr->db,
-		    endo_code(l->row, ec), l->rowmod)) == NULL) {
+		    endo_code(l->row, ec), l->rowmod)) == NULL ||
+		    !rvu_row_ok(base)) {
 			note(l, "endoscopy without a base code row: ranked as "
 			    "a standard multiple procedure");
 			continue;
@@ -1014,7 +1027,8 @@ rule_surgery(struct rvu_pricer *pr, size_t *idx, size_t ni)
 			    endo_code(l->row, ec), l->rowmod);
 
 			/* A billed base code is its own base. */
-			if (l->row->mult != '3' || base == NULL)
+			if (l->row->mult != '3' || base == NULL ||
+			    !rvu_row_ok(base))
 				l->base_fee = l->fee;
 			else
 				l->base_fee = row_fee(pr, base, l->loc,

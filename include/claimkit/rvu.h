@@ -143,23 +143,29 @@ struct rvu_db *rvu_db_load_dir(const char *dir, struct rvu_err *e,
     void (*warn)(const char *file, unsigned long line, const char *msg));
 /*
  * Map a compiled index.  The file is checked before use: magic, format
- * version, byte order, size, every section inside the file, sortedness,
- * cross references, and a checksum of every byte; any failure returns
- * NULL with e naming the problem.  (The SHA-256 of the payload is checked
- * by rvu_db_verify(), which costs a few milliseconds.)
+ * version, byte order, size, every section inside the file, the
+ * localities, and a checksum of every byte; any failure returns NULL with
+ * e naming the problem.  The order and ranges of the rows and ZIP codes
+ * are checked when the image is built and by rvu_db_verify(), with the
+ * SHA-256 of the payload (a few milliseconds); the pricer checks each row
+ * it uses with rvu_row_ok().
  */
 struct rvu_db *rvu_db_open_index(const char *path, struct rvu_err *e);
 /*
  * The same checks on an image in memory (copied).  flags RVU_IMG_NOSUM
- * skips the checksum: for the fuzzer, so that it reaches the other checks.
+ * skips the checksum and checks every row and ZIP code instead: for the
+ * fuzzer, so that it reaches those checks.  RVU_IMG_DEEP checks them as
+ * well as the checksum.
  */
 #define RVU_IMG_NOSUM 1
+#define RVU_IMG_DEEP 2
 struct rvu_db *rvu_db_from_image(const void *img, size_t len, int flags,
     struct rvu_err *e);
 /* Write the index to path (through a temporary file and rename). */
 int rvu_db_write_index(const struct rvu_db *db, const char *path,
     struct rvu_err *e);
-/* Recompute the payload's SHA-256 and compare it with the header. */
+/* Recompute the payload's SHA-256, compare it with the header, and check
+ * the order and ranges of every row and ZIP code. */
 int rvu_db_verify(const struct rvu_db *db, struct rvu_err *e);
 /*
  * Compare the sources recorded in the index with the files in dir: same
@@ -169,6 +175,9 @@ int rvu_db_verify(const struct rvu_db *db, struct rvu_err *e);
 int rvu_db_check_stale(const struct rvu_db *db, const char *dir,
     struct rvu_err *e);
 void rvu_db_free(struct rvu_db *db);
+
+/* A row within the bounds the loaders enforce (see RVU_RVU_MAX). */
+int rvu_row_ok(const struct rvu_row *r);
 
 /* What the db holds. */
 unsigned rvu_db_year(const struct rvu_db *db);
