@@ -489,6 +489,17 @@ test_expect_success 'simple method: the seeds formula, RVU x units x 36.04' '
 	check --method simple --cf 32.3465
 '
 
+test_expect_success '--cf replaces the conversion factor of the data' '
+	# 99213 NF with the 2026 non-QP CF 33.4009: 2.53065 x 33.4009
+	#   = 84.5260 -> 84.53
+	claim 11 "$(ln 99213)" >in &&
+	echo "priced 84.53 -" >expect &&
+	check --cf 33.4009 &&
+	jq .pricing.conversion_factor out >cf &&
+	echo 33.4009 >want &&
+	test_cmp want cf
+'
+
 test_expect_success 'pass-through: every other byte unchanged, pricing replaced' '
 	claim 11 "$(ln 99213)" | sed "s/^{/{\"pricing\":{\"old\":1},\"z\":[1.50,  \"\\\\u00e9\"],/" >in &&
 	price <in >out &&
