@@ -82,6 +82,10 @@ struct pgload {
 	unsigned long	 ins, dup, rej;
 	int64_t		 amount;
 	int		 ambiguous;	/* last COMMIT's answer was lost */
+	/* Look for duplicates before the COPY.  A fresh load skips the
+	 * query: the first batch checks, and so does the batch after one
+	 * that had duplicates or hit a unique violation. */
+	int		 check;
 	struct buf	 cb, lb, db, tmp, ids;
 	struct seg	*segs;
 	size_t		 nsegs;
@@ -1389,15 +1393,19 @@ pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 	int64_t amount = 0;
 	PGresult *err = NULL;
 	size_t i;
-	int rc, any, commit_sent = 0;
+	int rc, any, optimistic, commit_sent = 0;
 
 	if (n > c->nsegs) {
 		c->segs = xreallocarray(c->segs, n, sizeof *c->segs);
 		c->nsegs = n;
 	}
+again:
 	for (i = 0; i < n; i++) {
 		memset(&c->segs[i], 0, sizeof c->segs[i]);
 		c->segs[i].live = 1;
+		recs[i].outcome = LOAD_PENDING;
+		recs[i].code = NULL;
+		recs[i].reason[0] = '\0';
 	}
 	batch_duplicates(c, recs, n);
 
@@ -1405,12 +1413,24 @@ pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 		return rc;
 	if ((rc = exec_ok(c, "BEGIN", "BEGIN")) != 0)
 		goto fail;
-	if ((rc = find_duplicates(c, recs, n)) != 0)
+	optimistic = !c->check && !c->ambiguous;
+	if (!optimistic && (rc = find_duplicates(c, recs, n)) != 0)
 		goto fail;
 	for (i = 0, any = 0; i < n; i++)
 		any |= c->segs[i].live;
 	if (any) {
 		rc = stream(c, recs, n, &err);
+		if (optimistic && rc != 0 && err != NULL &&
+		    PQresultErrorField(err, PG_DIAG_SQLSTATE) != NULL &&
+		    strcmp(PQresultErrorField(err, PG_DIAG_SQLSTATE),
+		    "23505") == 0) {
+			/* Some claims were there already: look first. */
+			PQclear(err);
+			err = NULL;
+			rollback(c);
+			c->check = 1;
+			goto again;
+		}
 		if (rc == CK_EX_SOFTWARE && err != NULL &&
 		    PQresultErrorField(err, PG_DIAG_SQLSTATE) != NULL &&
 		    (strncmp(PQresultErrorField(err, PG_DIAG_SQLSTATE),
@@ -1456,6 +1476,7 @@ pg_load_batch(void *ctx, struct load_record *recs, size_t n)
 	c->rej += rej;
 	c->amount += amount;
 	c->ambiguous = 0;
+	c->check = dup > 0;
 	return 0;
 fail:
 	if (rc == CK_EX_TEMPFAIL) {
@@ -1510,6 +1531,7 @@ pg_open(void **ctxp, const char *target, const struct load_opts *o)
 	*ctxp = NULL;
 	c = xcalloc(1, sizeof *c);
 	c->o = o;
+	c->check = 1;
 	c->target = xstrdup(target != NULL ? target : "");
 	c->patch = jpatch_alloc();
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);

@@ -206,9 +206,14 @@ staging_connect(const char *conninfo, const char *what, int quiet, int *rc)
 		PQfinish(conn);
 		return NULL;
 	}
-	/* Dates and timestamps in one form whatever the server's defaults. */
+	/*
+	 * Dates and timestamps in one form whatever the server's defaults.
+	 * A COMMIT must be durable when it returns, even on a server set to
+	 * synchronous_commit = off: claims-load reports a batch as loaded and
+	 * a lease as taken only then (a crash would otherwise undo them).
+	 */
 	res = PQexec(conn, "SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; "
-	    "SET intervalstyle = 'iso_8601'");
+	    "SET intervalstyle = 'iso_8601'; SET synchronous_commit = on");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*rc = staging_error_code(conn, res);
 		if (!quiet || *rc != CK_EX_TEMPFAIL)
