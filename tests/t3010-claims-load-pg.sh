@@ -134,6 +134,24 @@ test_expect_success 'a claim twice in one input: loaded once, then a duplicate' 
 	grep "2 read, 1 inserted, 1 duplicate (already loaded)" err
 '
 
+test_expect_success 'two loaders of one file at once insert each claim once' '
+	test-pggen -n 3000 -o 9000 >conc.ndjson &&
+	{
+		claims-load --to "" --batch-size 100 conc.ndjson 2>e1 &
+		p1=$!
+		claims-load --to "" --batch-size 100 conc.ndjson 2>e2 &
+		p2=$!
+		wait $p1 && wait $p2
+	} &&
+	psql -X -Atc "SELECT count(*) FROM staging.claims WHERE batch_id IN (SELECT batch_id FROM staging.processing_batches ORDER BY batch_id DESC LIMIT 2)" >actual &&
+	echo 3000 >expect &&
+	test_cmp expect actual &&
+	cat e1 e2 | sed -n "s/.* read, \([0-9]*\) inserted, \([0-9]*\) duplicate.*/\1 \2/p" >counts &&
+	awk "{ i += \$1; d += \$2 } END { print i, d }" counts >actual &&
+	echo "3000 3000" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'small batches give the same result' '
 	test-pggen -n 23 -o 4000 >c23.ndjson &&
 	claims-load --to "" --batch-size 5 c23.ndjson 2>err &&
