@@ -223,14 +223,19 @@ x12_comp(const char *p, size_t n, int sep, unsigned j, size_t *len)
 static void
 split(struct x12r *r, struct x12_seg *s)
 {
-	const char *t = s->text, *p = t, *e = t + s->len, *q;
+	const char *t = s->text;
+	const unsigned char elem = r->d.elem;
+	size_t i, len = s->len;
 	unsigned n = 0;
 
+	/* elements are short: a plain loop beats a memchr call each */
 	r->eoff[0] = 0;
-	while (n < X12_MAX_ELEMS &&
-	    (q = memchr(p, r->d.elem, (size_t)(e - p))) != NULL) {
-		r->eoff[++n] = (uint32_t)(q - t + 1);
-		p = q + 1;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)t[i] != elem)
+			continue;
+		if (n == X12_MAX_ELEMS)
+			break;
+		r->eoff[++n] = (uint32_t)(i + 1);
 	}
 	r->eoff[n + 1] = (uint32_t)(s->len + 1);
 	s->nel = n;

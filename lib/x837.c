@@ -144,11 +144,30 @@ is(struct str s, const char *lit)
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
-static int
-idis(const char *id, const char *lit)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* A segment id (up to 3 bytes) as one number, for cheap comparisons. */
+static ALWAYS_INLINE uint32_t
+pk(const char *s)
 {
-	return strcmp(id, lit) == 0;
+	uint32_t v = (unsigned char)s[0];
+
+	if (s[0] != '\0') {
+		v |= (uint32_t)(unsigned char)s[1] << 8;
+		if (s[1] != '\0')
+			v |= (uint32_t)(unsigned char)s[2] << 16;
+	}
+	return v;
 }
+
+/* The number of a literal id ("NM1", "HL"), known at compile time. */
+#define IDC(lit) ((uint32_t)(unsigned char)(lit)[0] | \
+	(sizeof(lit) > 2 ? (uint32_t)(unsigned char)(lit)[1] << 8 : 0) | \
+	(sizeof(lit) > 3 ? (uint32_t)(unsigned char)(lit)[2] << 16 : 0))
+#define idis(id, lit) (pk(id) == IDC(lit))
+/* The same as an integer constant expression, for case labels. */
+#define ID2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
+#define ID3(a, b, c) (ID2(a, b) | (uint32_t)(c) << 16)
 
 /* Copy s into out (size CTL_MAX), cut to fit. */
 static void
@@ -188,12 +207,15 @@ sel(const struct x12_seg *s, unsigned i)
 #define SS_ALSO		2	/* mapped, but not all of it: also there */
 
 struct sseg {
-	uint32_t		off, len, eo, inst;
+	uint32_t		off, len, eo, inst, pid;
+	uint32_t		full;	/* bit i: element i not empty (i < 32) */
 	uint16_t		nel, line, cob;
 	uint8_t			loop, flags;
 	unsigned long long	index, offset;
 	char			id[4];
 };
+
+#define NOIDX UINT32_MAX
 
 struct store {
 	struct buf	 text;
@@ -201,6 +223,10 @@ struct store {
 	size_t		 n, cap;
 	uint32_t	*eo;
 	size_t		 neo, eocap;
+	/* the segments of each loop, in order: head, tail, next */
+	uint32_t	 lhead[L_COUNT], ltail[L_COUNT];
+	uint32_t	*lnext;
+	size_t		 lcap;
 };
 
 static void
@@ -209,6 +235,27 @@ store_reset(struct store *st)
 	buf_reset(&st->text);
 	st->n = 0;
 	st->neo = 0;
+	memset(st->lhead, 0xff, sizeof st->lhead);
+	memset(st->ltail, 0xff, sizeof st->ltail);
+}
+
+/* Chain segment k into the list of its loop (set ->loop first). */
+static void
+store_link(struct store *st, size_t k)
+{
+	unsigned l = st->seg[k].loop;
+
+	if (st->lcap < st->cap) {
+		st->lcap = st->cap;
+		st->lnext = xreallocarray(st->lnext, st->lcap,
+		    sizeof *st->lnext);
+	}
+	st->lnext[k] = NOIDX;
+	if (st->lhead[l] == NOIDX)
+		st->lhead[l] = (uint32_t)k;
+	else
+		st->lnext[st->ltail[l]] = (uint32_t)k;
+	st->ltail[l] = (uint32_t)k;
 }
 
 static void
@@ -217,6 +264,7 @@ store_free(struct store *st)
 	buf_free(&st->text);
 	free(st->seg);
 	free(st->eo);
+	free(st->lnext);
 }
 
 static struct sseg *
@@ -245,11 +293,22 @@ store_add(struct store *st, const struct x12_seg *s)
 	ss->index = s->index;
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
+	ss->pid = pk(ss->id);
+	{
+		unsigned i, top = s->nel < 31 ? s->nel : 31;
+
+		ss->full = 0;
+		for (i = 1; i <= top; i++)
+			if (s->eoff[i + 1] - 1 > s->eoff[i])
+				ss->full |= 1u << i;
+		if (s->nel > 31)
+			ss->full |= 1u;	/* bit 0: elements beyond 31 */
+	}
 	return ss;
 }
 
 /* Element i of stored segment k, trailing blanks removed. */
-static struct str
+static ALWAYS_INLINE struct str
 E(const struct store *st, size_t k, unsigned i)
 {
 	const struct sseg *s = &st->seg[k];
@@ -782,11 +841,21 @@ level_close(struct x837 *m, int lv)
 static void
 reset_children(struct x837 *m, enum loop parent)
 {
-	int l;
+	static unsigned char kids[L_COUNT][L_COUNT];
+	static int nkids[L_COUNT] = { -1 };
+	int l, i;
 
-	for (l = 0; l < L_COUNT; l++)
-		if (loops[l].parent == parent)
-			m->seen[l] = 0;
+	if (nkids[0] == -1) {
+		/* the children of every loop, once */
+		for (i = 0; i < L_COUNT; i++)
+			nkids[i] = 0;
+		for (l = 0; l < L_COUNT; l++)
+			if (l != L_NONE || loops[l].parent != L_NONE)
+				kids[loops[l].parent][nkids[loops[l].parent]++] =
+				    (unsigned char)l;
+	}
+	for (i = 0; i < nkids[parent]; i++)
+		m->seen[kids[parent][i]] = 0;
 }
 
 static size_t
@@ -812,6 +881,7 @@ put(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	ss = store_add(&L->st, s);
 	ss->loop = (uint8_t)l;
 	ss->flags = (uint8_t)flags;
+	store_link(&L->st, L->st.n - 1);
 	ss->inst = m->cur_inst[l];
 	if (lv == LV_CLM) {
 		if (l == L_2400 || loops[l].parent == L_2400)
@@ -1850,12 +1920,69 @@ rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
 	c->kfirst = 1;
 }
 
-static void
+/*
+ * A key (a plain ASCII name: nothing to escape) with its comma, written at
+ * once; jw_key would escape it byte by byte.
+ */
+static ALWAYS_INLINE void
+fkey(struct jw *w, const char *key)
+{
+	size_t kl = strlen(key);
+	struct buf *b = w->b;
+	char *p;
+
+	if (b->len + kl + 5 > b->cap)
+		buf_grow(b, kl + 4);
+	p = b->s + b->len;
+	if (w->after_key)
+		w->after_key = 0;
+	else if (!w->first[w->depth])
+		*p++ = ',';
+	w->first[w->depth] = 0;
+	*p++ = '"';
+	memcpy(p, key, kl);
+	p += kl;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	b->len = (size_t)(p - b->s);
+	w->after_key = 1;
+}
+
+static ALWAYS_INLINE void
+fkstr(struct rc *c, const char *key, const char *v)
+{
+	fkey(&c->w, key);
+	jw_str(&c->w, v);
+}
+
+static ALWAYS_INLINE void
+fkint(struct rc *c, const char *key, long long v)
+{
+	fkey(&c->w, key);
+	jw_int(&c->w, v);
+}
+
+static ALWAYS_INLINE void
+fkcents(struct rc *c, const char *key, int64_t v)
+{
+	fkey(&c->w, key);
+	jw_cents(&c->w, v);
+}
+
+static ALWAYS_INLINE void
+fkbool(struct rc *c, const char *key, int v)
+{
+	fkey(&c->w, key);
+	jw_bool(&c->w, v);
+}
+
+static ALWAYS_INLINE void
 kput(struct rc *c, const char *k)
 {
 	c->kpos = c->w.b->len;
 	c->kfirst = c->w.first[c->w.depth];
-	jw_key(&c->w, k);
+	fkey(&c->w, k);
 }
 
 /* Open an object (arr 0) or array (arr 1), after a key or as an element. */
@@ -1937,6 +2064,26 @@ utf8_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/* Bytes that go into a JSON string as they are: printable ASCII but " and \. */
+static const unsigned char plain[256] = {
+	['\x20'] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,
+	['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1,
+	['-'] = 1, ['.'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+	['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+	['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1,
+	['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+	['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+	['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1,
+	['^'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+	['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+	['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+	['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1,
+	['|'] = 1, ['}'] = 1, ['~'] = 1
+};
+
 /*
  * A JSON string from element text.  Text that is not UTF-8 is read as
  * ISO 8859-1 (the X12 extended character set in practice).
@@ -1948,6 +2095,30 @@ jstr(struct rc *c, struct str s)
 	struct buf *b = &c->m->conv;
 	size_t i;
 
+	for (i = 0; i < s.n && plain[p[i]]; i++)
+		;
+	if (i == s.n) {
+		/* plain printable ASCII, the usual case: no escaping */
+		struct jw *w = &c->w;
+		struct buf *ob = w->b;
+		char *o;
+
+		if (ob->len + s.n + 4 > ob->cap)
+			buf_grow(ob, s.n + 3);
+		o = ob->s + ob->len;
+		if (w->after_key)
+			w->after_key = 0;
+		else if (!w->first[w->depth])
+			*o++ = ',';
+		w->first[w->depth] = 0;
+		*o++ = '"';
+		memcpy(o, s.p, s.n);
+		o += s.n;
+		*o++ = '"';
+		*o = '\0';
+		ob->len = (size_t)(o - ob->s);
+		return;
+	}
 	for (i = 0; i < s.n && p[i] < 0x80; i++)
 		;
 	if (i == s.n || utf8_ok(p + i, s.n - i)) {
@@ -1966,7 +2137,7 @@ jstr(struct rc *c, struct str s)
 	jw_strn(&c->w, b->s, b->len);
 }
 
-static void
+static ALWAYS_INLINE void
 ks(struct rc *c, const char *key, struct str s)
 {
 	if (s.n == 0)
@@ -1975,7 +2146,7 @@ ks(struct rc *c, const char *key, struct str s)
 	jstr(c, s);
 }
 
-static void
+static ALWAYS_INLINE void
 ke(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	ks(c, key, E(c->st, k, el));
@@ -2028,6 +2199,9 @@ mapped(struct rc *c, size_t k, uint32_t bits)
 	const struct sseg *s = &c->st->seg[k];
 	unsigned i;
 
+	/* the usual case: nothing outside bits, not even blanks */
+	if ((s->full & ~bits & ~1u) == 0 && !(s->full & 1u))
+		return;
 	for (i = 1; i <= s->nel; i++) {
 		if (E(c->st, k, i).n == 0 || (i < 32 && (bits & (1u << i))))
 			continue;
@@ -2193,10 +2367,10 @@ kmoney_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
 		bad(c, k, el, cp, what, v, 1);
 		return;
 	}
-	jw_kcents(&c->w, key, cents);
+	fkcents(c, key, cents);
 }
 
-static void
+static ALWAYS_INLINE void
 kmoney(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	kmoney_v(c, key, E(c->st, k, el), k, el, 0);
@@ -2269,7 +2443,7 @@ knum_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
 	jw_raw(&c->w, c->m->tmp.s, c->m->tmp.len);
 }
 
-static void
+static ALWAYS_INLINE void
 knum(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	knum_v(c, key, E(c->st, k, el), k, el, 0);
@@ -2312,7 +2486,7 @@ kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 	long n;
 
 	if (v.n && int_of(c, v, k, el, 0, &n) == 0)
-		jw_kint(&c->w, key, n);
+		fkint(c, key, n);
 }
 
 /* D8 text to ISO into out; -1 when it is not a date. */
@@ -2338,7 +2512,7 @@ kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 		bad(c, k, el, 0, "is not a date (CCYYMMDD)", v, 0);
 		return;
 	}
-	jw_kstr(&c->w, key, iso);
+	fkstr(c, key, iso);
 }
 
 static void
@@ -2353,16 +2527,64 @@ ktime(struct rc *c, const char *key, size_t k, unsigned el)
 		bad(c, k, el, 0, "is not a time (HHMM)", v, 1);
 		return;
 	}
-	jw_kstr(&c->w, key, out);
+	fkstr(c, key, out);
 }
 
-static int
+static ALWAYS_INLINE int
 match(const struct rc *c, size_t k, enum loop l, uint32_t inst, const char *id)
 {
 	const struct sseg *s = &c->st->seg[k];
 
-	return !(s->flags & SS_EXTRA) && s->loop == l &&
-	    (inst == 0 || s->inst == inst) && strcmp(s->id, id) == 0;
+	return s->loop == l && s->pid == pk(id) && !(s->flags & SS_EXTRA) &&
+	    (inst == 0 || s->inst == inst);
+}
+
+/*
+ * The segments of loop l in [from, to): through the loop's list when the
+ * range is the whole store (claim-wide lookups), else by scanning the
+ * range (one service line or other payer: a few segments).
+ */
+static inline size_t
+it_first(const struct rc *c, size_t from, size_t to, enum loop l)
+{
+	const struct store *st = c->st;
+	size_t k;
+
+	if (from == 0 && to == st->n)
+		return st->lhead[l] == NOIDX ? to : st->lhead[l];
+	for (k = from; k < to && st->seg[k].loop != l; k++)
+		;
+	return k;
+}
+
+static inline size_t
+it_next(const struct rc *c, size_t k, size_t from, size_t to, enum loop l)
+{
+	const struct store *st = c->st;
+
+	if (from == 0 && to == st->n)
+		return st->lnext[k] == NOIDX ? to : st->lnext[k];
+	for (k++; k < to && st->seg[k].loop != l; k++)
+		;
+	return k;
+}
+
+#define FOREACH(c, k, from, to, l) \
+	for ((k) = it_first((c), (from), (to), (l)); (k) < (to); \
+	    (k) = it_next((c), (k), (from), (to), (l)))
+
+/* A segment that loop l has only once came again: keep it as extra. */
+static void
+repeated(struct rc *c, size_t k, enum loop l)
+{
+	const struct sseg *s = &c->st->seg[k];
+
+	if (s->flags & SS_ALSO)
+		return;
+	flag_also(c, k);
+	warnx_at(c->m, c->lv, "repeated_segment", s->index, s->offset, s->id,
+	    "segment repeated in loop %s (kept in extra_segments): '%s'",
+	    loops[l].name, qs(c->m, s->id));
 }
 
 /*
@@ -2375,22 +2597,14 @@ one(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 {
 	size_t k, first = NONE;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, inst, id))
 			continue;
 		if (first == NONE) {
 			first = k;
 			continue;
 		}
-		if (!(c->st->seg[k].flags & SS_ALSO)) {
-			const struct sseg *s = &c->st->seg[k];
-
-			flag_also(c, k);
-			warnx_at(c->m, c->lv, "repeated_segment", s->index,
-			    s->offset, s->id, "segment repeated in loop %s "
-			    "(kept in extra_segments): '%s'", loops[l].name,
-			    qs(c->m, s->id));
-		}
+		repeated(c, k, l);
 	}
 	return first;
 }
@@ -2418,7 +2632,7 @@ has(const struct rc *c, size_t from, size_t to, enum loop l, const char *id)
 {
 	size_t k;
 
-	for (k = from; k < to; k++)
+	FOREACH(c, k, from, to, l)
 		if (match(c, k, l, 0, id))
 			return 1;
 	return 0;
@@ -2503,12 +2717,29 @@ static void
 party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     int kind)
 {
-	size_t nm1 = one(c, from, to, l, inst, "NM1");
-	size_t n3 = one(c, from, to, l, inst, "N3");
-	size_t n4 = one(c, from, to, l, inst, "N4");
-	size_t dmg = one(c, from, to, l, inst, "DMG");
-	size_t prv = one(c, from, to, l, inst, "PRV");
+	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
 	size_t k, tax = NONE, nref = 0, nper;
+
+	/* one pass for the segments a party has once */
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+		size_t *slot;
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
+			continue;
+		switch (s->pid) {
+		case ID3('N', 'M', '1'): slot = &nm1; break;
+		case ID2('N', '3'): slot = &n3; break;
+		case ID2('N', '4'): slot = &n4; break;
+		case ID3('D', 'M', 'G'): slot = &dmg; break;
+		case ID3('P', 'R', 'V'): slot = &prv; break;
+		default: continue;
+		}
+		if (*slot == NONE)
+			*slot = k;
+		else
+			repeated(c, k, l);
+	}
 
 	if (nm1 != NONE) {
 		required(c, nm1, 2);
@@ -2534,7 +2765,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		mapped(c, nm1, BR(1, 9));
 	}
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (match(c, k, l, inst, "REF")) {
 			struct str rq = E(c->st, k, 1);
 
@@ -2572,7 +2803,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	if (nref) {
 		kput(c, "secondary_ids");
 		opn(c, 1);
-		for (k = from; k < to; k++) {
+		FOREACH(c, k, from, to, l) {
 			if (k == tax || !match(c, k, l, inst, "REF"))
 				continue;
 			opn(c, 0);
@@ -2585,7 +2816,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		cls(c, 1);
 	}
 	nper = 0;
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, inst, "PER"))
 			continue;
 		if (nper == 0)
@@ -2608,7 +2839,7 @@ kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
 {
 	size_t k;
 
-	for (k = from; k < to; k++)
+	FOREACH(c, k, from, to, l)
 		if (match(c, k, l, inst, c->st->seg[k].id))
 			break;
 	if (k == to)
@@ -2626,7 +2857,7 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 {
 	size_t k, j, nrest = 0;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		struct str rq;
 		const char *key;
 
@@ -2652,7 +2883,7 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		return;
 	kput(c, arrkey);
 	opn(c, 1);
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		struct str rq;
 		const char *key;
 
@@ -2730,7 +2961,7 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		for (k = from; k < to; k++) {
+		FOREACH(c, k, from, to, l) {
 			const struct dmap *d;
 			struct str qual, fmt, v;
 			char a[11], b[11];
@@ -2755,13 +2986,13 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 				}
 				if (is(fmt, "D8")) {
 					if (d8(v, a) == 0)
-						jw_kstr(&c->w, d->key, a);
+						fkstr(c, d->key, a);
 					else
 						bad(c, k, 3, 0, "is not a date "
 						    "(CCYYMMDD)", v, 0);
 				} else if (rd8(v, a, b) == 0) {
-					jw_kstr(&c->w, d->key, a);
-					jw_kstr(&c->w, d->range_to, b);
+					fkstr(c, d->key, a);
+					fkstr(c, d->range_to, b);
 				} else
 					bad(c, k, 3, 0, "is not a date range "
 					    "(CCYYMMDD-CCYYMMDD)", v, 0);
@@ -2796,7 +3027,7 @@ amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		for (k = from; k < to; k++) {
+		FOREACH(c, k, from, to, l) {
 			struct str qa;
 			const char *key;
 
@@ -2847,7 +3078,7 @@ adjustments(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 	int open = 0;
 	unsigned j;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, inst, "CAS"))
 			continue;
 		if (!open++) {
@@ -2880,7 +3111,7 @@ notes(struct rc *c, size_t from, size_t to, enum loop l)
 	size_t k;
 	int open = 0;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, 0, "NTE"))
 			continue;
 		if (!open++) {
@@ -2903,7 +3134,7 @@ file_info(struct rc *c, size_t from, size_t to, enum loop l)
 	size_t k;
 	int open = 0;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, 0, "K3") || E(c->st, k, 1).n == 0)
 			continue;
 		if (!open++) {
@@ -2923,7 +3154,7 @@ attachments(struct rc *c, size_t from, size_t to, enum loop l)
 	size_t k;
 	int open = 0;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, 0, "PWK"))
 			continue;
 		if (!open++) {
@@ -2949,7 +3180,7 @@ conditions(struct rc *c, size_t from, size_t to, enum loop l)
 	int open = 0;
 	unsigned i;
 
-	for (k = from; k < to; k++) {
+	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, 0, "CRC"))
 			continue;
 		if (!open++) {
@@ -3052,8 +3283,8 @@ instances(const struct rc *c, size_t from, size_t to, enum loop l,
 {
 	size_t k, n = 0;
 
-	for (k = from; k < to && n < max; k++)
-		if (match(c, k, l, 0, startid))
+	FOREACH(c, k, from, to, l)
+		if (n < max && match(c, k, l, 0, startid))
 			out[n++] = c->st->seg[k].inst;
 	return n;
 }
@@ -3305,10 +3536,10 @@ render_extras(struct x837 *m, int lv)
 			buf_addc(&L->extra, ',');
 		jw_init(&c.w, &L->extra);
 		opn(&c, 0);
-		jw_kint(&c.w, "segment_index", (long long)s->index);
-		jw_kint(&c.w, "byte_offset", (long long)s->offset);
-		jw_kstr(&c.w, "id", s->id);
-		jw_kstr(&c.w, "loop", loops[s->loop].name);
+		fkint(&c, "segment_index", (long long)s->index);
+		fkint(&c, "byte_offset", (long long)s->offset);
+		fkstr(&c, "id", s->id);
+		fkstr(&c, "loop", loops[s->loop].name);
 		kput(&c, "text");
 		jstr(&c, segtext(&L->st, k));
 		cls(&c, 0);
@@ -3533,7 +3764,7 @@ render_c(struct x837 *m)
 	opn(&c, 0);
 	kput(&c, "patient");
 	opn(&c, 0);
-	jw_kbool(&c.w, "is_subscriber", 0);
+	fkbool(&c, "is_subscriber", 0);
 	pat = one(&c, 0, n, L_2000C, 0, "PAT");
 	if (pat != NONE)
 		ke(&c, "relationship", pat, 1);
@@ -3592,7 +3823,7 @@ health_codes(struct rc *c, int which)
 	int open = 0;
 	struct str v[12], w[2];
 
-	for (k = 0; k < n; k++) {
+	FOREACH(c, k, 0, n, L_2300) {
 		if (!match(c, k, L_2300, 0, "HI"))
 			continue;
 		for (i = 1; i <= 12; i++) {
@@ -3640,11 +3871,11 @@ health_codes(struct rc *c, int which)
 			}
 			opn(c, 0);
 			if (which == 0)
-				jw_kint(&c->w, "sequence", seq);
+				fkint(c, "sequence", seq);
 			ks(c, "qualifier", v[0]);
 			ks(c, "code", v[1]);
 			if (which == 0)
-				jw_kbool(&c->w, "is_primary",
+				fkbool(c, "is_primary",
 				    is(v[0], "ABK") || is(v[0], "BK"));
 			cls(c, 0);
 			if (which == 0)
@@ -3743,7 +3974,7 @@ render_forms(struct rc *c, size_t from, size_t to)
 		ke(c, "form_qualifier", lq, 1);
 		ke(c, "form_id", lq, 2);
 		mapped(c, lq, BR(1, 2));
-		for (k = from; k < to; k++) {
+		FOREACH(c, k, from, to, L_2440) {
 			if (!match(c, k, L_2440, in[i], "FRM"))
 				continue;
 			if (!open++) {
@@ -3818,21 +4049,21 @@ render_line(struct rc *c, size_t from, size_t to)
 		    q(m, E(c->st, lx, 1)));
 	}
 	/* service date: the first DTP*472 */
-	for (k = from; k < to; k++)
+	FOREACH(c, k, from, to, L_2400)
 		if (match(c, k, L_2400, 0, "DTP") &&
 		    is(E(c->st, k, 1), "472")) {
 			struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
 			char a[11], b[11];
 
 			if (is(f, "D8") && d8(d, a) == 0) {
-				jw_kstr(&c->w, "service_date", a);
-				jw_kstr(&c->w, "service_date_end", a);
+				fkstr(c, "service_date", a);
+				fkstr(c, "service_date_end", a);
 				svc_date_span(m, a, a);
 				dtp = k;
 				mapped(c, k, BR(1, 3));
 			} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
-				jw_kstr(&c->w, "service_date", a);
-				jw_kstr(&c->w, "service_date_end", b);
+				fkstr(c, "service_date", a);
+				fkstr(c, "service_date_end", b);
 				svc_date_span(m, a, b);
 				dtp = k;
 				mapped(c, k, BR(1, 3));
@@ -3876,7 +4107,7 @@ render_line(struct rc *c, size_t from, size_t to)
 	if (open) {
 		kput(c, "other_quantities");
 		opn(c, 1);
-		for (k = from; k < to; k++) {
+		FOREACH(c, k, from, to, L_2400) {
 			struct str qq;
 
 			if (!match(c, k, L_2400, 0, "QTY"))
@@ -4025,8 +4256,8 @@ render_claim_obj(struct rc *c)
 	ke(c, "delay_reason", clm, 20);
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
 	if (m->svc_from[0]) {
-		jw_kstr(&c->w, "service_date_from", m->svc_from);
-		jw_kstr(&c->w, "service_date_to", m->svc_to);
+		fkstr(c, "service_date_from", m->svc_from);
+		fkstr(c, "service_date_to", m->svc_to);
 	}
 	dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
 	attachments(c, 0, n, L_2300);
