@@ -1,7 +1,7 @@
 /*
  * rvu: fixed-point decimals, the index image and its checks, lookups.
  *
- * The index file (format version 1) is one fixed-size header followed by
+ * The index file (format version 2) is one fixed-size header followed by
  * four sections, each 8-byte aligned:
  *
  *	rows	struct rvu_row[nrows]	sorted by HCPCS + modifier
@@ -32,7 +32,7 @@
 #include "claimkit/xalloc.h"
 
 #define IDX_MAGIC	"CKRVUIDX"
-#define IDX_VERSION	1
+#define IDX_VERSION	2
 #define IDX_BYTEORDER	0x01020304u
 
 struct ihdr {

@@ -104,9 +104,9 @@ test_expect_success 'a corrupt index is detected and named' '
 
 test_expect_success 'an index of another format version is refused' '
 	cp pfs.idx v2.idx &&
-	printf "\002" | dd of=v2.idx bs=1 seek=8 conv=notrunc 2>/dev/null &&
+	printf "\003" | dd of=v2.idx bs=1 seek=8 conv=notrunc 2>/dev/null &&
 	test_expect_code 78 rvu-price --index v2.idx <claim.ndjson 2>err &&
-	grep "v2.idx: error: index format version 2, this rvu-price reads version 1: run rvu-price --compile" err
+	grep "v2.idx: error: index format version 3, this rvu-price reads version 2: run rvu-price --compile" err
 '
 
 test_expect_success 'the 2026 column layout (PRIC IND) loads by name' '
