@@ -1380,8 +1380,8 @@ check_line_codes(struct vrules *v, const struct claimview *cv,
 	    all_digits(l->code.s, 5) && memcmp(l->code.s, "00100", 5) >= 0 &&
 	    memcmp(l->code.s, "01999", 5) <= 0 && !streq(&l->basis, "MJ"))
 		add(v, R_UNIT_03, l->basis.node, ipath(v, "lines", i,
-		    "unit_basis"), "anesthesia line billed in %s, not in "
-		    "minutes (MJ)", "units (UN)");
+		    "unit_basis"), "anesthesia line billed in units (UN), "
+		    "not in minutes (MJ)");
 
 	/* Place of service: the line's, which overrides the claim's. */
 	if (l->pos.st != FV_ABSENT) {
