@@ -27,7 +27,7 @@
 static char billable_mark, header_mark, known_mark;
 
 struct vref {
-	struct hmap		*fac, *fac_npi, *fc, *fc_cfi, *payers;
+	struct hmap		*fac, *fac_npi, *fac_npi2, *fc, *fc_cfi, *payers;
 	struct hmap		*icd, *hcpcs;
 	struct vref_facility	**facs;
 	size_t			  nfacs;
@@ -67,6 +67,7 @@ vref_alloc(void)
 
 	r->fac = hmap_alloc();
 	r->fac_npi = hmap_alloc();
+	r->fac_npi2 = hmap_alloc();
 	r->fc = hmap_alloc();
 	r->fc_cfi = hmap_alloc();
 	r->payers = hmap_alloc();
@@ -107,6 +108,7 @@ vref_free(struct vref *r)
 	free(r->pays);
 	hmap_free(r->fac);
 	hmap_free(r->fac_npi);
+	hmap_free(r->fac_npi2);
 	hmap_free(r->fc);
 	hmap_free(r->fc_cfi);
 	hmap_free(r->payers);
@@ -196,7 +198,9 @@ add_facility(struct vref *r, const struct vpos *at, const char *id,
 
 /*
  * The NPI index is built after loading so that an active facility wins
- * over an inactive one sharing its NPI, whatever the row order.
+ * over an inactive one sharing its NPI, whatever the row order.  An NPI
+ * of two active facilities names neither (as claims-load maps them): it
+ * goes into fac_npi2, the ambiguous ones.
  */
 static void
 index_npis(struct vref *r)
@@ -207,9 +211,12 @@ index_npis(struct vref *r)
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < r->nfacs; i++) {
 			struct vref_facility *f = r->facs[i];
+			size_t n = strlen(f->npi);
 
-			if (*f->npi != '\0' && f->active == !pass)
-				hmap_put(r->fac_npi, f->npi, strlen(f->npi), f);
+			if (n == 0 || f->active != !pass)
+				continue;
+			if (hmap_put(r->fac_npi, f->npi, n, f) != NULL && !pass)
+				hmap_put(r->fac_npi2, f->npi, n, f);
 		}
 }
 
@@ -631,9 +638,11 @@ vref_facility(const struct vref *r, const char *id, size_t n)
 }
 
 const struct vref_facility *
-vref_facility_by_npi(const struct vref *r, const char *npi, size_t n)
+vref_facility_by_npi(const struct vref *r, const char *npi, size_t n,
+    int *ambiguous)
 {
-	return hmap_get(r->fac_npi, npi, n);
+	*ambiguous = hmap_get(r->fac_npi2, npi, n) != NULL;
+	return *ambiguous ? NULL : hmap_get(r->fac_npi, npi, n);
 }
 
 const struct vref_fclass *

@@ -892,22 +892,31 @@ check_facility(struct vrules *v, const struct claimview *cv)
 		int sfac = jdoc_path(d, cv->providers, "service_facility.npi");
 		struct fv npi = getstr(d, cv->billing_npi);
 		const char *how = "billing provider";
-		int node = cv->billing_npi;
+		int node = cv->billing_npi, amb = 0, amb2 = 0;
 
 		if (npi.st == FV_OK)
-			v->fac = vref_facility_by_npi(ref, npi.s, npi.n);
+			v->fac = vref_facility_by_npi(ref, npi.s, npi.n, &amb);
 		if (v->fac == NULL && (npi = getstr(d, sfac)).st == FV_OK) {
-			how = "service-facility";
-			node = sfac;
-			v->fac = vref_facility_by_npi(ref, npi.s, npi.n);
+			v->fac = vref_facility_by_npi(ref, npi.s, npi.n, &amb2);
+			if (v->fac != NULL || (amb2 && !amb)) {
+				how = "service-facility";
+				node = sfac;
+				amb = amb2;
+			}
 		}
-		if (v->fac == NULL)
-			node = cv->billing_npi >= 0 ? cv->billing_npi : sfac;
+		if (v->fac == NULL && node < 0)
+			node = sfac;
 		if (v->fac == NULL) {
 			v->fac_missing = 1;
-			add(v, R_CORE_FAC_01, node, "facility_id",
-			    "no facility_id and no reference facility has the "
-			    "billing provider or service-facility NPI");
+			if (amb)
+				add(v, R_CORE_FAC_01, node, "facility_id",
+				    "no facility_id, and the %s NPI belongs to "
+				    "more than one active reference facility", how);
+			else
+				add(v, R_CORE_FAC_01, node, "facility_id",
+				    "no facility_id and no reference facility "
+				    "has the billing provider or service-facility "
+				    "NPI");
 		} else if (!v->fac->active) {
 			add(v, R_CORE_FAC_02, node, "facility_id",
 			    "the facility with the %s NPI (%s) is inactive in "

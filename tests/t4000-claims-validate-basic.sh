@@ -197,6 +197,17 @@ test_expect_success 'duplicate key, bad boolean, unknown facility, bad NPI: 78 e
 	grep -q "financial_classes.csv:2: error: days_to_file_claim" err
 '
 
+test_expect_success 'an NPI shared by two active facilities names neither; active beats inactive' '
+	mkref && echo "FAC009,Old Springfield,1234567893,1,IL,1,Unknown,N,false" >>r/facilities.csv &&
+	claims-validate --ref r pass.ndjson >out &&
+	jq -r .validation.facility_id out >got && echo FAC001 >want && test_cmp want got &&
+	echo "FAC010,Springfield Annex,1234567893,1,IL,1,Unknown,N,true" >>r/facilities.csv &&
+	test_expect_code 1 claims-validate --ref r pass.ndjson >out &&
+	jq -r ".validation.findings[0] | [.rule, .message] | @tsv" out >got &&
+	printf "CORE_FAC_01\tno facility_id, and the billing provider NPI belongs to more than one active reference facility\n" >want &&
+	test_cmp want got
+'
+
 test_expect_success 'a bad code list: 78 with the line' '
 	mkref && echo "I10.X1Z!,1,bad" >>r/icd10cm.csv &&
 	test_expect_code 78 claims-validate --ref r pass.ndjson 2>err >out &&

@@ -70,9 +70,13 @@ void vref_load_icd10cm(struct vref *r, const char *path);
 int vref_have_facilities(const struct vref *r);
 const struct vref_facility *vref_facility(const struct vref *r,
     const char *id, size_t n);
-/* The facility whose npi_number is npi (the first such row), or NULL. */
+/*
+ * The facility whose npi_number is npi, or NULL.  An active facility wins
+ * over inactive ones; an NPI of two or more active facilities names none
+ * and sets *ambiguous.
+ */
 const struct vref_facility *vref_facility_by_npi(const struct vref *r,
-    const char *npi, size_t n);
+    const char *npi, size_t n, int *ambiguous);
 const struct vref_fclass *vref_fclass(const struct vref *r, const char *id,
     size_t n);
 /* First financial class with this claim filing indicator; ->next_cfi. */
