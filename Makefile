@@ -136,6 +136,12 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p build-fuzz
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=fuzzer-no-link,address,undefined" WARN="-Wall -Wextra -Werror -Wno-unused-parameter" build-fuzz/libclaimkit.a
 	clang -std=c11 -O1 -g -Iinclude $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libclaimkit.a $(LDLIBS)
+# fuzz-tdsd also links tdsd's session code (tests/tdsd/ but main) and SQLite.
+TDSD_FUZZ_SRC := $(filter-out tests/tdsd/tdsd.c,$(TDSD_SRC))
+build-fuzz/fuzz-tdsd: tests/fuzz/fuzz-tdsd.c $(TDSD_FUZZ_SRC) $(LIB_SRC)
+	@mkdir -p build-fuzz
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=fuzzer-no-link,address,undefined" WARN="-Wall -Wextra -Werror -Wno-unused-parameter" build-fuzz/libclaimkit.a
+	clang -std=c11 -O1 -g -Iinclude $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(TDSD_FUZZ_SRC) build-fuzz/libclaimkit.a $(LDLIBS) $(SQLITE_LIBS)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)

@@ -259,11 +259,14 @@ static void
 cap_dec(int *p, int *s)
 {
 	if (*p > 18) {
-		int drop = *p - 18;
+		/*
+		 * As SQL Server does past 38: the integer digits win, but
+		 * the scale keeps up to 6 digits (tdsd's cap is 18).
+		 */
+		int keep = *s < 6 ? *s : 6;
+		int ns = 18 - (*p - *s);
 
-		*s = *s - drop < 0 ? 0 : *s - drop;
-		if (*s > 6 && *s - drop < 6)
-			*s = 6;
+		*s = ns > keep ? (ns < *s ? ns : *s) : keep;
 		*p = 18;
 	}
 	if (*s > *p)
@@ -1635,8 +1638,7 @@ sub_as(struct gctx *g, struct csel *cs, const struct sqltype *t)
 	c.sql = "c0";
 	if (gen_coerce(g, &c, t, 0) != 0)
 		return NULL;
-	if (c.sql == (const char *)"c0" ||
-	    strcmp(c.sql, "c0") == 0)
+	if (strcmp(c.sql, "c0") == 0)
 		return cs->sql;
 	return afmt(g, "SELECT %s AS c0 FROM (%s)", c.sql, cs->sql);
 }
