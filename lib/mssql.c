@@ -404,18 +404,19 @@ mssql_connect(struct mssql **out, const struct mssql_conf *c, int quiet)
 		return 0;
 	}
 	diag_quote(q, sizeof q, c->server, strlen(c->server));
-	if (saw(m, ERR_LOGIN_FAILED, 0) || saw(m, TDSELOGIN, 1)) {
-		diag_quote(qs, sizeof qs, c->user, strlen(c->user));
-		snprintf(msg, sizeof msg, "SQL Server '%s' refused the login "
-		    "of user '%s' (error 18456): check the user name and "
-		    "CLAIMKIT_MSSQL_PASSWORD or mssql.password", q, qs);
-		rc = CK_EX_CONFIG;
-	} else if (saw(m, ERR_CANNOT_OPEN_DB, 0)) {
+	/* 4060 comes with an 18456: the database is the news. */
+	if (saw(m, ERR_CANNOT_OPEN_DB, 0)) {
 		diag_quote(qs, sizeof qs, c->database ? c->database : "",
 		    c->database ? strlen(c->database) : 0);
 		snprintf(msg, sizeof msg, "SQL Server '%s': cannot open "
 		    "database '%s' (error 4060): it does not exist or the "
 		    "login may not use it", q, qs);
+		rc = CK_EX_CONFIG;
+	} else if (saw(m, ERR_LOGIN_FAILED, 0) || saw(m, TDSELOGIN, 1)) {
+		diag_quote(qs, sizeof qs, c->user, strlen(c->user));
+		snprintf(msg, sizeof msg, "SQL Server '%s' refused the login "
+		    "of user '%s' (error 18456): check the user name and "
+		    "CLAIMKIT_MSSQL_PASSWORD or mssql.password", q, qs);
 		rc = CK_EX_CONFIG;
 	} else if (saw(m, TDSEUHST, 1)) {
 		snprintf(msg, sizeof msg, "unknown SQL Server '%s': not a "

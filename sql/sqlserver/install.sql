@@ -81,7 +81,7 @@ GO
 
 IF OBJECT_ID(N'dbo.SchemaVersion', N'U') IS NULL
 CREATE TABLE dbo.SchemaVersion (
-	Version INT NOT NULL,
+	[Version] INT NOT NULL,
 	Description NVARCHAR(200) NOT NULL,
 	AppliedAt DATETIME2 NOT NULL
 	    CONSTRAINT DF_SchemaVersion_AppliedAt DEFAULT (SYSUTCDATETIME()),
