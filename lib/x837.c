@@ -33,6 +33,8 @@
 #define LINES_MAX	60000
 #define COB_MAX		60000
 #define RAW_MAX		512
+#define PC_SIZE		512	/* cached renderings */
+#define PC_MAX		4096	/* largest cached key + value */
 #define CTL_MAX		36
 
 /* ---- loops ---- */
@@ -127,6 +129,8 @@ family(enum loop l)
 	return l;
 }
 
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
 /* ---- small strings ---- */
 
 struct str {
@@ -136,15 +140,13 @@ struct str {
 
 static const struct str nostr = { "", 0 };
 
-static int
+static ALWAYS_INLINE int
 is(struct str s, const char *lit)
 {
 	size_t n = strlen(lit);
 
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
-
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* A segment id (up to 3 bytes) as one number, for cheap comparisons. */
 static ALWAYS_INLINE uint32_t
@@ -445,6 +447,14 @@ struct x837 {
 	struct buf		 rec, tmp, conv, msg;
 	struct buf		 b_lines, b_claim, b_diag, b_prov, b_cob;
 	char			 svc_from[11], svc_to[11];
+	int			 hi_other;	/* HI lists besides diagnoses */
+	/* rendered parties and billing provider loops, by their segments */
+	struct pcache {
+		uint64_t	 h;
+		uint32_t	 klen, vlen;
+		char		*kv;
+	}			 pc[PC_SIZE];
+	struct buf		 pkey;
 };
 
 /* ---- messages ---- */
@@ -1123,27 +1133,28 @@ static void
 map_segment(struct x837 *m, const struct x12_seg *s)
 {
 	const char *id = s->id;
+	const uint32_t sid = pk(s->id);
 	enum loop fam = family(m->cur);
 
-	if (idis(id, "SV2") || idis(id, "CL1")) {
+	if ((sid == IDC("SV2")) || (sid == IDC("CL1"))) {
 		txn_error(m, s, "not_837p", "institutional segment in an 837P "
 		    "transaction set (is it an 837I?): '%s'", qs(m, id));
 		return;
 	}
-	if (idis(id, "SV3") || idis(id, "TOO")) {
+	if ((sid == IDC("SV3")) || (sid == IDC("TOO"))) {
 		txn_error(m, s, "not_837p", "dental segment in an 837P "
 		    "transaction set (is it an 837D?): '%s'", qs(m, id));
 		return;
 	}
-	if (idis(id, "HL")) {
+	if ((sid == IDC("HL"))) {
 		on_hl(m, s);
 		return;
 	}
-	if (idis(id, "CLM")) {
+	if ((sid == IDC("CLM"))) {
 		on_clm(m, s);
 		return;
 	}
-	if (idis(id, "LX")) {
+	if ((sid == IDC("LX"))) {
 		if (!m->in_claim) {
 			txn_error(m, s, "bad_structure",
 			    "LX outside a claim (no CLM before it): '%s'",
@@ -1161,7 +1172,7 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 		start_loop(m, s, L_2400);
 		return;
 	}
-	if (idis(id, "SBR")) {
+	if ((sid == IDC("SBR"))) {
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
 			put(m, s, L_2000B, 0);
@@ -1173,7 +1184,7 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 			put_extra(m, s, m->cur, "unexpected SBR");
 		return;
 	}
-	if (idis(id, "NM1")) {
+	if ((sid == IDC("NM1"))) {
 		enum loop child = nm1_child(fam, sel(s, 1));
 
 		if (child == L_NONE) {
@@ -1185,12 +1196,12 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 		start_loop(m, s, child);
 		return;
 	}
-	if (idis(id, "LIN") || idis(id, "SVD") || idis(id, "LQ")) {
+	if ((sid == IDC("LIN")) || (sid == IDC("SVD")) || (sid == IDC("LQ"))) {
 		if (fam != L_2400) {
 			put_extra(m, s, m->cur, "segment outside a service line");
 			return;
 		}
-		start_loop(m, s, idis(id, "LIN") ? L_2410 : idis(id, "SVD") ?
+		start_loop(m, s, (sid == IDC("LIN")) ? L_2410 : (sid == IDC("SVD")) ?
 		    L_2430 : L_2440);
 		return;
 	}
@@ -1684,6 +1695,7 @@ static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
 	const char *id = s->id;
+	const uint32_t sid = pk(s->id);
 
 	m->stats.segments++;
 	m->last_index = s->index;
@@ -1712,32 +1724,32 @@ feed(struct x837 *m, const struct x12_seg *s)
 			    s->offset, id, "last segment has no segment "
 			    "terminator: '%s'", qs(m, id));
 	}
-	if (idis(id, "ISA") || idis(id, "IEA") || idis(id, "GS") ||
-	    idis(id, "GE") || idis(id, "ST") || idis(id, "SE"))
+	if ((sid == IDC("ISA")) || (sid == IDC("IEA")) || (sid == IDC("GS")) ||
+	    (sid == IDC("GE")) || (sid == IDC("ST")) || (sid == IDC("SE")))
 		outside_close(m);
-	if (idis(id, "ISA") && (s->flags & X12_F_ISA))
+	if ((sid == IDC("ISA")) && (s->flags & X12_F_ISA))
 		on_isa(m, s);
-	else if (idis(id, "IEA"))
+	else if ((sid == IDC("IEA")))
 		on_iea(m, s);
-	else if (idis(id, "GS"))
+	else if ((sid == IDC("GS")))
 		on_gs(m, s);
-	else if (idis(id, "GE"))
+	else if ((sid == IDC("GE")))
 		on_ge(m, s);
-	else if (idis(id, "ST"))
+	else if ((sid == IDC("ST")))
 		on_st(m, s);
-	else if (idis(id, "SE"))
+	else if ((sid == IDC("SE")))
 		on_se(m, s);
 	else if (!m->st.open)
 		outside(m, s, m->isa.open ? "segment outside a transaction "
 		    "set (no ST before it)" : "segment outside an interchange "
 		    "(no ISA before it)");
 	else if (m->st.skip) {
-		if (idis(id, "CLM")) {
+		if ((sid == IDC("CLM"))) {
 			m->st.nclm++;
 			m->stats.claims++;
 		}
 	} else {
-		if (idis(id, "CLM")) {
+		if ((sid == IDC("CLM"))) {
 			struct str c5 = sel(s, 5), part;
 			size_t n;
 
@@ -1884,6 +1896,9 @@ x837_free(struct x837 *m)
 	buf_free(&m->b_prov);
 	buf_free(&m->b_cob);
 	spool_free(m->sp);
+	for (i = 0; i < PC_SIZE; i++)
+		free(m->pc[i].kv);
+	buf_free(&m->pkey);
 	free(m);
 }
 
@@ -1949,11 +1964,17 @@ fkey(struct jw *w, const char *key)
 	w->after_key = 1;
 }
 
+static void jstr(struct rc *c, struct str s);
+
 static ALWAYS_INLINE void
 fkstr(struct rc *c, const char *key, const char *v)
 {
+	struct str t;
+
+	t.p = v;
+	t.n = strlen(v);
 	fkey(&c->w, key);
-	jw_str(&c->w, v);
+	jstr(c, t);
 }
 
 static ALWAYS_INLINE void
@@ -2832,6 +2853,124 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		cls(c, 1);
 }
 
+/*
+ * The cache of renderings.  A party (or a billing provider loop) sent again
+ * with the very same segments renders to the very same JSON; the key is
+ * the segments' text, so a hit is exact.  Only renderings that raised no
+ * warning and kept nothing in extra_segments are cached: those carry
+ * positions.  Billing providers, payers and rendering providers repeat in
+ * practice, so this saves most of their work.
+ */
+static uint64_t
+fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Append the key of loop l (instance inst) in [from, to) to m->pkey. */
+static void
+cache_key(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    int kind, int skip_hl)
+{
+	struct buf *key = &c->m->pkey;
+	size_t k;
+
+	buf_addc(key, kind);
+	buf_addc(key, l);
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+		uint32_t len = s->len;
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
+		    (skip_hl && s->pid == ID2('H', 'L')))
+			continue;
+		buf_add(key, &len, sizeof len);
+		buf_add(key, c->st->text.s + s->off, s->len);
+	}
+}
+
+static struct pcache *
+cache_find(struct x837 *m, uint64_t h)
+{
+	struct pcache *e = &m->pc[h % PC_SIZE];
+
+	if (e->kv != NULL && e->h == h && e->klen == m->pkey.len &&
+	    memcmp(e->kv, m->pkey.s, m->pkey.len) == 0)
+		return e;
+	return NULL;
+}
+
+static void
+cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
+{
+	struct pcache *e = &m->pc[h % PC_SIZE];
+
+	if (vlen == 0 || m->pkey.len + vlen > PC_MAX)
+		return;
+	if (e->kv == NULL)
+		e->kv = xmalloc(PC_MAX);
+	memcpy(e->kv, m->pkey.s, m->pkey.len);
+	memcpy(e->kv + m->pkey.len, v, vlen);
+	e->h = h;
+	e->klen = (uint32_t)m->pkey.len;
+	e->vlen = (uint32_t)vlen;
+}
+
+/* Did rendering flag any segment of the instance as extra? */
+static int
+flagged(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
+{
+	size_t k;
+
+	FOREACH(c, k, from, to, l)
+		if ((!inst || c->st->seg[k].inst == inst) &&
+		    (c->st->seg[k].flags & (SS_EXTRA | SS_ALSO)))
+			return 1;
+	return 0;
+}
+
+/* A party object under key (rendered, or from the cache). */
+static void
+cached_party(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind)
+{
+	struct x837 *m = c->m;
+	unsigned long long w0 = m->stats.warnings;
+	const struct pcache *e;
+	uint64_t h;
+	size_t start;
+
+	buf_reset(&m->pkey);
+	cache_key(c, from, to, l, inst, kind, 0);
+	h = fnv1a(m->pkey.s, m->pkey.len);
+	if ((e = cache_find(m, h)) != NULL) {
+		fkey(&c->w, key);
+		jw_raw(&c->w, e->kv + e->klen, e->vlen);
+		return;
+	}
+	kput(c, key);
+	start = c->w.b->len;
+	opn(c, 0);
+	party(c, from, to, l, inst, kind);
+	cls(c, 0);
+	if (m->stats.warnings == w0 && c->w.b->len > start &&
+	    !flagged(c, from, to, l, inst)) {
+		/* skip the comma and key kput wrote before start */
+		const char *v = c->w.b->s + start;
+
+		while (*v != '{')
+			v++;
+		cache_put(m, h, v, (size_t)(c->w.b->s + c->w.b->len - v));
+	}
+}
+
 /* A party object under key, when loop l has any segment in [from, to). */
 static void
 kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
@@ -2844,10 +2983,7 @@ kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
 			break;
 	if (k == to)
 		return;
-	kput(c, key);
-	opn(c, 0);
-	party(c, from, to, l, inst, kind);
-	cls(c, 0);
+	cached_party(c, key, from, to, l, inst, kind);
 }
 
 /* Named references (first of each qualifier) and the rest in arrkey. */
@@ -3309,16 +3445,10 @@ providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 			kput(c, "providers");
 			opn(c, 0);
 		}
-		kput(c, t->key);
-		opn(c, 0);
-		party(c, from, to, t->l, in[0], K_PROVIDER);
-		cls(c, 0);
-		if (n > 1 && t->key2) {
-			kput(c, t->key2);
-			opn(c, 0);
-			party(c, from, to, t->l, in[1], K_PROVIDER);
-			cls(c, 0);
-		}
+		cached_party(c, t->key, from, to, t->l, in[0], K_PROVIDER);
+		if (n > 1 && t->key2)
+			cached_party(c, t->key2, from, to, t->l, in[1],
+			    K_PROVIDER);
 	}
 	if (open)
 		cls(c, 0);
@@ -3643,6 +3773,49 @@ render_a(struct x837 *m)
 	L->rendered = 1;
 }
 
+/* render_a through the cache: the same billing provider loop again. */
+static void
+render_a_cached(struct x837 *m)
+{
+	struct level *L = &m->lv[LV_A];
+	unsigned long long w0 = m->stats.warnings;
+	const struct pcache *e;
+	struct rc c;
+	uint64_t h;
+	int l;
+
+	c.m = m;
+	c.lv = LV_A;
+	c.st = &L->st;
+	if (L->nwarn || L->nextra) {
+		render_a(m);
+		return;
+	}
+	buf_reset(&m->pkey);
+	for (l = L_2000A; l <= L_2010AC; l++)
+		cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
+	h = fnv1a(m->pkey.s, m->pkey.len);
+	if ((e = cache_find(m, h)) != NULL) {
+		buf_reset(&L->frag);
+		buf_add(&L->frag, e->kv + e->klen, e->vlen);
+		buf_reset(&L->extra);
+		L->nextra = 0;
+		L->rendered = 1;
+		return;
+	}
+	{
+		struct buf key = m->pkey;
+
+		m->pkey.s = NULL;
+		m->pkey.len = m->pkey.cap = 0;
+		render_a(m);
+		buf_free(&m->pkey);
+		m->pkey = key;
+	}
+	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0)
+		cache_put(m, h, L->frag.s, L->frag.len);
+}
+
 /* PAT05-PAT09 (death date, weight, pregnancy) into the open object. */
 static void
 pat_fields(struct rc *c, size_t pat)
@@ -3862,6 +4035,8 @@ health_codes(struct rc *c, int which)
 			}
 			if (diag)
 				seq++;
+			else
+				c->m->hi_other = 1;
 			if (diag != (which == 0))
 				continue;
 			if (!open++) {
@@ -3997,13 +4172,82 @@ render_forms(struct rc *c, size_t from, size_t to)
 	cls(c, 1);
 }
 
+/* Which kinds of segments a line or a claim has (skip the rest quickly). */
+#define H_DTP	0x00001u
+#define H_PWK	0x00002u
+#define H_CR1	0x00004u
+#define H_CR3	0x00008u
+#define H_CRC	0x00010u
+#define H_QTY	0x00020u
+#define H_MEA	0x00040u
+#define H_CN1	0x00080u
+#define H_REF	0x00100u
+#define H_AMT	0x00200u
+#define H_K3	0x00400u
+#define H_NTE	0x00800u
+#define H_PS1	0x01000u
+#define H_HCP	0x02000u
+#define H_CR2	0x04000u
+#define H_HI	0x08000u
+#define H_2410	0x10000u
+#define H_2420	0x20000u
+#define H_2430	0x40000u
+#define H_2440	0x80000u
+
+static unsigned
+kind_bit(uint32_t pid)
+{
+	switch (pid) {
+	case ID3('D', 'T', 'P'): return H_DTP;
+	case ID3('P', 'W', 'K'): return H_PWK;
+	case ID3('C', 'R', '1'): return H_CR1;
+	case ID3('C', 'R', '2'): return H_CR2;
+	case ID3('C', 'R', '3'): return H_CR3;
+	case ID3('C', 'R', 'C'): return H_CRC;
+	case ID3('Q', 'T', 'Y'): return H_QTY;
+	case ID3('M', 'E', 'A'): return H_MEA;
+	case ID3('C', 'N', '1'): return H_CN1;
+	case ID3('R', 'E', 'F'): return H_REF;
+	case ID3('A', 'M', 'T'): return H_AMT;
+	case ID2('K', '3'): return H_K3;
+	case ID3('N', 'T', 'E'): return H_NTE;
+	case ID3('P', 'S', '1'): return H_PS1;
+	case ID3('H', 'C', 'P'): return H_HCP;
+	case ID2('H', 'I'): return H_HI;
+	default: return 0;
+	}
+}
+
+static unsigned
+line_kinds(const struct rc *c, size_t from, size_t to)
+{
+	unsigned has = 0;
+	size_t k;
+
+	for (k = from; k < to; k++) {
+		const struct sseg *s = &c->st->seg[k];
+
+		if (s->flags & SS_EXTRA)
+			continue;
+		switch (s->loop) {
+		case L_2400: has |= kind_bit(s->pid); break;
+		case L_2410: has |= H_2410; break;
+		case L_2430: has |= H_2430; break;
+		case L_2440: has |= H_2440; break;
+		case L_2300: break;
+		default: has |= H_2420; break;
+		}
+	}
+	return has;
+}
+
 static void
 render_line(struct rc *c, size_t from, size_t to)
 {
 	struct x837 *m = c->m;
 	size_t lx = from, sv1, k, dtp = NONE;
 	struct str v[12];
-	unsigned nv, i;
+	unsigned nv, i, has = line_kinds(c, from, to);
 	int open;
 
 	opn(c, 0);
@@ -4077,10 +4321,14 @@ render_line(struct rc *c, size_t from, size_t to)
 		    s->id, "service line has no service date (DTP*472 in D8 "
 		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
 	}
-	dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
-	attachments(c, from, to, L_2400);
-	ambulance(c, from, to, L_2400);
-	if ((k = one(c, from, to, L_2400, 0, "CR3")) != NONE) {
+	if (has & H_DTP)
+		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
+	if (has & H_PWK)
+		attachments(c, from, to, L_2400);
+	if (has & H_CR1)
+		ambulance(c, from, to, L_2400);
+	if ((has & H_CR3) && (k = one(c, from, to, L_2400, 0, "CR3")) !=
+	    NONE) {
 		kput(c, "dme_certification");
 		opn(c, 0);
 		ke(c, "type", k, 1);
@@ -4089,8 +4337,9 @@ render_line(struct rc *c, size_t from, size_t to)
 		cls(c, 0);
 		mapped(c, k, BR(1, 3));
 	}
-	conditions(c, from, to, L_2400);
-	for (k = from, open = 0; k < to; k++) {
+	if (has & H_CRC)
+		conditions(c, from, to, L_2400);
+	for (k = from, open = 0; (has & H_QTY) && k < to; k++) {
 		struct str qq;
 
 		if (!match(c, k, L_2400, 0, "QTY"))
@@ -4122,7 +4371,7 @@ render_line(struct rc *c, size_t from, size_t to)
 		}
 		cls(c, 1);
 	}
-	for (k = from, open = 0; k < to; k++) {
+	for (k = from, open = 0; (has & H_MEA) && k < to; k++) {
 		if (!match(c, k, L_2400, 0, "MEA"))
 			continue;
 		if (!open++) {
@@ -4138,12 +4387,18 @@ render_line(struct rc *c, size_t from, size_t to)
 	}
 	if (open)
 		cls(c, 1);
-	contract(c, from, to, L_2400);
-	refs(c, from, to, L_2400, 0, line_refs, "references");
-	amounts(c, from, to, L_2400, 0, line_amts, "amounts");
-	file_info(c, from, to, L_2400);
-	notes(c, from, to, L_2400);
-	if ((k = one(c, from, to, L_2400, 0, "PS1")) != NONE) {
+	if (has & H_CN1)
+		contract(c, from, to, L_2400);
+	if (has & H_REF)
+		refs(c, from, to, L_2400, 0, line_refs, "references");
+	if (has & H_AMT)
+		amounts(c, from, to, L_2400, 0, line_amts, "amounts");
+	if (has & H_K3)
+		file_info(c, from, to, L_2400);
+	if (has & H_NTE)
+		notes(c, from, to, L_2400);
+	if ((has & H_PS1) && (k = one(c, from, to, L_2400, 0, "PS1")) !=
+	    NONE) {
 		kput(c, "purchased_service");
 		opn(c, 0);
 		ke(c, "provider_id", k, 1);
@@ -4151,11 +4406,16 @@ render_line(struct rc *c, size_t from, size_t to)
 		cls(c, 0);
 		mapped(c, k, BR(1, 2));
 	}
-	repricing(c, from, to, L_2400, 1);
-	render_drug(c, from, to);
-	providers(c, from, to, line_prov);
-	render_adjudications(c, from, to);
-	render_forms(c, from, to);
+	if (has & H_HCP)
+		repricing(c, from, to, L_2400, 1);
+	if (has & H_2410)
+		render_drug(c, from, to);
+	if (has & H_2420)
+		providers(c, from, to, line_prov);
+	if (has & H_2430)
+		render_adjudications(c, from, to);
+	if (has & H_2440)
+		render_forms(c, from, to);
 	cls(c, 0);
 }
 
@@ -4213,9 +4473,9 @@ static void
 render_claim_obj(struct rc *c)
 {
 	struct x837 *m = c->m;
-	size_t clm = 0, n = c->st->n;
+	size_t clm = 0, n = c->st->n, k;
 	struct str v[8];
-	unsigned nv, i, nc;
+	unsigned nv, i, nc, has = 0;
 
 	opn(c, 0);
 	required(c, clm, 1);
@@ -4259,16 +4519,27 @@ render_claim_obj(struct rc *c)
 		fkstr(c, "service_date_from", m->svc_from);
 		fkstr(c, "service_date_to", m->svc_to);
 	}
-	dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
-	attachments(c, 0, n, L_2300);
-	contract(c, 0, n, L_2300);
-	amounts(c, 0, n, L_2300, 0, clm_amts, NULL);
-	refs(c, 0, n, L_2300, 0, clm_refs, "references");
-	file_info(c, 0, n, L_2300);
-	notes(c, 0, n, L_2300);
-	ambulance(c, 0, n, L_2300);
-	{
-		size_t k = one(c, 0, n, L_2300, 0, "CR2");
+	FOREACH(c, k, 0, n, L_2300)
+		if (!(c->st->seg[k].flags & SS_EXTRA))
+			has |= kind_bit(c->st->seg[k].pid);
+	if (has & H_DTP)
+		dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
+	if (has & H_PWK)
+		attachments(c, 0, n, L_2300);
+	if (has & H_CN1)
+		contract(c, 0, n, L_2300);
+	if (has & H_AMT)
+		amounts(c, 0, n, L_2300, 0, clm_amts, NULL);
+	if (has & H_REF)
+		refs(c, 0, n, L_2300, 0, clm_refs, "references");
+	if (has & H_K3)
+		file_info(c, 0, n, L_2300);
+	if (has & H_NTE)
+		notes(c, 0, n, L_2300);
+	if (has & H_CR1)
+		ambulance(c, 0, n, L_2300);
+	if (has & H_CR2) {
+		k = one(c, 0, n, L_2300, 0, "CR2");
 
 		if (k != NONE) {
 			kput(c, "spinal_manipulation");
@@ -4280,9 +4551,12 @@ render_claim_obj(struct rc *c)
 			mapped(c, k, B(8) | B(10) | B(11));
 		}
 	}
-	conditions(c, 0, n, L_2300);
-	health_codes(c, 1);
-	repricing(c, 0, n, L_2300, 0);
+	if (has & H_CRC)
+		conditions(c, 0, n, L_2300);
+	if ((has & H_HI) && m->hi_other)
+		health_codes(c, 1);
+	if (has & H_HCP)
+		repricing(c, 0, n, L_2300, 0);
 	cls(c, 0);
 }
 
@@ -4341,7 +4615,7 @@ render_claim(struct x837 *m)
 	if (!H->rendered)
 		render_hdr(m);
 	if (A->active && !A->rendered)
-		render_a(m);
+		render_a_cached(m);
 	if (Bv->active && !Bv->rendered)
 		render_b(m);
 	if (C->active && !C->rendered)
@@ -4391,13 +4665,15 @@ render_claim(struct x837 *m)
 	if (ncob)
 		cls(&c, 1);
 
-	rc_init(&c, m, LV_CLM, &m->b_claim);
-	render_claim_obj(&c);
+	/* diagnoses before the claim: they find out about other HI lists */
+	m->hi_other = 0;
 	rc_init(&c, m, LV_CLM, &m->b_diag);
 	opn(&c, 0);
 	health_codes(&c, 0);
 	cls(&c, 0);
 	strip_braces(&m->b_diag);
+	rc_init(&c, m, LV_CLM, &m->b_claim);
+	render_claim_obj(&c);
 	rc_init(&c, m, LV_CLM, &m->b_prov);
 	opn(&c, 0);
 	providers(&c, 0, n, clm_prov);
