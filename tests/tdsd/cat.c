@@ -543,7 +543,8 @@ fn_len(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	n = sqlite3_value_bytes(argv[0]);
 	while (n > 0 && t[n - 1] == ' ')
 		n--;
-	sqlite3_result_int64(ctx, (int64_t)utf8_chars(t, (size_t)n));
+	/* UTF-16 code units, as SQL Server without an _SC collation */
+	sqlite3_result_int64(ctx, (int64_t)utf8_units16(t, (size_t)n));
 }
 
 /* tdsd_isnumeric(text) */

@@ -1407,7 +1407,10 @@ func(struct gctx *g, struct scope *sc, struct expr *e, struct gx *x)
 			return -1;
 		x->ty.t = ST_INT;
 		x->nullable = 1;
-		x->sql = afmt(g, "unicode(%s)", gen_sql(g, &ax[0]));
+		/* the first UTF-16 code unit (no _SC collation) */
+		x->sql = afmt(g, "(SELECT CASE WHEN u >= 65536 THEN 55296 +"
+		    " ((u - 65536) >> 10) ELSE u END FROM (SELECT unicode(%s)"
+		    " AS u))", gen_sql(g, &ax[0]));
 		return 0;
 	}
 	if (ieq(f, "NCHAR")) {
