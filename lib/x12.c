@@ -170,7 +170,7 @@ is_alnum(int c)
 	    (c >= 'a' && c <= 'z');
 }
 
-static int
+static inline int
 is_blank(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
@@ -447,7 +447,9 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 			return X12_EOF;
 		r->resync = 0;
 	}
-	if (!skip_blanks(r)) {
+	/* the usual case: the next segment starts right here */
+	if ((r->pos >= r->end || is_blank((unsigned char)r->buf[r->pos]) ||
+	    (unsigned char)r->buf[r->pos] == 0xef) && !skip_blanks(r)) {
 		if (r->fatal)
 			return fail(r, s, X12_E_IO, 1, r->err);
 		if (!r->started)
@@ -467,7 +469,7 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 			    "UTF-8");
 		r->started = 1;
 	}
-	if (at_isa(r)) {
+	if (r->buf[r->pos] == 'I' && at_isa(r)) {
 		int rc = read_isa(r, s);
 
 		if (rc == X12_ERR && !r->fatal) {
@@ -518,8 +520,9 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 		}
 		from += r->pos;
 	}
-	memset(s, 0, sizeof *s);
 	s->text = r->buf + r->pos;
+	s->flags = 0;
+	s->isa_problem = NULL;
 	len = (size_t)(q - s->text);
 	while (len > 0 && (s->text[len - 1] == '\r' ||
 	    s->text[len - 1] == '\n') &&
