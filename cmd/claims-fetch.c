@@ -115,7 +115,7 @@ struct row {
 	size_t		 len[NCOLS];	/* v NULL: SQL NULL */
 };
 
-static struct buf out;
+static struct buf out, tail;
 static unsigned long nbad;
 static struct rejects *rj;
 
@@ -254,11 +254,11 @@ emit(const struct row *r)
 	}
 	out.s[out.len] = '\0';
 	empty = out.len - start <= 1;
-	jw_init(&w, &out);
-	/* The writer is inside the record's object: no comma before the
-	 * first key of an empty object. */
-	w.depth = 1;
-	w.first[1] = (unsigned char)empty;
+	/* The added members, written as an object of their own whose
+	 * braces are dropped when it is spliced in. */
+	buf_reset(&tail);
+	jw_init(&w, &tail);
+	jw_obj(&w);
 	if (r->v[C_FACILITY] != NULL)
 		jw_kstrn_opt(&w, "facility_id", r->v[C_FACILITY],
 		    r->len[C_FACILITY]);
@@ -280,7 +280,10 @@ emit(const struct row *r)
 		jw_kstrn_opt(&w, "lease_expires", r->v[C_EXPIRES],
 		    r->len[C_EXPIRES]);
 	jw_obj_end(&w);
-	buf_addc(&out, '}');
+	jw_obj_end(&w);
+	if (!empty)
+		buf_addc(&out, ',');
+	buf_add(&out, tail.s + 1, tail.len - 1);
 	ndout_line(out.s, out.len);
 }
 
@@ -785,6 +788,7 @@ main(int argc, char **argv)
 	PQfinish(conn);
 	rejects_close(rj);
 	buf_free(&out);
+	buf_free(&tail);
 	free(s.status.v);
 	free(s.batch.v);
 	free(s.facility.v);

@@ -197,45 +197,42 @@ mark_group(struct run *r, long long *ids, size_t n, const char *status,
 static void
 mark_batch(struct run *r)
 {
-	long long *ids;
+	long long *ids, id;
+	const char *owner, *own;
 	size_t i, k;
-	int pass, rc;
+	int pass, rc, node, failed;
 
 	ids = xreallocarray(NULL, r->n + 1, sizeof *ids);
 	for (pass = 0; pass < 2; pass++) {
 		const char *status = pass == 0 ? r->o.mark_done :
 		    r->o.mark_failed;
-		const char *owner = NULL;
 
-		for (i = 0, k = 0; i <= r->n; i++) {
-			const struct jdoc *d = i < r->n ? r->recs[i].doc : NULL;
-			const char *own = NULL;
-			long long id;
-			int want, node;
+		owner = NULL;
+		k = 0;
+		for (i = 0; i < r->n; i++) {
+			const struct jdoc *d = r->recs[i].doc;
 
-			want = 0;
-			if (d != NULL) {
-				want = (r->recs[i].outcome == LOAD_REJECTED) ==
-				    (pass == 1);
-				node = jdoc_path(d, 0, "staging.id");
-				if (node < 0 || jdoc_int(d, node, &id) != 0)
-					want = 0;
-				own = jdoc_pstr(d, 0, "staging.lease_owner");
-			}
-			/* Flush a run of one owner when the owner changes. */
-			if (k > 0 && (d == NULL || (want && (own == NULL) !=
-			    (owner == NULL)) || (want && own != NULL &&
-			    strcmp(own, owner) != 0))) {
+			failed = r->recs[i].outcome == LOAD_REJECTED;
+			if (failed != (pass == 1))
+				continue;
+			node = jdoc_path(d, 0, "staging.id");
+			if (node < 0 || jdoc_int(d, node, &id) != 0)
+				continue;	/* not from claims-fetch */
+			own = jdoc_pstr(d, 0, "staging.lease_owner");
+			/* One statement per run of records of one owner. */
+			if (k > 0 && (own == NULL ? owner != NULL :
+			    owner == NULL || strcmp(own, owner) != 0)) {
 				if ((rc = mark_group(r, ids, k, status,
 				    owner)) != 0 && r->mark_rc == 0)
 					r->mark_rc = rc;
 				k = 0;
 			}
-			if (want) {
-				owner = own;
-				ids[k++] = id;
-			}
+			owner = own;
+			ids[k++] = id;
 		}
+		if (k > 0 && (rc = mark_group(r, ids, k, status, owner)) != 0 &&
+		    r->mark_rc == 0)
+			r->mark_rc = rc;
 	}
 	free(ids);
 }

@@ -89,6 +89,8 @@ struct pgload {
 	struct buf	 cb, lb, db, tmp, ids;
 	struct seg	*segs;
 	size_t		 nsegs;
+	size_t		*tab, tabcap;	/* claim_id -> record index + 1 */
+	size_t		*ranges, rangecap;
 	struct jpatch	*patch;
 	struct facref	*fac;
 	size_t		 nfac;
@@ -1031,14 +1033,14 @@ copy_rows(struct pgload *c, const char *table, const char *cols,
 static size_t
 live_ranges(struct pgload *c, size_t n, int which, size_t **out)
 {
-	static size_t *r;
-	static size_t cap;
-	size_t i, k = 0, a, z;
+	size_t i, k = 0, a, z, *r;
 
-	if (cap < 2 * n + 2) {
-		cap = 2 * n + 2;
-		r = xreallocarray(r, cap, sizeof *r);
+	if (c->rangecap < 2 * n + 2) {
+		c->rangecap = 2 * n + 2;
+		c->ranges = xreallocarray(c->ranges, c->rangecap,
+		    sizeof *c->ranges);
 	}
+	r = c->ranges;
 	for (i = 0; i < n; i++) {
 		const struct seg *s = &c->segs[i];
 
@@ -1084,13 +1086,70 @@ copy_live(struct pgload *c, size_t n, PGresult **errres)
 	return 0;
 }
 
+static size_t
+id_hash(const char *id)
+{
+	const unsigned char *p;
+	size_t h = 5381;
+
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		h = h * 33 + *p;
+	return h;
+}
+
+/* Index of the live record of the batch with this claim_id, or -1. */
+static long
+find_id(const struct pgload *c, const struct load_record *recs,
+    const char *id)
+{
+	size_t h;
+
+	for (h = id_hash(id) & (c->tabcap - 1); c->tab[h] != 0;
+	    h = (h + 1) & (c->tabcap - 1))
+		if (strcmp(recs[c->tab[h] - 1].claim_id, id) == 0)
+			return (long)c->tab[h] - 1;
+	return -1;
+}
+
+/*
+ * Claim ids repeated within the batch: later copies are duplicates.  The
+ * table of first copies stays for find_duplicates().
+ */
+static void
+batch_duplicates(struct pgload *c, struct load_record *recs, size_t n)
+{
+	size_t cap, i, h;
+
+	for (cap = 16; cap < 2 * n; cap *= 2)
+		continue;
+	if (cap > c->tabcap) {
+		free(c->tab);
+		c->tab = xcalloc(cap, sizeof *c->tab);
+		c->tabcap = cap;
+	} else
+		memset(c->tab, 0, c->tabcap * sizeof *c->tab);
+	for (i = 0; i < n; i++) {
+		if (!c->segs[i].live)
+			continue;
+		if (find_id(c, recs, recs[i].claim_id) >= 0) {
+			c->segs[i].live = 0;
+			recs[i].outcome = LOAD_DUPLICATE;
+			continue;
+		}
+		for (h = id_hash(recs[i].claim_id) & (c->tabcap - 1);
+		    c->tab[h] != 0; h = (h + 1) & (c->tabcap - 1))
+			continue;
+		c->tab[h] = i + 1;
+	}
+}
+
 /* Mark the records whose claim_id is already in staging.claims. */
 static int
 find_duplicates(struct pgload *c, struct load_record *recs, size_t n)
 {
 	const char *params[1];
 	PGresult *res;
-	size_t i, j;
+	size_t i;
 	int rows, k, rc;
 
 	buf_reset(&c->ids);
@@ -1127,57 +1186,21 @@ find_duplicates(struct pgload *c, struct load_record *recs, size_t n)
 		return rc;
 	}
 	rows = PQntuples(res);
-	/* Usually no rows; a full reload finds them all and pays n^2/2
-	 * string compares per batch, small next to the round trip. */
 	for (k = 0; k < rows; k++) {
-		const char *id = PQgetvalue(res, k, 0);
+		long j = find_id(c, recs, PQgetvalue(res, k, 0));
 		int own = c->ambiguous && c->batch_id > 0 &&
 		    !PQgetisnull(res, k, 1) &&
 		    strcmp(PQgetvalue(res, k, 1), c->batch_text) == 0;
 
-		for (j = 0; j < n; j++) {
-			if (!c->segs[j].live ||
-			    strcmp(recs[j].claim_id, id) != 0)
-				continue;
-			c->segs[j].live = 0;
-			/* Our own earlier attempt committed but its answer
-			 * was lost: that row was inserted by this run. */
-			recs[j].outcome = own ? LOAD_INSERTED : LOAD_DUPLICATE;
-			break;
-		}
+		if (j < 0 || !c->segs[j].live)
+			continue;
+		c->segs[j].live = 0;
+		/* Our own earlier attempt committed but its answer was
+		 * lost: that row was inserted by this run. */
+		recs[j].outcome = own ? LOAD_INSERTED : LOAD_DUPLICATE;
 	}
 	PQclear(res);
 	return 0;
-}
-
-/* Claim ids repeated within the batch: later copies are duplicates. */
-static void
-batch_duplicates(struct pgload *c, struct load_record *recs, size_t n)
-{
-	size_t cap, i, h, *tab;
-
-	for (cap = 16; cap < 2 * n; cap *= 2)
-		continue;
-	tab = xcalloc(cap, sizeof *tab);	/* index + 1, 0 = empty */
-	for (i = 0; i < n; i++) {
-		const unsigned char *p;
-
-		if (!c->segs[i].live)
-			continue;
-		h = 5381;
-		for (p = (const unsigned char *)recs[i].claim_id; *p; p++)
-			h = h * 33 + *p;
-		for (h &= cap - 1; tab[h] != 0; h = (h + 1) & (cap - 1))
-			if (strcmp(recs[tab[h] - 1].claim_id,
-			    recs[i].claim_id) == 0)
-				break;
-		if (tab[h] != 0) {
-			c->segs[i].live = 0;
-			recs[i].outcome = LOAD_DUPLICATE;
-		} else
-			tab[h] = i + 1;
-	}
-	free(tab);
 }
 
 static int
@@ -1514,6 +1537,8 @@ free_ctx(struct pgload *c)
 	buf_free(&c->tmp);
 	buf_free(&c->ids);
 	free(c->segs);
+	free(c->tab);
+	free(c->ranges);
 	jpatch_free(c->patch);
 	free(c->target);
 	free(c);

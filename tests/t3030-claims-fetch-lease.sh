@@ -141,6 +141,19 @@ test_expect_success 'claims-load --mark-staging marks loaded claims done' '
 	test_cmp expect actual
 '
 
+test_expect_success '--mark-staging: several owners, a rejected record' '
+	claims-fetch --lease --limit 4 --owner ownA >a4 &&
+	claims-fetch --lease --limit 4 --owner ownB >b4 &&
+	{ sed -n 1,2p a4; sed -n 1,2p b4; sed -n 3,4p a4; sed -n 3p b4;
+	  sed -n 4p b4 | jq -c ".lines = \"broken\""; } >mixed &&
+	test_expect_code 1 claims-load --to "dbname=prod" --mark-staging "" mixed 2>err &&
+	grep "8 read, 7 inserted, 0 duplicates (already loaded), 1 rejected, 8 marked in staging" err &&
+	jq -r .staging.id mixed | paste -sd, - >ids &&
+	psql -X -Atc "SELECT processing_status, count(*) FROM staging.claims WHERE id IN ($(cat ids)) GROUP BY 1 ORDER BY 1" >actual &&
+	printf "COMPLETED_EXPORTED_TO_PROD|7\nCOMPLETED_FAILED_LOGGED|1\n" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success '--lease takes PENDING or RETRY claims only' '
 	test_expect_code 64 claims-fetch --lease --status COMPLETED 2>err &&
 	grep "PENDING or RETRY" err &&
