@@ -638,7 +638,9 @@ mssql_error_text(const struct mssql_error *e, const char *const *safe,
 	    s[len - 1] == ' '))
 		len--;
 	end = s + len;
-	if (e->client)
+	if (e->client && e->number == 0)
+		buf_adds(&b, "connection: ");
+	else if (e->client)
 		buf_printf(&b, "FreeTDS %ld: ", e->number);
 	else
 		buf_printf(&b, "SQL Server error %ld (severity %d, state %d): ",

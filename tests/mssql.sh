@@ -5,7 +5,7 @@
 #	tds_start [tdsd options...] || exit 1   # at top level (exports)
 #	tds_install_schema                     # tsql < sql/sqlserver/install.sql
 #	tds_query 'SELECT ...'                 # rows on stdout, tab-separated
-#	tds_stop | tds_restart [tdsd options...]
+#	tds_stop | tds_restart [tdsd options...]   # also inside a test
 #
 # tdsd listens on 127.0.0.1 at a port it chooses, with a SQLite file under
 # $TDSROOT that survives tds_restart (so a test can add --fault options for
@@ -34,6 +34,9 @@ _tds_launch() {
 	    --user "$TDS_USER" --password-file "$TDSROOT/pw" \
 	    --stats "$TDSROOT/stats" "$@" >"$TDSROOT/out" 2>"$TDSROOT/log" &
 	TDS_PID=$!
+	# In a file: tests run in subshells, and a restart there must be
+	# seen by the next test and by the exit hook.
+	echo "$TDS_PID" >"$TDSROOT/pid"
 	_n=0
 	while ! grep -q '^listening on ' "$TDSROOT/out" 2>/dev/null; do
 		if ! kill -0 "$TDS_PID" 2>/dev/null || [ $_n -gt 100 ]; then
@@ -56,10 +59,11 @@ _tds_launch() {
 }
 
 tds_stop() {
-	if [ -n "${TDS_PID:-}" ] && kill -0 "$TDS_PID" 2>/dev/null; then
-		kill "$TDS_PID" 2>/dev/null
-		wait "$TDS_PID" 2>/dev/null
+	_p=$(cat "${TDSROOT:-/nonexistent}/pid" 2>/dev/null) || return 0
+	if [ -n "$_p" ] && kill "$_p" 2>/dev/null; then
+		while kill -0 "$_p" 2>/dev/null; do sleep 0.05; done
 	fi
+	rm -f "$TDSROOT/pid"
 	return 0
 }
 
