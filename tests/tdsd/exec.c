@@ -2827,6 +2827,27 @@ x_set(struct sess *s, struct stmt *st)
 	return 0;
 }
 
+/* A variable keeps the first len characters of a longer text, silently. */
+static void
+cut_text(struct sqlval *v, const struct sqltype *ty)
+{
+	size_t i = 0, k = 0;
+
+	if (v->null || !st_is_str(ty->t) || ty->len == LEN_MAX)
+		return;
+	while (i < v->n && k < (size_t)ty->len) {
+		unsigned char c = (unsigned char)v->s[i];
+
+		k += st_is_nstr(ty->t) && c >= 0xF0 ? 2 : 1;
+		if (k > (size_t)ty->len)
+			break;
+		i++;
+		while (i < v->n && ((unsigned char)v->s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	v->n = i;
+}
+
 static void
 set_var(struct var *v, const struct sqlval *val)
 {
@@ -2873,9 +2894,7 @@ x_declare(struct sess *s, struct stmt *st, struct arena *a)
 				sqlval_free(&cv);
 				return fail(s, &e, FAIL_STMT, 0);
 			}
-			if (st_is_str(v->ty.t) && v->ty.len != LEN_MAX)
-				cv.n = utf8_chars(cv.s, cv.n) >
-				    (size_t)v->ty.len ? (size_t)v->ty.len : cv.n;
+			cut_text(&cv, &v->ty);
 			set_var(v, &cv);
 			sqlval_free(&val);
 			sqlval_free(&cv);
@@ -2911,6 +2930,7 @@ x_setvar(struct sess *s, struct stmt *st, struct arena *a)
 			sqlval_free(&cv);
 			return fail(s, &e, FAIL_STMT, 0);
 		}
+		cut_text(&cv, &v->ty);
 		set_var(v, &cv);
 		sqlval_free(&val);
 		sqlval_free(&cv);

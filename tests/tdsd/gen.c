@@ -202,7 +202,9 @@ literal(struct gctx *g, struct expr *e, struct gx *x)
 			buf_free(&c);
 			buf_free(&u);
 		}
-		n = utf8_chars(x->v.s, x->v.n);
+		/* nvarchar lengths count UTF-16 code units */
+		n = e->nstr ? utf8_units16(x->v.s, x->v.n) :
+		    utf8_chars(x->v.s, x->v.n);
 		x->ty.len = n == 0 ? 1 : n > 8000 ? LEN_MAX : (int)n;
 		if (e->nstr && n > 4000)
 			x->ty.len = LEN_MAX;
@@ -714,7 +716,8 @@ lit_text(struct gctx *g, struct gx *x, enum st t, const char *s)
 	set_lit(x, t);
 	x->v.s = ar_strndup(g->a, s, strlen(s));
 	x->v.n = strlen(s);
-	x->ty.len = x->v.n == 0 ? 1 : (int)utf8_chars(s, x->v.n);
+	x->ty.len = x->v.n == 0 ? 1 : (int)(st_is_nstr(t) ?
+	    utf8_units16(s, x->v.n) : utf8_chars(s, x->v.n));
 }
 
 static void
