@@ -39,7 +39,7 @@ static const char usage_text[] =
 "  -t, --threshold P     mark predictions whose probability is below P\n"
 "                        for review\n"
 "  -e, --explain N       add the N largest feature contributions\n"
-"  -b, --batch N         records scored per XGBoost call (default 256)\n"
+"  -b, --batch N         records scored per XGBoost call (default 64)\n"
 "      --threads N       XGBoost threads (default 1)\n"
 "      --unbuffered      write each record at once (batch size 1)\n"
 "      --rejects FILE    write records that are not JSON objects to FILE\n"
@@ -487,7 +487,7 @@ main(int argc, char **argv)
 
 	cli_init(argv[0], "claims-predict");
 	memset(&r, 0, sizeof r);
-	r.batch = 256;
+	r.batch = 64;
 	r.threshold = NAN;
 	while ((c = getopt_long(argc, argv, "b:e:f:hl:L:m:t:V", longopts,
 	    NULL)) != -1) {

@@ -47,7 +47,7 @@ static const char usage_text[] =
 "  -T, --test-fraction F  held-out test share (default 0.2)\n"
 "  -k, --folds K          k-fold cross validation instead of one split\n"
 "  -s, --seed N           split and XGBoost seed (default 1)\n"
-"  -n, --rounds N         boosting rounds (default 30)\n"
+"  -n, --rounds N         boosting rounds (default 20)\n"
 "      --max-depth N      tree depth (default 6)\n"
 "      --eta X            learning rate (default 0.3)\n"
 "      --min-count N      keep categorical columns seen in N rows (default 2)\n"
@@ -820,7 +820,7 @@ main(int argc, char **argv)
 	o.label = "filter";
 	o.test_fraction = 0.2;
 	o.eta = 0.3;
-	o.rounds = 30;
+	o.rounds = 20;
 	o.depth = 6;
 	o.threads = 1;
 	o.seed = 1;
