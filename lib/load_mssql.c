@@ -2,14 +2,21 @@
  * load_mssql: the SQL Server production backend of claims-load (load.h,
  * claims-load(1) "SQL SERVER").
  *
- * One batch of records is one transaction, written with two requests:
+ * One batch of records is one transaction, sent as ONE request:
  *
- *	1. BEGIN TRANSACTION; SELECT the batch's claim ids already in
- *	   dbo.Claims and dbo.FailedClaimDetails; INSERT ... SELECT FROM
- *	   (VALUES ...) AS v (...) WHERE NOT EXISTS (...) into dbo.Claims,
- *	   dbo.Cms1500LineItems, dbo.Cms1500Diagnoses, dbo.FailedClaimDetails
- *	2. COMMIT TRANSACTION, after every row count the server reported was
- *	   checked against the rows sent (ROLLBACK and an error otherwise).
+ *	BEGIN TRANSACTION; SELECT ... WITH (UPDLOCK, HOLDLOCK) the batch's
+ *	claim ids already in dbo.Claims and dbo.FailedClaimDetails;
+ *	INSERT ... SELECT FROM (VALUES ...) AS v (...) WHERE NOT EXISTS (...)
+ *	into dbo.Claims, dbo.Cms1500LineItems, dbo.Cms1500Diagnoses,
+ *	dbo.FailedClaimDetails; COMMIT TRANSACTION
+ *
+ * and every row count SQL Server reports is then checked against the rows
+ * sent.  The locks taken by the SELECT keep a concurrent loader from
+ * inserting the same claims before the INSERTs, so the counts are exact;
+ * XACT_ABORT ON makes any error roll the whole transaction back.  Each new
+ * connection first gets one setup request (session options, a check that
+ * the client character set really is UTF-8, the schema version), and the
+ * reference ids a batch names are looked up once per run (lookup_refs).
  *
  * A claim already present is written again by nobody: the NOT EXISTS keeps
  * a replay from inserting twice, and the SELECT tells which records were
@@ -180,7 +187,7 @@ struct prep {
 	char		 reason[160];
 };
 
-enum skind { S_CHARSET, S_SCHEMA, S_SELECT, S_INSERT, S_LOOKUP };
+enum skind { S_SELECT, S_INSERT, S_LOOKUP };
 
 /*
  * The reference tables dbo.Claims points to.  Their ids are looked up once
@@ -226,11 +233,10 @@ struct mctx {
 	char			*password;
 	struct seal_key		 key;
 	struct mssql		*m;
-	int			 fresh;		/* no request sent yet */
+	int			 fresh;		/* setup request not sent yet */
 	int			 claim_data;	/* store records in ClaimData */
 	/* reference ids already looked up in this run (see lookup_refs) */
 	struct idset		 known[NREFS], missing[NREFS];
-	int			 setup_sent;	/* this request has session_sql */
 	const struct load_opts	*opts;
 	char			 loaded_by[101];
 	const char		**safe;		/* names errors may show */
@@ -1443,8 +1449,9 @@ values_of(const struct prep *p, enum table t)
 }
 
 /*
- * The text of request 1 for the records idx[0..m): with_selects for a
- * real attempt (the existence SELECTs), end with ROLLBACK for a trial.
+ * The request for the records idx[0..m): the existence SELECTs, the
+ * INSERTs and COMMIT; for a trial (or --dry-run) ROLLBACK instead, and a
+ * trial needs no SELECTs.
  */
 static void
 build_request(struct mctx *c, const size_t *idx, size_t m, int trial)
@@ -1455,12 +1462,6 @@ build_request(struct mctx *c, const size_t *idx, size_t m, int trial)
 
 	buf_reset(b);
 	c->nstmts = c->nsidx = 0;
-	c->setup_sent = c->fresh;
-	if (c->fresh) {
-		buf_adds(b, session_sql);
-		add_stmt(c, S_CHARSET, TB_CLAIMS);
-		add_stmt(c, S_SCHEMA, TB_CLAIMS);
-	}
 	buf_adds(b, "BEGIN TRANSACTION;\n");
 	for (t = TB_CLAIMS; !trial && t <= TB_FAILED; t += TB_FAILED) {
 		enum pkind want = t == TB_CLAIMS ? P_CLAIM : P_FAILED;
@@ -1476,9 +1477,11 @@ build_request(struct mctx *c, const size_t *idx, size_t m, int trial)
 			if (s == NULL) {
 				s = add_stmt(c, S_SELECT, (enum table)t);
 				buf_adds(b, t == TB_CLAIMS ?
-				    "SELECT ClaimId FROM dbo.Claims WHERE "
+				    "SELECT ClaimId FROM dbo.Claims "
+				    "WITH (UPDLOCK, HOLDLOCK) WHERE "
 				    "ClaimId IN (" : "SELECT OriginalClaimId "
-				    "FROM dbo.FailedClaimDetails WHERE "
+				    "FROM dbo.FailedClaimDetails "
+				    "WITH (UPDLOCK, HOLDLOCK) WHERE "
 				    "OriginalClaimId IN (");
 			} else
 				buf_adds(b, ", ");
@@ -1527,8 +1530,8 @@ build_request(struct mctx *c, const size_t *idx, size_t m, int trial)
 		if (s != NULL)
 			insert_tail(b, &tables[t]);
 	}
-	if (trial)
-		buf_adds(b, "ROLLBACK TRANSACTION;\n");
+	buf_adds(b, trial || c->opts->dry_run ? "ROLLBACK TRANSACTION;\n" :
+	    "COMMIT TRANSACTION;\n");
 }
 
 static void
@@ -1541,22 +1544,6 @@ disconnect(struct mctx *c)
 	}
 }
 
-/* Connect when needed: 0, CK_EX_CONFIG, or CK_EX_TEMPFAIL. */
-static int
-ensure_connected(struct mctx *c)
-{
-	int rc;
-
-	if (c->m != NULL)
-		return 0;
-	rc = mssql_connect(&c->m, &c->conf, 0);
-	if (rc == 0) {
-		c->fresh = 1;
-		c->connections++;
-		return 0;
-	}
-	return rc == CK_EX_CONFIG ? CK_EX_CONFIG : CK_EX_TEMPFAIL;
-}
 
 enum eclass { E_RETRY, E_DATA, E_SCHEMA, E_FATAL };
 
@@ -1644,9 +1631,6 @@ sendsql(struct mctx *c)
 
 	c->sqlbytes += c->sql.len;
 	f = mssql_exec(c->m, c->sql.s, c->sql.len, &c->res);
-	if (c->setup_sent)
-		c->fresh = 0;
-	c->setup_sent = 0;
 	if (f != MSSQL_OK) {
 		/*
 		 * Whatever the error, this connection is not trusted with the
@@ -1659,9 +1643,73 @@ sendsql(struct mctx *c)
 }
 
 /*
- * Check the counts of request 1 and note which records existed.  Returns
- * 0, CK_EX_TEMPFAIL (fewer rows than expected: a concurrent writer) or
- * CK_EX_SOFTWARE (the server's answer makes no sense), after a message.
+ * The first request of every connection: session options, the client
+ * character set check and the schema version.  0 or an exit code.
+ */
+static int
+session_setup(struct mctx *c)
+{
+	const struct mssql_result *r = &c->res;
+	const char *row;
+
+	buf_reset(&c->sql);
+	buf_adds(&c->sql, session_sql);
+	if (sendsql(c) != MSSQL_OK)
+		return eclass_code(c, classify(&c->res), &c->res,
+		    "session setup failed");
+	c->fresh = 0;
+	row = r->rows.s;
+	if (r->ncounts != 2 || r->nrows != 2) {
+		diag_error(NULL, 0, "SQL Server answered the session setup "
+		    "with %zu counts and %zu rows", r->ncounts, r->nrows);
+		disconnect(c);
+		return CK_EX_SOFTWARE;
+	}
+	if (strcmp(row, "233") != 0) {
+		diag_error(NULL, 0, "the FreeTDS client character set is not "
+		    "UTF-8: accented names would be stored wrongly");
+		diag_note(NULL, 0, "remove 'client charset' from freetds.conf "
+		    "or set it to UTF-8");
+		disconnect(c);
+		return CK_EX_CONFIG;
+	}
+	row += strlen(row) + 1;
+	if (strcmp(row, "1") != 0) {
+		diag_error(NULL, 0, "database '%s' has no claimkit schema "
+		    "version 1 in dbo.SchemaVersion", c->target.database);
+		diag_note(NULL, 0, "apply sql/sqlserver/install.sql");
+		disconnect(c);
+		return CK_EX_CONFIG;
+	}
+	return 0;
+}
+
+/*
+ * Connect when needed, and set the session up: 0, CK_EX_CONFIG, or
+ * CK_EX_TEMPFAIL (the server cannot be reached: it may come back);
+ * at_open: open() returns the connect status (69) as it is.
+ */
+static int
+ensure_connected(struct mctx *c, int at_open)
+{
+	int rc;
+
+	if (c->m != NULL)
+		return 0;
+	if ((rc = mssql_connect(&c->m, &c->conf, 0)) != 0) {
+		if (at_open || rc == CK_EX_CONFIG)
+			return rc;
+		return CK_EX_TEMPFAIL;
+	}
+	c->fresh = 1;
+	c->connections++;
+	return session_setup(c);
+}
+
+/*
+ * Check the row counts of a batch request and note which records existed.
+ * Returns 0, or CK_EX_SOFTWARE after a message when the server's answer
+ * is not what was sent (the SELECT's locks rule out a concurrent writer).
  */
 static int
 check_counts(struct mctx *c)
@@ -1680,31 +1728,6 @@ check_counts(struct mctx *c)
 		long want = 0;
 
 		switch (s->kind) {
-		case S_CHARSET:
-			if (r->counts[k] != 1 || r->nrows <= used ||
-			    strcmp(row, "233") != 0) {
-				diag_error(NULL, 0, "the FreeTDS client character "
-				    "set is not UTF-8: accented names would be "
-				    "stored wrongly");
-				diag_note(NULL, 0, "remove 'client charset' from "
-				    "freetds.conf or set it to UTF-8");
-				return CK_EX_CONFIG;
-			}
-			row += strlen(row) + 1;
-			used++;
-			break;
-		case S_SCHEMA:
-			if (r->counts[k] != 1) {
-				diag_error(NULL, 0, "database '%s' has no "
-				    "claimkit schema version 1 in "
-				    "dbo.SchemaVersion", c->target.database);
-				diag_note(NULL, 0, "apply "
-				    "sql/sqlserver/install.sql");
-				return CK_EX_CONFIG;
-			}
-			row += strlen(row) + 1;
-			used++;
-			break;
 		case S_SELECT:
 			for (j = 0; j < (size_t)r->counts[k]; j++) {
 				size_t i;
@@ -1742,8 +1765,7 @@ check_counts(struct mctx *c)
 				diag_error(NULL, 0, "SQL Server inserted %ld "
 				    "rows into %s where %ld were sent",
 				    r->counts[k], tables[s->table].name, want);
-				return r->counts[k] < want ? CK_EX_TEMPFAIL :
-				    CK_EX_SOFTWARE;
+				return CK_EX_SOFTWARE;
 			}
 			break;
 		}
@@ -1769,7 +1791,7 @@ attempt(struct mctx *c, const size_t *idx, size_t m, int *code)
 
 	for (i = 0; i < m; i++)
 		c->prep[idx[i]].exists = 0;
-	if ((rc = ensure_connected(c)) != 0) {
+	if ((rc = ensure_connected(c, 0)) != 0) {
 		*code = rc;
 		return A_CODE;
 	}
@@ -1778,25 +1800,18 @@ attempt(struct mctx *c, const size_t *idx, size_t m, int *code)
 		k = classify(&c->res);
 		if (k == E_DATA)
 			return A_DATA;
+		/*
+		 * A connection lost during the request may have lost the
+		 * answer to a COMMIT that was applied: the retry finds out
+		 * (the claims are then already there, and count as such).
+		 */
 		*code = eclass_code(c, k, &c->res, "batch not loaded");
 		return A_CODE;
 	}
-	rc = check_counts(c);
-	buf_reset(&c->sql);
-	buf_adds(&c->sql, rc == 0 && !c->opts->dry_run ?
-	    "COMMIT TRANSACTION;\n" : "ROLLBACK TRANSACTION;\n");
-	if ((f = sendsql(c)) != MSSQL_OK) {
-		/*
-		 * A lost COMMIT may or may not have been applied: the retry
-		 * finds out (the claims are then already there).
-		 */
-		*code = eclass_code(c, E_RETRY, &c->res, rc == 0 ?
-		    "commit not confirmed" : "rollback not confirmed");
-		return A_CODE;
-	}
-	if (rc != 0) {
-		if (rc != CK_EX_CONFIG)
-			diag_note(NULL, 0, "batch rolled back");
+	if ((rc = check_counts(c)) != 0) {
+		diag_note(NULL, 0, "%s: the same load run again inserts what "
+		    "is missing", c->opts->dry_run ? "batch rolled back" :
+		    "the batch is committed");
 		*code = rc;
 		return A_CODE;
 	}
@@ -1814,7 +1829,7 @@ trial(struct mctx *c, const size_t *idx, size_t m)
 	enum eclass k;
 	int rc;
 
-	if ((rc = ensure_connected(c)) != 0)
+	if ((rc = ensure_connected(c, 0)) != 0)
 		return rc;
 	c->trials++;
 	build_request(c, idx, m, 1);
@@ -1924,7 +1939,7 @@ lookup_refs(struct mctx *c)
 		total += ask[k].n;
 	if (total == 0)
 		return 0;
-	if ((rc = ensure_connected(c)) != 0)
+	if ((rc = ensure_connected(c, 0)) != 0)
 		goto out;
 	buf_reset(&c->sql);
 	c->nstmts = c->nsidx = 0;
@@ -2208,12 +2223,10 @@ mssql_open(void **vctx, const char *target, const struct load_opts *opts)
 	c->safe[ns++] = "SchemaVersion";
 	c->safe[ns] = NULL;
 
-	if ((rc = mssql_connect(&c->m, &c->conf, 0)) != 0) {
+	if ((rc = ensure_connected(c, 1)) != 0) {
 		free_ctx(c);
 		return rc;
 	}
-	c->fresh = 1;
-	c->connections++;
 	*vctx = c;
 	return 0;
 }

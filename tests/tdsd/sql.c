@@ -168,7 +168,9 @@ lex(struct parser *p)
 					char q[40];
 
 					buf_free(&b);
-					snprintf(q, sizeof(q), "%.30s", s + start);
+					snprintf(q, sizeof(q), "%.*s",
+					    (int)(n - start < 30 ? n - start : 30),
+					    s + start);
 					return tderr_set(p->e, 105, 15,
 					    "Unclosed quotation mark after the character string '%s'.",
 					    q);
@@ -202,8 +204,9 @@ lex(struct parser *p)
 				if (i >= n) {
 					buf_free(&b);
 					return tderr_set(p->e, 105, 15,
-					    "Unclosed quotation mark after the character string '%.30s'.",
-					    s + t.pos + 1);
+					    "Unclosed quotation mark after the character string '%.*s'.",
+					    (int)(n - t.pos - 1 < 30 ?
+					    n - t.pos - 1 : 30), s + t.pos + 1);
 				}
 				if (s[i] == close) {
 					if (i + 1 < n && s[i + 1] == close) {
