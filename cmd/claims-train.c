@@ -1040,6 +1040,7 @@ main(int argc, char **argv)
 	XGDMatrixFree(dtrain);
 	free_data(&dt);
 	free(fold);
+	free(o.params);
 	free(m.conf);
 	buf_free(&b);
 	filters_free(ft);
