@@ -17,7 +17,15 @@ BENCH_PKGS="hyperfine nodejs npm"
 
 mode=${1:-ensure}
 pkgs="$BUILD_PKGS $TEST_PKGS"
-[ "${CLAIMKIT_BENCH:-0}" = 1 ] && pkgs="$pkgs $BENCH_PKGS"
+# A machine may have Node.js from elsewhere (nodesource's nodejs ships its
+# own npm and conflicts with Debian's): a command already on PATH counts.
+if [ "${CLAIMKIT_BENCH:-0}" = 1 ]; then
+	for p in $BENCH_PKGS; do
+		c=$p
+		[ "$p" = nodejs ] && c=node
+		command -v "$c" >/dev/null 2>&1 || pkgs="$pkgs $p"
+	done
+fi
 
 missing=
 for p in $pkgs; do
