@@ -752,8 +752,14 @@ main(int argc, char **argv)
 		diag_error(NULL, 0, "file arguments are for --mark only");
 		cli_usage(CK_EX_USAGE, usage_text);
 	}
-	lt = conf_pick(lt, NULL, "fetch.lease_time", "900");
-	secs = cli_num(lt, 1, 31 * 86400, "--lease-time");
+	{
+		const char *flag = lt;
+
+		lt = conf_pick(flag, NULL, "fetch.lease_time", "900");
+		secs = cli_num_exit(lt, 1, 31 * 86400, lt == flag ?
+		    "--lease-time" : "fetch.lease_time in claimkit.conf",
+		    conf_bad_exit(lt, flag));
+	}
 	if (owner == NULL)
 		owner = conf_pick(NULL, "CLAIMKIT_OWNER", NULL,
 		    staging_default_owner());

@@ -312,6 +312,28 @@ login_name(void)
 	return "unknown";
 }
 
+/*
+ * The staging status of --mark-done/--mark-failed or its claimkit.conf
+ * key; an unknown one is a usage error from the flag, a configuration
+ * error from the file.
+ */
+static const char *
+mark_status(const char *flag, const char *opt, const char *key,
+    const char *dflt)
+{
+	const char *v = conf_pick(flag, NULL, key, dflt), *st;
+	char q[96];
+
+	if ((st = staging_status(v)) != NULL)
+		return st;
+	diag_error(NULL, 0, "unknown staging status in %s (see "
+	    "claimkit-schema(5)): '%s'", v == flag ? opt : key,
+	    diag_quote(q, sizeof q, v, strlen(v)));
+	if (v == flag)
+		cli_usage(CK_EX_USAGE, usage_text);
+	exit(CK_EX_CONFIG);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -387,19 +409,20 @@ main(int argc, char **argv)
 		    "CLAIMKIT_LOAD_TO, or load.to in claimkit.conf)");
 		cli_usage(CK_EX_USAGE, usage_text);
 	}
-	bs = conf_pick(bs, NULL, "load.batch_size", "1000");
-	batch = (size_t)cli_num(bs, 1, 100000, "batch size");
+	{
+		const char *flag = bs;
+
+		bs = conf_pick(flag, NULL, "load.batch_size", "1000");
+		batch = (size_t)cli_num_exit(bs, 1, 100000, bs == flag ?
+		    "batch size" : "load.batch_size in claimkit.conf",
+		    conf_bad_exit(bs, flag));
+	}
 	r.o.target = to;
 	r.o.batch_size = batch;
-	r.o.mark_done = staging_status(conf_pick(r.o.mark_done, NULL,
-	    "load.mark_done", "COMPLETED_EXPORTED_TO_PROD"));
-	r.o.mark_failed = staging_status(conf_pick(r.o.mark_failed, NULL,
-	    "load.mark_failed", "COMPLETED_FAILED_LOGGED"));
-	if (r.o.mark_done == NULL || r.o.mark_failed == NULL) {
-		diag_error(NULL, 0, "unknown staging status in --mark-done "
-		    "or --mark-failed (see claimkit-schema(5))");
-		cli_usage(CK_EX_USAGE, usage_text);
-	}
+	r.o.mark_done = mark_status(r.o.mark_done, "--mark-done",
+	    "load.mark_done", "COMPLETED_EXPORTED_TO_PROD");
+	r.o.mark_failed = mark_status(r.o.mark_failed, "--mark-failed",
+	    "load.mark_failed", "COMPLETED_FAILED_LOGGED");
 	sources = join_names(argc, argv);
 	r.o.sources = sources;
 	r.o.loaded_by = login_name();

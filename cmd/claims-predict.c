@@ -96,14 +96,14 @@ struct run {
 };
 
 static double
-parse_prob(const char *s, const char *what)
+parse_prob(const char *s, const char *what, int code)
 {
 	char *end;
 	double v = strtod(s, &end);
 
 	if (*s == '\0' || *end != '\0' || !(v >= 0.0 && v <= 1.0)) {
 		diag_error(NULL, 0, "invalid %s (0 to 1): '%s'", what, s);
-		exit(CK_EX_USAGE);
+		exit(code);
 	}
 	return v;
 }
@@ -586,9 +586,16 @@ main(int argc, char **argv)
 		    "CLAIMKIT_MODEL or predict.model in claimkit.conf");
 		exit(CK_EX_USAGE);
 	}
-	thr = conf_pick(thr, "CLAIMKIT_THRESHOLD", "predict.threshold", NULL);
-	if (thr != NULL)
-		r.threshold = parse_prob(thr, "threshold");
+	{
+		const char *flag = thr;
+
+		thr = conf_pick(flag, "CLAIMKIT_THRESHOLD", "predict.threshold",
+		    NULL);
+		if (thr != NULL)
+			r.threshold = parse_prob(thr, thr == flag ? "threshold" :
+			    "threshold (CLAIMKIT_THRESHOLD or predict.threshold)",
+			    conf_bad_exit(thr, flag));
+	}
 	model_log_init();
 	t0 = now_ms();
 	if ((r.m = model_load(model_path, threads, err, sizeof err)) == NULL)

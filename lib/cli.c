@@ -42,6 +42,13 @@ cli_usage(int code, const char *text)
 long long
 cli_num(const char *s, long long min, long long max, const char *what)
 {
+	return cli_num_exit(s, min, max, what, CK_EX_USAGE);
+}
+
+long long
+cli_num_exit(const char *s, long long min, long long max, const char *what,
+    int code)
+{
 	char *end;
 	long long v;
 
@@ -51,7 +58,7 @@ cli_num(const char *s, long long min, long long max, const char *what)
 	    v > max) {
 		diag_error(NULL, 0, "invalid %s (%lld to %lld): '%s'", what, min,
 		    max, s);
-		exit(CK_EX_USAGE);
+		exit(code);
 	}
 	return v;
 }

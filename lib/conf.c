@@ -132,3 +132,9 @@ conf_pick(const char *flag, const char *env, const char *key,
 		return v;
 	return dflt;
 }
+
+int
+conf_bad_exit(const char *value, const char *flag)
+{
+	return value != NULL && value == flag ? CK_EX_USAGE : CK_EX_CONFIG;
+}

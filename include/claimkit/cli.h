@@ -27,6 +27,9 @@ void cli_usage(int code, const char *text) __attribute__((noreturn));
  * strtonum-style: parse s as a decimal integer in [min, max]; on error
  * print "tool: error: invalid WHAT: 'value'" and exit CK_EX_USAGE.
  */
+/* cli_num with the exit status for a bad value (64 or 78, conf_bad_exit). */
+long long cli_num_exit(const char *s, long long min, long long max,
+    const char *what, int code);
 long long cli_num(const char *s, long long min, long long max,
     const char *what);
 

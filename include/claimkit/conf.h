@@ -27,5 +27,11 @@ const char *conf_path(void);
  */
 const char *conf_pick(const char *flag, const char *env, const char *key,
     const char *dflt);
+/*
+ * The exit status for a bad value that conf_pick() returned: CK_EX_USAGE
+ * (64) when it is the flag, CK_EX_CONFIG (78) when it came from the
+ * environment, the file or a default.
+ */
+int conf_bad_exit(const char *value, const char *flag);
 
 #endif
