@@ -446,6 +446,7 @@ struct x837 {
 	/* scratch */
 	struct buf		 rec, tmp, conv, msg;
 	struct buf		 b_lines, b_claim, b_diag, b_prov, b_cob;
+	struct buf		 b_person, b_sbr, b_patf, b_obj;
 	char			 svc_from[11], svc_to[11];
 	int			 hi_other;	/* HI lists besides diagnoses */
 	/* rendered parties and billing provider loops, by their segments */
@@ -1895,6 +1896,10 @@ x837_free(struct x837 *m)
 	buf_free(&m->b_diag);
 	buf_free(&m->b_prov);
 	buf_free(&m->b_cob);
+	buf_free(&m->b_person);
+	buf_free(&m->b_sbr);
+	buf_free(&m->b_patf);
+	buf_free(&m->b_obj);
 	spool_free(m->sp);
 	for (i = 0; i < PC_SIZE; i++)
 		free(m->pc[i].kv);
@@ -2106,6 +2111,34 @@ static const unsigned char plain[256] = {
 };
 
 /*
+ * Whether p[0..n), n >= 8, is all bytes that need no escaping (0x20 to
+ * 0x7f but '"' and '\\'), eight at a time: the last word overlaps the one
+ * before it rather than going byte by byte.  0x7f, which plain[] sends the
+ * slow way, comes out the same either way (json_escape leaves it).
+ */
+static ALWAYS_INLINE int
+all_plain8(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t bad = 0, w, x, y;
+	size_t i;
+
+	for (i = 0;; i += 8) {
+		if (i + 8 > n)
+			i = n - 8;
+		memcpy(&w, p + i, 8);
+		x = w ^ (ones * '"');
+		y = w ^ (ones * '\\');
+		/* bytes >= 0x80, < 0x20, == '"', == '\\' */
+		bad |= w | ((w - ones * 0x20) & ~w) | ((x - ones) & ~x) |
+		    ((y - ones) & ~y);
+		if (i + 8 == n)
+			break;
+	}
+	return (bad & high) == 0;
+}
+
+/*
  * A JSON string from element text.  Text that is not UTF-8 is read as
  * ISO 8859-1 (the X12 extended character set in practice).
  */
@@ -2116,8 +2149,11 @@ jstr(struct rc *c, struct str s)
 	struct buf *b = &c->m->conv;
 	size_t i;
 
-	for (i = 0; i < s.n && plain[p[i]]; i++)
-		;
+	if (s.n >= 8)
+		i = all_plain8(s.p, s.n) ? s.n : 0;
+	else
+		for (i = 0; i < s.n && plain[p[i]]; i++)
+			;
 	if (i == s.n) {
 		/* plain printable ASCII, the usual case: no escaping */
 		struct jw *w = &c->w;
@@ -2862,16 +2898,21 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * practice, so this saves most of their work.
  */
 static uint64_t
-fnv1a(const char *p, size_t n)
+key_hash(const char *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	const uint64_t mul = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = n * mul, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
+	/* eight bytes at a time: keys are a few hundred bytes */
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * mul;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * mul;
+	return h ^ h >> 29;
 }
 
 /* Append the key of loop l (instance inst) in [from, to) to m->pkey. */
@@ -2949,7 +2990,7 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 
 	buf_reset(&m->pkey);
 	cache_key(c, from, to, l, inst, kind, 0);
-	h = fnv1a(m->pkey.s, m->pkey.len);
+	h = key_hash(m->pkey.s, m->pkey.len);
 	if ((e = cache_find(m, h)) != NULL) {
 		fkey(&c->w, key);
 		jw_raw(&c->w, e->kv + e->klen, e->vlen);
@@ -3794,7 +3835,7 @@ render_a_cached(struct x837 *m)
 	buf_reset(&m->pkey);
 	for (l = L_2000A; l <= L_2010AC; l++)
 		cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
-	h = fnv1a(m->pkey.s, m->pkey.len);
+	h = key_hash(m->pkey.s, m->pkey.len);
 	if ((e = cache_find(m, h)) != NULL) {
 		buf_reset(&L->frag);
 		buf_add(&L->frag, e->kv + e->klen, e->vlen);
@@ -3846,19 +3887,20 @@ static void
 render_b(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_B];
-	struct buf person = BUF_INIT, sbr = BUF_INIT, patf = BUF_INIT;
-	struct buf obj = BUF_INIT;
+	/* scratch kept in m: render_b runs for nearly every claim */
+	struct buf *person = &m->b_person, *sbr = &m->b_sbr;
+	struct buf *patf = &m->b_patf, *obj = &m->b_obj;
 	struct rc c;
 	size_t n = L->st.n, ks_ = NONE, pat;
 	struct str rel = nostr;
 
-	rc_init(&c, m, LV_B, &person);
+	rc_init(&c, m, LV_B, person);
 	opn(&c, 0);
 	party(&c, 0, n, L_2010BA, 0, K_MEMBER);
 	cls(&c, 0);
-	strip_braces(&person);
+	strip_braces(person);
 
-	rc_init(&c, m, LV_B, &sbr);
+	rc_init(&c, m, LV_B, sbr);
 	opn(&c, 0);
 	if ((ks_ = one(&c, 0, n, L_2000B, 0, "SBR")) != NONE) {
 		ke(&c, "payer_responsibility", ks_, 1);
@@ -3871,47 +3913,44 @@ render_b(struct x837 *m)
 		rel = E(c.st, ks_, 2);
 	}
 	cls(&c, 0);
-	strip_braces(&sbr);
+	strip_braces(sbr);
 
-	rc_init(&c, m, LV_B, &patf);
+	rc_init(&c, m, LV_B, patf);
 	opn(&c, 0);
 	if ((pat = one(&c, 0, n, L_2000B, 0, "PAT")) != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, BR(5, 9));
 	}
 	cls(&c, 0);
-	strip_braces(&patf);
+	strip_braces(patf);
 
 	/* subscriber and payer */
 	buf_reset(&L->frag);
-	if (sbr.len || person.len) {
+	if (sbr->len || person->len) {
 		buf_adds(&L->frag, "\"subscriber\":{");
-		add_members(&L->frag, &sbr);
-		add_members(&L->frag, &person);
+		add_members(&L->frag, sbr);
+		add_members(&L->frag, person);
 		buf_addc(&L->frag, '}');
 	}
-	rc_init(&c, m, LV_B, &obj);
+	rc_init(&c, m, LV_B, obj);
 	opn(&c, 0);
 	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
 	cls(&c, 0);
-	strip_braces(&obj);
-	add_members(&L->frag, &obj);
+	strip_braces(obj);
+	add_members(&L->frag, obj);
 
 	/* the patient when the subscriber is the patient */
 	buf_reset(&L->frag2);
 	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
 	    "\"relationship\":");
 	if (rel.n) {
-		struct buf u = BUF_INIT;
-
-		to_utf8(&u, rel.p, rel.n);
-		json_escape(&L->frag2, u.s, u.len);
-		buf_free(&u);
+		to_utf8(&m->conv, rel.p, rel.n);
+		json_escape(&L->frag2, m->conv.s, m->conv.len);
 	}
 	else
 		buf_adds(&L->frag2, "\"18\"");
-	add_members(&L->frag2, &person);
-	add_members(&L->frag2, &patf);
+	add_members(&L->frag2, person);
+	add_members(&L->frag2, patf);
 	buf_addc(&L->frag2, '}');
 
 	if (!has(&c, 0, n, L_2010BA, "NM1"))
@@ -3920,10 +3959,6 @@ render_b(struct x837 *m)
 		missing(m, LV_B, "no payer name (loop 2010BB, NM1*PR)");
 	render_extras(m, LV_B);
 	L->rendered = 1;
-	buf_free(&person);
-	buf_free(&sbr);
-	buf_free(&patf);
-	buf_free(&obj);
 }
 
 static void
@@ -4606,7 +4641,7 @@ render_claim(struct x837 *m)
 	struct level *K = &m->lv[LV_CLM];
 	struct rc c;
 	struct buf *r = &m->rec;
-	char id[CLAIMID_LEN + 1], *clm01;
+	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
 	size_t k, n = K->st.n, lfrom = NONE;
 	uint32_t hdr[4];
 	unsigned nw, nlines = 0, ncob = 0;
@@ -4683,10 +4718,14 @@ render_claim(struct x837 *m)
 
 	/* the record */
 	v = E(&K->st, 0, 1);
-	clm01 = xstrndup(v.p, v.n);
+	/* CLM01 NUL-terminated, on the stack unless it is unusually long */
+	clm01 = v.n < sizeof clm01_buf ? clm01_buf : xmalloc(v.n + 1);
+	memcpy(clm01, v.p, v.n);
+	clm01[v.n] = '\0';
 	claimid_make(id, m->isa.isa06, m->isa.isa13, m->gs.gs06, m->st.st02,
 	    clm01, m->ordinal);
-	free(clm01);
+	if (clm01 != clm01_buf)
+		free(clm01);
 	buf_reset(r);
 	buf_grow(r, 4096);
 	buf_add(r, hdr, sizeof hdr);
