@@ -11,10 +11,14 @@
 #include "claimkit/spool.h"
 #include "claimkit/xalloc.h"
 
+#define SPOOL_FILE_BUF	(1 << 16)
+
 struct spool {
 	size_t			 memlimit;
 	struct buf		 mem;	/* [u32 length][bytes]... */
+	size_t			 start;	/* of the record being written */
 	FILE			*fp;	/* records after the memory part */
+	char			*fbuf;	/* its stdio buffer */
 	int			 infile; /* writing to fp */
 	size_t			 count;
 	unsigned long long	 bytes;
@@ -57,32 +61,57 @@ open_file(struct spool *sp)
 	buf_free(&path);
 	if ((sp->fp = fdopen(fd, "w+")) == NULL)
 		io_fail("open");
-	setvbuf(sp->fp, NULL, _IOFBF, 1 << 16);
+	/* glibc ignores the size without a buffer (keeping st_blksize) */
+	sp->fbuf = xmalloc(SPOOL_FILE_BUF);
+	setvbuf(sp->fp, sp->fbuf, _IOFBF, SPOOL_FILE_BUF);
+}
+
+struct buf *
+spool_begin(struct spool *sp)
+{
+	uint32_t len = 0;
+
+	/* the length is filled in by spool_end */
+	sp->start = sp->mem.len;
+	buf_add(&sp->mem, &len, sizeof len);
+	return &sp->mem;
 }
 
 void
-spool_put(struct spool *sp, const void *p, size_t n)
+spool_end(struct spool *sp)
 {
+	size_t n = sp->mem.len - sp->start - 4;
 	uint32_t len = (uint32_t)n;
 
 	if (n >= UINT32_MAX)
 		diag_fatal(CK_EX_SOFTWARE, "spool record too large");
-	if (!sp->infile && sp->mem.len + n + 4 > sp->memlimit &&
-	    sp->mem.len > 0) {
+	memcpy(sp->mem.s + sp->start, &len, sizeof len);
+	/*
+	 * Past the memory limit (and not the first record), this record and
+	 * every later one go to the file, so that reading keeps the order.
+	 */
+	if (!sp->infile && sp->mem.len > sp->memlimit && sp->start > 0) {
 		if (sp->fp == NULL)
 			open_file(sp);
 		sp->infile = 1;
 	}
 	if (sp->infile) {
-		if (fwrite(&len, sizeof len, 1, sp->fp) != 1 ||
-		    (n > 0 && fwrite(p, 1, n, sp->fp) != n))
+		if (fwrite(sp->mem.s + sp->start, 1, n + 4, sp->fp) != n + 4)
 			io_fail("write");
-	} else {
-		buf_add(&sp->mem, &len, sizeof len);
-		buf_add(&sp->mem, p, n);
+		sp->mem.len = sp->start;
+		sp->mem.s[sp->mem.len] = '\0';
 	}
 	sp->count++;
 	sp->bytes += n;
+}
+
+void
+spool_put(struct spool *sp, const void *p, size_t n)
+{
+	struct buf *b = spool_begin(sp);
+
+	buf_add(b, p, n);
+	spool_end(sp);
 }
 
 size_t
@@ -168,6 +197,7 @@ spool_free(struct spool *sp)
 		return;
 	if (sp->fp != NULL)
 		fclose(sp->fp);
+	free(sp->fbuf);
 	buf_free(&sp->mem);
 	buf_free(&sp->rbuf);
 	free(sp);

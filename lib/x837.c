@@ -4640,7 +4640,8 @@ render_claim(struct x837 *m)
 	struct level *Bv = &m->lv[LV_B], *C = &m->lv[LV_C];
 	struct level *K = &m->lv[LV_CLM];
 	struct rc c;
-	struct buf *r = &m->rec;
+	struct buf *r;
+	size_t base;
 	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
 	size_t k, n = K->st.n, lfrom = NONE;
 	uint32_t hdr[4];
@@ -4726,7 +4727,9 @@ render_claim(struct x837 *m)
 	    clm01, m->ordinal);
 	if (clm01 != clm01_buf)
 		free(clm01);
-	buf_reset(r);
+	/* written in place at the end of the spool, from base */
+	r = spool_begin(m->sp);
+	base = r->len;
 	buf_grow(r, 4096);
 	buf_add(r, hdr, sizeof hdr);
 	buf_adds(r, "{\"record_version\":1,\"claim_id\":\"");
@@ -4774,10 +4777,10 @@ render_claim(struct x837 *m)
 	    C->nwarn * C->active + K->nwarn) {
 		buf_adds(r, ",\"warnings\":[");
 		nw = add_items(m, r, 0);
-		hdr[0] = (uint32_t)(r->len - sizeof hdr);
+		hdr[0] = (uint32_t)(r->len - base - sizeof hdr);
 		buf_addc(r, ']');
 	} else
-		hdr[0] = (uint32_t)(r->len - sizeof hdr);
+		hdr[0] = (uint32_t)(r->len - base - sizeof hdr);
 	buf_addc(r, '}');
 	if (H->frag.len) {
 		buf_addc(r, ',');
@@ -4815,6 +4818,6 @@ render_claim(struct x837 *m)
 	hdr[1] = m->st.seq;
 	hdr[2] = m->gs.open ? m->gs.seq : 0;
 	hdr[3] = nw > 0;
-	memcpy(r->s, hdr, sizeof hdr);
-	spool_put(m->sp, r->s, r->len);
+	memcpy(r->s + base, hdr, sizeof hdr);
+	spool_end(m->sp);
 }

@@ -20,12 +20,20 @@
 
 #include <stddef.h>
 
+struct buf;
 struct spool;
 
 struct spool *spool_new(size_t memlimit);
 void spool_free(struct spool *sp);
 /* Append one record (any bytes, up to 4 GiB - 1). */
 void spool_put(struct spool *sp, const void *p, size_t n);
+/*
+ * Or write one in place, without a copy: append its bytes to the buffer
+ * spool_begin() returns (leaving what is before its len at the call alone,
+ * and adding no other record meanwhile), then call spool_end().
+ */
+struct buf *spool_begin(struct spool *sp);
+void spool_end(struct spool *sp);
 /* Number of records held. */
 size_t spool_count(const struct spool *sp);
 /* Bytes held (memory and file). */
