@@ -1971,36 +1971,115 @@ fkey(struct jw *w, const char *key)
 
 static void jstr(struct rc *c, struct str s);
 
+/* A string value that needs no escaping, with its comma, written at once. */
+static ALWAYS_INLINE void
+jplain(struct jw *w, const char *s, size_t n)
+{
+	struct buf *b = w->b;
+	char *o;
+
+	if (b->len + n + 4 > b->cap)
+		buf_grow(b, n + 3);
+	o = b->s + b->len;
+	if (w->after_key)
+		w->after_key = 0;
+	else if (!w->first[w->depth])
+		*o++ = ',';
+	w->first[w->depth] = 0;
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
+}
+
+/* Key and a string that needs no escaping (dates, times, segment ids). */
 static ALWAYS_INLINE void
 fkstr(struct rc *c, const char *key, const char *v)
 {
-	struct str t;
-
-	t.p = v;
-	t.n = strlen(v);
 	fkey(&c->w, key);
-	jstr(c, t);
+	jplain(&c->w, v, strlen(v));
+}
+
+/*
+ * Numbers and booleans: the bytes jw_int, jw_cents (money_fmt) and jw_bool
+ * write, without their calls (a claim has dozens).
+ */
+static ALWAYS_INLINE void
+jraw(struct jw *w, const char *s, size_t n)
+{
+	struct buf *b = w->b;
+	char *o;
+
+	if (b->len + n + 2 > b->cap)
+		buf_grow(b, n + 1);
+	o = b->s + b->len;
+	if (w->after_key)
+		w->after_key = 0;
+	else if (!w->first[w->depth])
+		*o++ = ',';
+	w->first[w->depth] = 0;
+	memcpy(o, s, n);
+	o += n;
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
+}
+
+/* The decimal digits of v, written backwards ending before end. */
+static ALWAYS_INLINE char *
+udigits(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static ALWAYS_INLINE void
+jint(struct jw *w, long long v)
+{
+	char t[24], *p = udigits(t + sizeof t, v < 0 ?
+	    0ULL - (unsigned long long)v : (unsigned long long)v);
+
+	if (v < 0)
+		*--p = '-';
+	jraw(w, p, (size_t)(t + sizeof t - p));
 }
 
 static ALWAYS_INLINE void
 fkint(struct rc *c, const char *key, long long v)
 {
 	fkey(&c->w, key);
-	jw_int(&c->w, v);
+	jint(&c->w, v);
 }
 
+/* Cents as money_fmt() has them: "-123.45", "0.05". */
 static ALWAYS_INLINE void
 fkcents(struct rc *c, const char *key, int64_t v)
 {
+	char t[MONEY_FMT_SIZE], *p = t + sizeof t;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	*--p = (char)('0' + u % 10);
+	u /= 10;
+	*--p = (char)('0' + u % 10);
+	u /= 10;
+	*--p = '.';
+	p = udigits(p, u);
+	if (v < 0)
+		*--p = '-';
 	fkey(&c->w, key);
-	jw_cents(&c->w, v);
+	jraw(&c->w, p, (size_t)(t + sizeof t - p));
 }
 
 static ALWAYS_INLINE void
 fkbool(struct rc *c, const char *key, int v)
 {
 	fkey(&c->w, key);
-	jw_bool(&c->w, v);
+	jraw(&c->w, v ? "true" : "false", v ? 4 : 5);
 }
 
 static ALWAYS_INLINE void
@@ -2009,6 +2088,25 @@ kput(struct rc *c, const char *k)
 	c->kpos = c->w.b->len;
 	c->kfirst = c->w.first[c->w.depth];
 	fkey(&c->w, k);
+}
+
+/* jw_obj/jw_arr and their ends, inline. */
+static ALWAYS_INLINE void
+jopen(struct jw *w, int ch)
+{
+	if (w->depth >= JW_MAX_DEPTH)
+		diag_fatal(CK_EX_SOFTWARE, "jw: nesting too deep");
+	jraw(w, ch == '{' ? "{" : "[", 1);
+	w->first[++w->depth] = 1;
+}
+
+static ALWAYS_INLINE void
+jclose(struct jw *w, int ch)
+{
+	if (w->depth == 0)
+		diag_fatal(CK_EX_SOFTWARE, "jw: unbalanced close");
+	w->depth--;
+	buf_addc(w->b, ch);
 }
 
 /* Open an object (arr 0) or array (arr 1), after a key or as an element. */
@@ -2026,10 +2124,7 @@ opn(struct rc *c, int arr)
 		c->mpos[d] = c->w.b->len;
 		c->mfirst[d] = c->w.first[c->w.depth];
 	}
-	if (arr)
-		jw_arr(&c->w);
-	else
-		jw_obj(&c->w);
+	jopen(&c->w, arr ? '[' : '{');
 }
 
 /* Close it; an empty one is removed with its key. */
@@ -2038,10 +2133,7 @@ cls(struct rc *c, int arr)
 {
 	int d = c->w.depth, empty = c->w.first[c->w.depth];
 
-	if (arr)
-		jw_arr_end(&c->w);
-	else
-		jw_obj_end(&c->w);
+	jclose(&c->w, arr ? ']' : '}');
 	if (empty && d <= JW_MAX_DEPTH + 1) {
 		c->w.b->len = c->mpos[d];
 		c->w.b->s[c->w.b->len] = '\0';
@@ -2156,24 +2248,7 @@ jstr(struct rc *c, struct str s)
 			;
 	if (i == s.n) {
 		/* plain printable ASCII, the usual case: no escaping */
-		struct jw *w = &c->w;
-		struct buf *ob = w->b;
-		char *o;
-
-		if (ob->len + s.n + 4 > ob->cap)
-			buf_grow(ob, s.n + 3);
-		o = ob->s + ob->len;
-		if (w->after_key)
-			w->after_key = 0;
-		else if (!w->first[w->depth])
-			*o++ = ',';
-		w->first[w->depth] = 0;
-		*o++ = '"';
-		memcpy(o, s.p, s.n);
-		o += s.n;
-		*o++ = '"';
-		*o = '\0';
-		ob->len = (size_t)(o - ob->s);
+		jplain(&c->w, s.p, s.n);
 		return;
 	}
 	for (i = 0; i < s.n && p[i] < 0x80; i++)
@@ -2554,7 +2629,13 @@ d8(struct str v, char out[11])
 
 	if (date_parse_d8(v.p, v.n, &dt) != 0)
 		return -1;
-	date_fmt(out, &dt);
+	/* what date_fmt() makes of it: the same digits, dashes put in */
+	memcpy(out, v.p, 4);
+	out[4] = '-';
+	memcpy(out + 5, v.p + 4, 2);
+	out[7] = '-';
+	memcpy(out + 8, v.p + 6, 2);
+	out[10] = '\0';
 	return 0;
 }
 
@@ -4309,7 +4390,7 @@ render_line(struct rc *c, size_t from, size_t to)
 				kput(c, "diagnosis_pointers");
 				opn(c, 1);
 			}
-			jw_int(&c->w, p);
+			jint(&c->w, p);
 		}
 		if (open)
 			cls(c, 1);
