@@ -148,6 +148,22 @@ is(struct str s, const char *lit)
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
+/*
+ * s equals the C string z, for z from a table (is() is for literals, whose
+ * strlen the compiler folds): qualifiers are one to three bytes and most
+ * differ in the first, so no strlen and memcmp calls.
+ */
+static ALWAYS_INLINE int
+eqz(struct str s, const char *z)
+{
+	size_t i;
+
+	for (i = 0; i < s.n && z[i] != '\0'; i++)
+		if (z[i] != s.p[i])
+			return 0;
+	return i == s.n && z[i] == '\0';
+}
+
 /* A segment id (up to 3 bytes) as one number, for cheap comparisons. */
 static ALWAYS_INLINE uint32_t
 pk(const char *s)
@@ -2375,6 +2391,23 @@ is_alnum(int c)
 }
 
 /*
+ * memchr for the short texts of elements (a few bytes: a loop is cheaper
+ * than the call).
+ */
+static ALWAYS_INLINE const char *
+findc(const char *p, size_t n, int ch)
+{
+	size_t i;
+
+	if (n > 32)
+		return memchr(p, ch, n);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] == (unsigned char)ch)
+			return p + i;
+	return NULL;
+}
+
+/*
  * The component separator for composite e: ISA16, or when e does not
  * contain it, a usual separator character right after a leading code of
  * one to three letters or digits ("HC>99213" in a file whose ISA16 says
@@ -2387,7 +2420,7 @@ compsep(struct x837 *m, struct str e)
 	int sep = m->isa.d.comp;
 	size_t i;
 
-	if (memchr(e.p, sep, e.n) != NULL)
+	if (findc(e.p, e.n, sep) != NULL)
 		return sep;
 	for (i = 0; i < 4 && i + 1 < e.n; i++) {
 		int ch = (unsigned char)e.p[i];
@@ -2435,7 +2468,7 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 	p = e.p;
 	end = e.p + e.n;
 	for (;;) {
-		qq = memchr(p, sep, (size_t)(end - p));
+		qq = findc(p, (size_t)(end - p), sep);
 		if (n < max)
 			v[n] = trim(p, (size_t)((qq ? qq : end) - p));
 		n++;
@@ -2756,7 +2789,7 @@ static const char *
 qkey(const struct qmap *t, struct str qual)
 {
 	for (; t->q != NULL; t++)
-		if (is(qual, t->q))
+		if (eqz(qual, t->q))
 			return t->key;
 	return NULL;
 }
@@ -2795,7 +2828,7 @@ contact(struct rc *c, size_t k)
 		if (ql.n == 0 && v.n == 0)
 			continue;
 		for (t = 0; t < 4; t++)
-			if (is(ql, qk[2 * t]))
+			if (eqz(ql, qk[2 * t]))
 				break;
 		if (t < 4 && !used[t] && v.n) {
 			used[t] = named[p] = 1;
@@ -3231,7 +3264,7 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			fmt = E(c->st, k, 2);
 			v = E(c->st, k, 3);
 			for (d = t; d->q != NULL; d++)
-				if (is(qual, d->q))
+				if (eqz(qual, d->q))
 					break;
 			if (d->q != NULL && first_qual(c, from, k, l, inst) &&
 			    (is(fmt, "D8") || (is(fmt, "RD8") &&
@@ -4090,7 +4123,7 @@ is_hi_qual(struct str qual)
 	int i;
 
 	for (i = 0; list[i]; i++)
-		if (is(qual, list[i]))
+		if (eqz(qual, list[i]))
 			return 1;
 	return 0;
 }
