@@ -55,6 +55,15 @@
 --     twice.  The seed's FailedClaimID / ResolverUserID are
 --     FailedClaimDetailId / ResolvedBy.  PatientAccountNumber is stored
 --     masked (all but the last four characters are '*'), as the seed did.
+--     FailedClaimDetails.StagingClaimId keeps the seed's NVARCHAR(50) and
+--     holds the staging id in decimal; the added Claims.StagingClaimId is
+--     a BIGINT like staging.claims.id.
+--   * Claims.PatientAccountNumber, PatientId and the insurance ids are
+--     stored as sent, not masked as the seed's loader did: operators
+--     match remittances and corrections on them, and a masked copy could
+--     not be joined to anything.  Restrict these columns with SQL Server
+--     permissions (or Dynamic Data Masking) where the seed's masking was
+--     wanted; the full record is also in ClaimData, encrypted.
 --   * Reference tables keep the ids of the staging database (INT keys
 --     without IDENTITY) so that rows copied from PostgreSQL keep their
 --     ids; the seed generated them.  Facilities.FacilityType and
