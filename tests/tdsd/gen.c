@@ -1542,7 +1542,11 @@ cast(struct gctx *g, struct scope *sc, struct expr *e, struct gx *x)
 			r = afmt(g, "(substr(%s,9,2)||'/'||substr(%s,6,2)||'/'||"
 			    "substr(%s,1,4))", v, v, v);
 			break;
-		case 23: case 120: case 121: case 126: case 127:
+		case 126: case 127:
+			/* ISO 8601: a T between the date and the time */
+			r = afmt(g, "replace(%s,' ','T')", v);
+			break;
+		case 23: case 120: case 121:
 			break;
 		default:
 			break;
