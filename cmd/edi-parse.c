@@ -47,6 +47,14 @@ on_record(void *ctx, const char *json, size_t len)
 	ndout_line(json, len);
 }
 
+/* An interchange's records as they lie in its spool: no copy. */
+static void
+on_records(void *ctx, const struct iovec *v, int n)
+{
+	(void)ctx;
+	ndout_lines(v, n);
+}
+
 static void
 on_reject(void *ctx, const char *file, unsigned long long segindex,
     const char *pos_json, const char *code, const char *reason,
@@ -83,7 +91,7 @@ main(int argc, char *argv[])
 	};
 	static char *stdin_only[] = { "-" };
 	static char outbuf[OUTBUF_SIZE];
-	struct x837_cb cb = { on_record, on_reject, on_warn };
+	struct x837_cb cb = { on_record, on_reject, on_warn, on_records };
 	struct ctx c = { NULL, 0 };
 	struct x837_stats st;
 	struct x837 *m;

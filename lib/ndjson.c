@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/uio.h>
 
 #include "claimkit/buf.h"
 #include "claimkit/diag.h"
@@ -43,6 +45,61 @@ ndout_line(const char *text, size_t len)
 	if (out_unbuffered && fflush(stdout) == EOF)
 		out_failed();
 	out_count++;
+}
+
+/*
+ * Write v[i].iov_len bytes from v[i].iov_base for each i, in order,
+ * straight to the descriptor: nothing is copied into stdio's buffer.
+ * A short write goes on from where it stopped.
+ */
+static void
+out_writev(const struct iovec *v, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(STDOUT_FILENO, v, n);
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			out_failed();
+		}
+		while (n > 0 && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n > 0 && w > 0) {
+			/* the rest of a partly written piece, then on */
+			const char *p = (const char *)v->iov_base + w;
+			size_t left = v->iov_len - (size_t)w;
+
+			while (left > 0) {
+				ssize_t k = write(STDOUT_FILENO, p, left);
+
+				if (k == -1 && errno == EINTR)
+					continue;
+				if (k == -1)
+					out_failed();
+				p += k;
+				left -= (size_t)k;
+			}
+			v++;
+			n--;
+		}
+	}
+}
+
+void
+ndout_lines(const struct iovec *v, int n)
+{
+	/* what stdio holds goes first, to keep the order */
+	if (fflush(stdout) == EOF)
+		out_failed();
+	out_count += (unsigned long)n;
+	/* writev takes at most IOV_MAX (1024 on Linux) pieces */
+	for (; n > 1024; v += 1024, n -= 1024)
+		out_writev(v, 1024);
+	out_writev(v, n);
 }
 
 void

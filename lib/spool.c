@@ -169,6 +169,12 @@ spool_next(struct spool *sp, size_t *n)
 	return sp->rbuf.s;
 }
 
+int
+spool_from_file(const struct spool *sp)
+{
+	return sp->rfile;
+}
+
 void
 spool_clear(struct spool *sp)
 {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "claimkit/buf.h"
 #include "claimkit/claimid.h"
@@ -708,8 +709,47 @@ reject(struct x837 *m, const struct problem *p, const char *unit,
 	buf_free(&raw);
 }
 
-/* Spool entry: u32 insert offset, u32 txn seq, u32 group seq, u32 flags. */
+/*
+ * Spool entry: u32 insert offset, u32 txn seq, u32 group seq, u32 flags,
+ * then the record and its '\n' (so that records leave as they are).
+ */
 #define HDR_LEN 16
+
+/* Records handed to cb.records at once (writev takes up to 1024). */
+#define OUT_BATCH 512
+
+struct outq {
+	struct iovec	v[OUT_BATCH];
+	int		n;
+};
+
+static void
+outq_flush(struct x837 *m, struct outq *o)
+{
+	if (o->n > 0)
+		m->cb.records(m->ctx, o->v, o->n);
+	o->n = 0;
+}
+
+/*
+ * A record that needs nothing added: queued as it lies in the spool (with
+ * its newline) when the caller takes batches, else given to cb.record.
+ */
+static void
+emit_plain(struct x837 *m, struct outq *o, const char *json, size_t len)
+{
+	m->stats.records++;
+	if (m->cb.records == NULL) {
+		if (m->cb.record)
+			m->cb.record(m->ctx, json, len);
+		return;
+	}
+	o->v[o->n].iov_base = (void *)(uintptr_t)json;
+	o->v[o->n].iov_len = len + 1;
+	/* one from the spool file is gone at the next spool_next */
+	if (++o->n == OUT_BATCH || spool_from_file(m->sp))
+		outq_flush(m, o);
+}
 
 static void
 flush(struct x837 *m)
@@ -717,13 +757,15 @@ flush(struct x837 *m)
 	const char *p;
 	size_t n, ti = 0, gi = 0;
 	struct issues *T = &m->isa.ti, *G = &m->isa.gi;
+	struct outq o;
 
+	o.n = 0;
 	spool_rewind(m->sp);
 	while ((p = spool_next(m->sp, &n)) != NULL) {
 		uint32_t h[4];
 		const struct issue *it = NULL, *ig = NULL;
 		const char *json = p + HDR_LEN;
-		size_t len = n - HDR_LEN;
+		size_t len = n - HDR_LEN - 1;
 
 		memcpy(h, p, sizeof h);
 		while (ti < T->n && T->v[ti].seq < h[1])
@@ -738,11 +780,12 @@ flush(struct x837 *m)
 			continue;
 		if ((it == NULL || it->nwarn == 0) &&
 		    (ig == NULL || ig->nwarn == 0) && m->isa.nwarn == 0) {
-			m->stats.records++;
-			if (m->cb.record)
-				m->cb.record(m->ctx, json, len);
+			emit_plain(m, &o, json, len);
 			continue;
 		}
+		/* warnings of its units go in: the queue leaves first */
+		if (m->cb.records)
+			outq_flush(m, &o);
 		buf_reset(&m->rec);
 		buf_add(&m->rec, json, h[0]);
 		buf_adds(&m->rec, h[3] ? "," : ",\"warnings\":[");
@@ -768,6 +811,8 @@ flush(struct x837 *m)
 		if (m->cb.record)
 			m->cb.record(m->ctx, m->rec.s, m->rec.len);
 	}
+	if (m->cb.records)
+		outq_flush(m, &o);
 	spool_clear(m->sp);
 }
 
@@ -4929,6 +4974,7 @@ render_claim(struct x837 *m)
 		}
 	}
 	buf_addc(r, '}');
+	buf_addc(r, '\n');
 	hdr[1] = m->st.seq;
 	hdr[2] = m->gs.open ? m->gs.seq : 0;
 	hdr[3] = nw > 0;

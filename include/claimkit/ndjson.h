@@ -85,6 +85,14 @@ int ndin_close(struct ndin *in);
 void ndout_unbuffered(int on);
 /* Write text[0..len) followed by '\n'. */
 void ndout_line(const char *text, size_t len);
+/*
+ * Write n records at once, v[i] holding one record and its final '\n',
+ * with writev(2) straight to the descriptor (stdio's buffer is flushed
+ * first): a tool that holds finished records in memory hands them over
+ * without a copy.  Counts n records.
+ */
+struct iovec;
+void ndout_lines(const struct iovec *v, int n);
 /* Write the patched record and '\n'. */
 void ndout_patch(struct jpatch *p);
 unsigned long ndout_count(void);

@@ -40,8 +40,14 @@ size_t spool_count(const struct spool *sp);
 unsigned long long spool_bytes(const struct spool *sp);
 /* Start reading from the first record. */
 void spool_rewind(struct spool *sp);
-/* Next record, valid until the next call; NULL after the last. */
+/*
+ * Next record; NULL after the last.  A record from the memory part stays
+ * valid until spool_clear(), one from the file only until the next call
+ * (spool_from_file() says which).
+ */
 const char *spool_next(struct spool *sp, size_t *n);
+/* 1 when the record spool_next() returned last came from the file. */
+int spool_from_file(const struct spool *sp);
 /* Forget every record. */
 void spool_clear(struct spool *sp);
 

@@ -24,6 +24,8 @@
 
 #include "claimkit/x12.h"
 
+struct iovec;
+
 /* Flags for x837_new(). */
 #define X837_STRICT	1	/* any warning rejects its unit */
 
@@ -46,6 +48,13 @@ struct x837_cb {
 	/* A warning for standard error (also recorded in the records). */
 	void	(*warn)(void *ctx, const char *file,
 		    unsigned long long segindex, const char *msg);
+	/*
+	 * Optional: n finished records at once, v[i] one record followed
+	 * by '\n' (struct iovec, <sys/uio.h>), valid during the call only;
+	 * the records of an interchange leave this way without a copy.
+	 * When NULL, record() gets each of them.
+	 */
+	void	(*records)(void *ctx, const struct iovec *v, int n);
 };
 
 struct x837_stats {
