@@ -12,6 +12,7 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/claimkit
 PKG_CONFIG ?= pkg-config
 CC      ?= cc
 AR      ?= ar
@@ -143,15 +144,22 @@ build-fuzz/fuzz-tdsd: tests/fuzz/fuzz-tdsd.c $(TDSD_FUZZ_SRC) $(LIB_SRC)
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=fuzzer-no-link,address,undefined" WARN="-Wall -Wextra -Werror -Wno-unused-parameter" build-fuzz/libclaimkit.a
 	clang -std=c11 -O1 -g -Iinclude $(CPPFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(TDSD_FUZZ_SRC) build-fuzz/libclaimkit.a $(LDLIBS) $(SQLITE_LIBS)
 
+# The schemas go to $(SHAREDIR)/sql (psql's \ir finds the migrations next to
+# install.sql), with the example filters table and freetds.conf.
+SHARE_FILES := $(wildcard sql/postgresql/*.sql sql/postgresql/migrations/*.sql sql/sqlserver/*.sql) \
+	       examples/filters.csv examples/freetds.conf
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
 	for m in $(MANS); do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
 	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	for f in $(SHARE_FILES); do d=$(DESTDIR)$(SHAREDIR)/$${f%/*}; \
+	  mkdir -p $$d && install -m 0644 $$f $$d/; done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 # The PostgreSQL staging schema (claimkit-schema(5)): install or upgrade,
 # connection from the PG* environment (PGHOST, PGDATABASE, ...).
