@@ -235,6 +235,7 @@ struct mctx {
 	struct mssql		*m;
 	int			 fresh;		/* setup request not sent yet */
 	int			 claim_data;	/* store records in ClaimData */
+	int			 mask_ids;	/* mask patient and member ids */
 	/* reference ids already looked up in this run (see lookup_refs) */
 	struct idset		 known[NREFS], missing[NREFS];
 	const struct load_opts	*opts;
@@ -759,6 +760,23 @@ mask_account(const char *s, struct buf *out)
 		buf_adds(out, s + i);
 }
 
+/*
+ * A patient or member id of dbo.Claims: as sent, or masked like the seed's
+ * loader did when mssql.mask_ids is set (the whole record stays readable
+ * in the encrypted ClaimData).
+ */
+static void
+put_id(struct mctx *c, struct row *r, const char *s)
+{
+	if (s == NULL || !c->mask_ids) {
+		put_str(r, s);
+		return;
+	}
+	buf_reset(&c->tmp);
+	mask_account(s, &c->tmp);
+	put_strn(r, c->tmp.s, c->tmp.len);
+}
+
 static void
 prep_reset(struct prep *p)
 {
@@ -1178,7 +1196,7 @@ build_claim(struct mctx *c, size_t i, const char *vstatus)
 	put_str(&r, s);
 	if ((s = pstr(d, 0, "patient.member_id")) == NULL)
 		s = pstr(d, 0, "subscriber.member_id");
-	put_str(&r, s);
+	put_id(c, &r, s);
 	put_str(&r, pstr(d, 0, "patient.last_name"));
 	put_str(&r, pstr(d, 0, "patient.first_name"));
 	dob = pstrn(d, 0, "patient.birth_date", &dobn);
@@ -1192,7 +1210,7 @@ build_claim(struct mctx *c, size_t i, const char *vstatus)
 	if ((s = pstr(d, 0, "patient.gender")) != NULL && strcmp(s, "M") != 0 &&
 	    strcmp(s, "F") != 0 && strcmp(s, "U") != 0)
 		row_flag(&r, "LOAD_INVALID_CODE", "not M, F or U");
-	put_str(&r, pstr(d, 0, "claim.patient_account_number"));
+	put_id(c, &r, pstr(d, 0, "claim.patient_account_number"));
 	put_str(&r, pstr(d, 0, "billing_provider.npi"));
 	put_str(&r, pstr(d, 0, "billing_provider.taxonomy"));
 	if ((s = pstr(d, 0, "billing_provider.name")) != NULL)
@@ -1219,10 +1237,10 @@ build_claim(struct mctx *c, size_t i, const char *vstatus)
 	put_str(&r, pstr(d, 0, "subscriber.claim_filing_indicator"));
 	put_str(&r, pstr(d, 0, "payer.name"));
 	put_str(&r, pstr(d, 0, "payer.payer_id"));
-	put_str(&r, pstr(d, 0, "subscriber.member_id"));
+	put_id(c, &r, pstr(d, 0, "subscriber.member_id"));
 	if ((s = pstr(d, 0, "other_payers.0.subscriber.member_id")) == NULL)
 		s = pstr(d, 0, "other_payers.0.subscriber.id");
-	put_str(&r, s);
+	put_id(c, &r, s);
 	put_str(&r, "COMPLETED_EXPORTED_TO_PROD");
 	if (c->claim_data) {
 		buf_reset(&c->env);
@@ -2207,6 +2225,7 @@ mssql_open(void **vctx, const char *target, const struct load_opts *opts)
 	c->conf.timeout = conf_int("mssql.timeout", 300, 0, 86400);
 	c->conf.packet_size = conf_int("mssql.packet_size", 32767, 512, 32767);
 	c->claim_data = conf_bool("mssql.claim_data", 1);
+	c->mask_ids = conf_bool("mssql.mask_ids", 0);
 
 	/* Names a server message may show (no data values). */
 	for (t = 0; t < NTABLES; t++)

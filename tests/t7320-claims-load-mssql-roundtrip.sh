@@ -160,4 +160,16 @@ test_expect_success 'mssql.claim_data = no leaves ClaimData NULL' '
 	printf "NULL\tNULL\n" >e && test_cmp e a
 '
 
+test_expect_success 'mssql.mask_ids = yes masks patient and member ids as the seed did' '
+	sed -n 1p in.ndjson |
+	    sed "s/c00000000000000000000000000000/f00000000000000000000000000000/" >mk.ndjson &&
+	printf "mssql.mask_ids = yes\n" >mk.conf &&
+	CLAIMKIT_CONF=$PWD/mk.conf claims-load --to "$TDS_TARGET" mk.ndjson 2>err6 &&
+	q "SELECT PatientId, PatientAccountNumber, PrimaryInsuranceId, SecondaryInsuranceId, PatientLastName FROM dbo.Claims WHERE ClaimId = N'"'"'f0000000000000000000000000000001'"'"'" >a &&
+	printf "*******MK73\t********-XYZ\t*******MK73\tNULL\tO'"'"'Brien-Müller\n" >e && test_cmp e a &&
+	printf "mssql.mask_ids = perhaps\n" >bad.conf &&
+	CLAIMKIT_CONF=$PWD/bad.conf test_expect_code 78 claims-load --to "$TDS_TARGET" mk.ndjson 2>err7 &&
+	grep "mssql.mask_ids" err7
+'
+
 test_done

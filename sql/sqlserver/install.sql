@@ -59,11 +59,11 @@
 --     holds the staging id in decimal; the added Claims.StagingClaimId is
 --     a BIGINT like staging.claims.id.
 --   * Claims.PatientAccountNumber, PatientId and the insurance ids are
---     stored as sent, not masked as the seed's loader did: operators
---     match remittances and corrections on them, and a masked copy could
---     not be joined to anything.  Restrict these columns with SQL Server
---     permissions (or Dynamic Data Masking) where the seed's masking was
---     wanted; the full record is also in ClaimData, encrypted.
+--     stored as sent by default, not masked as the seed's loader did:
+--     operators match remittances and corrections on them, and a masked
+--     copy cannot be joined to anything.  mssql.mask_ids = yes in
+--     claimkit.conf(5) masks them as the seed did (the full record stays
+--     in ClaimData, encrypted).
 --   * Reference tables keep the ids of the staging database (INT keys
 --     without IDENTITY) so that rows copied from PostgreSQL keep their
 --     ids; the seed generated them.  Facilities.FacilityType and
