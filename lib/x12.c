@@ -223,6 +223,25 @@ x12_comp(const char *p, size_t n, int sep, unsigned j, size_t *len)
 	return p;
 }
 
+/* s has n elements after the id, r->eoff[0..n + 1] set: the rest of s. */
+static inline void
+set_elems(struct x12r *r, struct x12_seg *s, unsigned n)
+{
+	const char *t = s->text;
+
+	s->nel = n;
+	s->eoff = r->eoff;
+	s->idlen = r->eoff[1] - 1;
+	/* byte by byte: a memcpy of 0 to 3 bytes is a library call */
+	memset(s->id, 0, sizeof s->id);
+	if (s->idlen > 0)
+		s->id[0] = t[0];
+	if (s->idlen > 1)
+		s->id[1] = t[1];
+	if (s->idlen > 2)
+		s->id[2] = t[2];
+}
+
 /* Split s->text into elements on the element separator. */
 static void
 split(struct x12r *r, struct x12_seg *s)
@@ -290,17 +309,7 @@ split(struct x12r *r, struct x12_seg *s)
 		r->eoff[++n] = (uint32_t)(i + 1);
 	}
 	r->eoff[n + 1] = (uint32_t)(s->len + 1);
-	s->nel = n;
-	s->eoff = r->eoff;
-	s->idlen = r->eoff[1] - 1;
-	/* byte by byte: a memcpy of 0 to 3 bytes is a library call */
-	memset(s->id, 0, sizeof s->id);
-	if (s->idlen > 0)
-		s->id[0] = t[0];
-	if (s->idlen > 1)
-		s->id[1] = t[1];
-	if (s->idlen > 2)
-		s->id[2] = t[2];
+	set_elems(r, s, n);
 }
 
 static int
@@ -469,6 +478,67 @@ at_isa(struct x12r *r)
 	    !is_blank((unsigned char)p[3]);
 }
 
+#ifdef __SSE2__
+/* How far scan_fast looks for the terminator before leaving it to memchr. */
+#define FAST_SCAN	2048
+
+/*
+ * The usual segment, found and split in one pass over its bytes: sixteen
+ * at a time, compared with the element separator and the terminator
+ * together (instead of memchr for the terminator and split() going over
+ * the segment again).  Returns 0, having consumed nothing, when the
+ * general code must do it: no terminator in the next FAST_SCAN bytes or
+ * within the buffer less 16 bytes, more than X12_MAX_ELEMS elements, or a
+ * line break before the terminator (to be trimmed).
+ */
+static int
+scan_fast(struct x12r *r, struct x12_seg *s)
+{
+	const char *t = r->buf + r->pos;
+	size_t avail = r->end - r->pos, lim, i, len;
+	const __m128i se = _mm_set1_epi8((char)r->d.elem);
+	const __m128i st = _mm_set1_epi8((char)r->d.seg);
+	uint32_t *eoff = r->eoff;
+	unsigned n = 0, me, ms;
+
+	lim = avail < FAST_SCAN ? avail : FAST_SCAN;
+	for (i = 0; i + 16 <= lim; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+
+		me = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, se));
+		ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, st));
+		if (ms != 0)	/* separators after the terminator are not */
+			me &= (1u << __builtin_ctz(ms)) - 1;
+		/* at most 16 more (a popcount is a library call here) */
+		if (n + 16 > X12_MAX_ELEMS)
+			return 0;
+		for (; me != 0; me &= me - 1)
+			eoff[++n] = (uint32_t)(i + (size_t)__builtin_ctz(me) +
+			    1);
+		if (ms != 0)
+			break;
+	}
+	if (i + 16 > lim)
+		return 0;
+	len = i + (size_t)__builtin_ctz(ms);
+	/* CR or LF before the terminator: trimmed by the general code */
+	if (len > 0 && (t[len - 1] == '\r' || t[len - 1] == '\n'))
+		return 0;
+	eoff[0] = 0;
+	eoff[n + 1] = (uint32_t)(len + 1);
+	s->text = t;
+	s->len = len;
+	s->flags = 0;
+	s->isa_problem = NULL;
+	s->index = ++r->count;
+	s->offset = r->base + r->pos;
+	s->d = r->d;
+	r->pos += len + 1;
+	set_elems(r, s, n);
+	return 1;
+}
+#endif
+
 int
 x12r_next(struct x12r *r, struct x12_seg *s)
 {
@@ -521,6 +591,10 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 		return fail(r, s, X12_E_NOT_X12, 1,
 		    "not an X12 interchange: the input does not start with "
 		    "an ISA segment");
+#ifdef __SSE2__
+	if (scan_fast(r, s))
+		return X12_SEG;
+#endif
 	from = r->pos;
 	for (;;) {
 		q = memchr(r->buf + from, r->d.seg, r->end - from);
