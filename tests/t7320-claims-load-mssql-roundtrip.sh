@@ -115,7 +115,7 @@ test_expect_success 'failed-claim payloads decrypt to the original records' '
 '
 
 test_expect_success 'and stay unreadable without the key' '
-	! grep -q -e Dupr -e ACCT -e CORE_DOB snap &&
+	! grep -q -e "Dupré" -e ACCT-987654 -e CORE_DOB snap &&
 	(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d " \n" >other && echo >>other) &&
 	test_expect_code 1 claims-decrypt -k other snap >out 2>/dev/null &&
 	test_cmp /dev/null out
