@@ -2021,7 +2021,7 @@ fkey(struct jw *w, const char *key)
 		*p++ = ',';
 	w->first[w->depth] = 0;
 	*p++ = '"';
-	memcpy(p, key, kl);
+	buf_copy(p, key, kl);
 	p += kl;
 	*p++ = '"';
 	*p++ = ':';
@@ -2048,7 +2048,7 @@ jplain(struct jw *w, const char *s, size_t n)
 		*o++ = ',';
 	w->first[w->depth] = 0;
 	*o++ = '"';
-	memcpy(o, s, n);
+	buf_copy(o, s, n);
 	o += n;
 	*o++ = '"';
 	*o = '\0';
@@ -2081,7 +2081,7 @@ jraw(struct jw *w, const char *s, size_t n)
 	else if (!w->first[w->depth])
 		*o++ = ',';
 	w->first[w->depth] = 0;
-	memcpy(o, s, n);
+	buf_copy(o, s, n);
 	o += n;
 	*o = '\0';
 	b->len = (size_t)(o - b->s);

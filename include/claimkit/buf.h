@@ -19,6 +19,40 @@ struct buf {
 void buf_grow(struct buf *b, size_t extra);
 void buf_add_slow(struct buf *b, const void *p, size_t n);
 
+/*
+ * memcpy(d, s, n) for buffers that do not overlap, inline up to 16 bytes:
+ * record fields are mostly that short, and for them a call into libc's
+ * memcpy (which first sorts out the size) costs more than the copy.  Two
+ * possibly overlapping loads and stores cover 4 to 16 bytes.
+ */
+static inline void
+buf_copy(char *d, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t x, y;
+
+		__builtin_memcpy(&x, s, 8);
+		__builtin_memcpy(&y, s + n - 8, 8);
+		__builtin_memcpy(d, &x, 8);
+		__builtin_memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t x, y;
+
+		__builtin_memcpy(&x, s, 4);
+		__builtin_memcpy(&y, s + n - 4, 4);
+		__builtin_memcpy(d, &x, 4);
+		__builtin_memcpy(d + n - 4, &y, 4);
+	} else if (n < 4) {
+		if (n > 0)
+			d[0] = s[0];
+		if (n > 1)
+			d[1] = s[1];
+		if (n > 2)
+			d[2] = s[2];
+	} else
+		__builtin_memcpy(d, s, n);
+}
+
 /* Inline: these run per byte or per field on every record. */
 static inline void
 buf_add(struct buf *b, const void *p, size_t n)
@@ -27,7 +61,7 @@ buf_add(struct buf *b, const void *p, size_t n)
 		buf_add_slow(b, p, n);
 		return;
 	}
-	__builtin_memcpy(b->s + b->len, p, n);
+	buf_copy(b->s + b->len, p, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }
