@@ -172,4 +172,5 @@ man-lint:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(patsubst %,$(BUILD)/cmd/%.d,$(TOOLS)) $(TDSD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(patsubst %,$(BUILD)/cmd/%.d,$(TOOLS)) $(TDSD_OBJ:.o=.d) \
+	$(patsubst $(BUILD)/tests/%,$(BUILD)/tests/helper/%.d,$(HELPERS))

@@ -82,14 +82,6 @@ buf_addi(struct buf *b, long long v)
 }
 
 void
-buf_reset(struct buf *b)
-{
-	b->len = 0;
-	if (b->s)
-		b->s[0] = '\0';
-}
-
-void
 buf_free(struct buf *b)
 {
 	free(b->s);

@@ -80,7 +80,16 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 /* Append a decimal integer without going through printf. */
 void buf_addi(struct buf *b, long long v);
 void buf_addu(struct buf *b, unsigned long long v);
-void buf_reset(struct buf *b);
+
+/* Empty b, keeping its memory (inline: x837 does it ~20 times a claim). */
+static inline void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
 void buf_free(struct buf *b);
 /* Return the contents and leave b empty; the caller frees the result. */
 char *buf_detach(struct buf *b, size_t *len);
