@@ -227,7 +227,6 @@ sel(const struct x12_seg *s, unsigned i)
 
 struct sseg {
 	uint32_t		off, len, eo, inst, pid;
-	uint32_t		full;	/* bit i: element i not empty (i < 32) */
 	uint16_t		nel, line, cob;
 	uint8_t			loop, flags;
 	unsigned long long	index, offset;
@@ -313,16 +312,6 @@ store_add(struct store *st, const struct x12_seg *s)
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
 	ss->pid = pk(ss->id);
-	{
-		unsigned i, top = s->nel < 31 ? s->nel : 31;
-
-		ss->full = 0;
-		for (i = 1; i <= top; i++)
-			if (s->eoff[i + 1] - 1 > s->eoff[i])
-				ss->full |= 1u << i;
-		if (s->nel > 31)
-			ss->full |= 1u;	/* bit 0: elements beyond 31 */
-	}
 	return ss;
 }
 
@@ -2392,9 +2381,23 @@ mapped(struct rc *c, size_t k, uint32_t bits)
 	const struct sseg *s = &c->st->seg[k];
 	unsigned i;
 
-	/* the usual case: nothing outside bits, not even blanks */
-	if ((s->full & ~bits & ~1u) == 0 && !(s->full & 1u))
-		return;
+	/*
+	 * The usual case: nothing outside bits, not even blanks.  Looked at
+	 * here, for the elements outside bits only, rather than noting the
+	 * empty elements of every segment as it is stored.
+	 */
+	if (s->nel <= 31) {
+		const uint32_t *eo = c->st->eo + s->eo;
+		uint32_t rest = ~bits & (uint32_t)((2ull << s->nel) - 2);
+
+		for (; rest != 0; rest &= rest - 1) {
+			i = (unsigned)__builtin_ctz(rest);
+			if (eo[i + 1] - 1 > eo[i])
+				break;
+		}
+		if (rest == 0)
+			return;
+	}
 	for (i = 1; i <= s->nel; i++) {
 		if (E(c->st, k, i).n == 0 || (i < 32 && (bits & (1u << i))))
 			continue;
