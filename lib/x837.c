@@ -4795,6 +4795,25 @@ add_member(struct buf *b, const char *key, const struct buf *v)
 	buf_add(b, v->s, v->len);
 }
 
+/*
+ * A member of "hierarchy": an HL01 id, printable ASCII in practice, goes
+ * out as it is; anything else through to_utf8 and jw's escaping.
+ */
+static void
+khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
+{
+	size_t n = strlen(hl), i;
+
+	for (i = 0; i < n && plain[(unsigned char)hl[i]]; i++)
+		;
+	if (i < n) {
+		kstr_utf8(w, tmp, key, hl);
+		return;
+	}
+	fkey(w, key);
+	jplain(w, hl, n);
+}
+
 static void
 render_claim(struct x837 *m)
 {
@@ -4905,11 +4924,11 @@ render_claim(struct x837 *m)
 		jw_init(&w, r);
 		w.first[0] = 1;
 		if (A->active && A->hl[0])
-			kstr_utf8(&w, &m->conv, "billing_provider", A->hl);
+			khl(&w, &m->conv, "billing_provider", A->hl);
 		if (Bv->active && Bv->hl[0])
-			kstr_utf8(&w, &m->conv, "subscriber", Bv->hl);
+			khl(&w, &m->conv, "subscriber", Bv->hl);
 		if (C->active && C->hl[0])
-			kstr_utf8(&w, &m->conv, "patient", C->hl);
+			khl(&w, &m->conv, "patient", C->hl);
 	}
 	buf_adds(r, "},\"segment_index\":");
 	buf_addu(r, K->st.seg[0].index);
