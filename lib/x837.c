@@ -4034,15 +4034,34 @@ pat_fields(struct rc *c, size_t pat)
 	ke(c, "pregnant", pat, 9);
 }
 
-/* Append members text src to an object being built by hand in b. */
+/*
+ * The members of an object rendered into b, without its braces (nothing
+ * when it stayed empty and was taken back): used where they are, rather
+ * than moved down a byte by strip_braces.
+ */
+static struct str
+inner(const struct buf *b)
+{
+	struct str v = { b->s, 0 };
+
+	if (b->len >= 2) {
+		v.p = b->s + 1;
+		v.n = b->len - 2;
+	}
+	return v;
+}
+
+/* Append the members of the object in src to one built by hand in b. */
 static void
 add_members(struct buf *b, const struct buf *src)
 {
-	if (src->len == 0)
+	struct str v = inner(src);
+
+	if (v.n == 0)
 		return;
 	if (b->len > 0 && b->s[b->len - 1] != '{')
 		buf_addc(b, ',');
-	buf_add(b, src->s, src->len);
+	buf_add(b, v.p, v.n);
 }
 
 static void
@@ -4060,7 +4079,6 @@ render_b(struct x837 *m)
 	opn(&c, 0);
 	party(&c, 0, n, L_2010BA, 0, K_MEMBER);
 	cls(&c, 0);
-	strip_braces(person);
 
 	rc_init(&c, m, LV_B, sbr);
 	opn(&c, 0);
@@ -4075,7 +4093,6 @@ render_b(struct x837 *m)
 		rel = E(c.st, ks_, 2);
 	}
 	cls(&c, 0);
-	strip_braces(sbr);
 
 	rc_init(&c, m, LV_B, patf);
 	opn(&c, 0);
@@ -4084,11 +4101,10 @@ render_b(struct x837 *m)
 		mapped(&c, pat, BR(5, 9));
 	}
 	cls(&c, 0);
-	strip_braces(patf);
 
 	/* subscriber and payer */
 	buf_reset(&L->frag);
-	if (sbr->len || person->len) {
+	if (inner(sbr).n || inner(person).n) {
 		buf_adds(&L->frag, "\"subscriber\":{");
 		add_members(&L->frag, sbr);
 		add_members(&L->frag, person);
@@ -4098,7 +4114,6 @@ render_b(struct x837 *m)
 	opn(&c, 0);
 	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
 	cls(&c, 0);
-	strip_braces(obj);
 	add_members(&L->frag, obj);
 
 	/* the patient when the subscriber is the patient */
@@ -4814,6 +4829,18 @@ khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
 	jplain(w, hl, n);
 }
 
+/* The members of the object in v, after a comma, when there are any. */
+static void
+add_inner(struct buf *b, const struct buf *v)
+{
+	struct str in = inner(v);
+
+	if (in.n == 0)
+		return;
+	buf_addc(b, ',');
+	buf_add(b, in.p, in.n);
+}
+
 static void
 render_claim(struct x837 *m)
 {
@@ -4888,14 +4915,12 @@ render_claim(struct x837 *m)
 	opn(&c, 0);
 	health_codes(&c, 0);
 	cls(&c, 0);
-	strip_braces(&m->b_diag);
 	rc_init(&c, m, LV_CLM, &m->b_claim);
 	render_claim_obj(&c);
 	rc_init(&c, m, LV_CLM, &m->b_prov);
 	opn(&c, 0);
 	providers(&c, 0, n, clm_prov);
 	cls(&c, 0);
-	strip_braces(&m->b_prov);
 	render_extras(m, LV_CLM);
 
 	/* the record */
@@ -4980,8 +5005,8 @@ render_claim(struct x837 *m)
 	else if (Bv->active)
 		add_member(r, NULL, &Bv->frag2);
 	add_member(r, "claim", &m->b_claim);
-	add_member(r, NULL, &m->b_diag);
-	add_member(r, NULL, &m->b_prov);
+	add_inner(r, &m->b_diag);
+	add_inner(r, &m->b_prov);
 	add_member(r, "other_payers", &m->b_cob);
 	add_member(r, "lines", &m->b_lines);
 	{
