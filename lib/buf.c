@@ -35,12 +35,6 @@ buf_add_slow(struct buf *b, const void *p, size_t n)
 }
 
 void
-buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct buf {
 	char	*s;
@@ -74,7 +75,14 @@ buf_addc(struct buf *b, int c)
 	b->s[b->len++] = (char)c;
 	b->s[b->len] = '\0';
 }
-void buf_adds(struct buf *b, const char *s);
+
+/* Append a string (inline: the length of a literal is then a constant). */
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append a decimal integer without going through printf. */
