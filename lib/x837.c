@@ -1742,6 +1742,25 @@ on_iea(struct x837 *m, const struct x12_seg *s)
 
 static int compsep(struct x837 *m, struct str e);
 
+/*
+ * x12_valid_id(s->text, s->idlen) without the call, on the id bytes the
+ * reader already copied out: 2 or 3 upper-case letters or digits, the
+ * first a letter.
+ */
+static ALWAYS_INLINE int
+id_ok(const struct x12_seg *s)
+{
+	const unsigned char *id = (const unsigned char *)s->id;
+	unsigned b = id[1], c = id[2];
+
+	if (s->idlen < 2 || s->idlen > 3 || (unsigned)(id[0] - 'A') >= 26)
+		return 0;
+	if ((unsigned)(b - 'A') >= 26 && (unsigned)(b - '0') >= 10)
+		return 0;
+	return s->idlen == 2 || (unsigned)(c - 'A') < 26 ||
+	    (unsigned)(c - '0') < 10;
+}
+
 static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
@@ -1753,7 +1772,7 @@ feed(struct x837 *m, const struct x12_seg *s)
 	m->last_offset = s->offset + s->len;
 	if (m->st.open)
 		m->st.nseg++;
-	if (!x12_valid_id(s->text, s->idlen)) {
+	if (!id_ok(s)) {
 		struct str v = { s->text, s->idlen };
 
 		if (m->st.open) {
