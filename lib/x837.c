@@ -179,6 +179,20 @@ pk(const char *s)
 	return v;
 }
 
+/*
+ * pk() of the id a reader gives (x12_seg.id, NUL-padded to four bytes) in
+ * a single load.  The two differ only for an id with a NUL byte inside,
+ * which is no valid id: use this once the id passed id_ok().
+ */
+static ALWAYS_INLINE uint32_t
+pkid(const char id[4])
+{
+	const unsigned char *u = (const unsigned char *)id;
+
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+	    (uint32_t)u[3] << 24;
+}
+
 /* The number of a literal id ("NM1", "HL"), known at compile time. */
 #define IDC(lit) ((uint32_t)(unsigned char)(lit)[0] | \
 	(sizeof(lit) > 2 ? (uint32_t)(unsigned char)(lit)[1] << 8 : 0) | \
@@ -311,7 +325,7 @@ store_add(struct store *st, const struct x12_seg *s)
 	ss->index = s->index;
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
-	ss->pid = pk(ss->id);
+	ss->pid = pkid(ss->id);
 	return ss;
 }
 
@@ -1184,7 +1198,7 @@ static void
 map_segment(struct x837 *m, const struct x12_seg *s)
 {
 	const char *id = s->id;
-	const uint32_t sid = pk(s->id);
+	const uint32_t sid = pkid(s->id);	/* feed checked it */
 	enum loop fam = family(m->cur);
 
 	if ((sid == IDC("SV2")) || (sid == IDC("CL1"))) {
@@ -1765,7 +1779,8 @@ static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
 	const char *id = s->id;
-	const uint32_t sid = pk(s->id);
+	/* used only once id_ok() passed */
+	const uint32_t sid = pkid(s->id);
 
 	m->stats.segments++;
 	m->last_index = s->index;
