@@ -509,8 +509,10 @@ scan_fast(struct x12r *r, struct x12_seg *s)
 	size_t avail = r->end - r->pos, lim, i, len;
 	const __m128i se = _mm_set1_epi8((char)r->d.elem);
 	const __m128i st = _mm_set1_epi8((char)r->d.seg);
+	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+	const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
 	uint32_t *eoff = r->eoff;
-	unsigned n = 0, me, ms;
+	unsigned n = 0, me, ms, mb, bad = 0;
 
 	lim = avail < FAST_SCAN ? avail : FAST_SCAN;
 	for (i = 0; i + 16 <= lim; i += 16) {
@@ -518,8 +520,16 @@ scan_fast(struct x12r *r, struct x12_seg *s)
 
 		me = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, se));
 		ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, st));
-		if (ms != 0)	/* separators after the terminator are not */
+		/* bytes JSON strings cannot take as they are (X12_F_PLAIN);
+		 * a signed compare puts 0x80-0xff below 0x20 too */
+		mb = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmplt_epi8(v, sp), _mm_cmpeq_epi8(v, del)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, bs))));
+		if (ms != 0) {	/* what follows the terminator is not ours */
 			me &= (1u << __builtin_ctz(ms)) - 1;
+			mb &= (1u << __builtin_ctz(ms)) - 1;
+		}
+		bad |= mb;
 		/* at most 16 more (a popcount is a library call here) */
 		if (n + 16 > X12_MAX_ELEMS)
 			return 0;
@@ -539,7 +549,7 @@ scan_fast(struct x12r *r, struct x12_seg *s)
 	eoff[n + 1] = (uint32_t)(len + 1);
 	s->text = t;
 	s->len = len;
-	s->flags = 0;
+	s->flags = bad ? 0 : X12_F_PLAIN;
 	s->isa_problem = NULL;
 	s->index = ++r->count;
 	s->offset = r->base + r->pos;

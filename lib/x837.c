@@ -238,6 +238,7 @@ sel(const struct x12_seg *s, unsigned i)
 
 #define SS_EXTRA	1	/* not mapped: goes to extra_segments */
 #define SS_ALSO		2	/* mapped, but not all of it: also there */
+#define SS_PLAIN	4	/* X12_F_PLAIN: no byte needs escaping */
 
 struct sseg {
 	uint32_t		off, len, eo, inst, pid;
@@ -956,6 +957,8 @@ put(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	ss = store_add(&L->st, s);
 	ss->loop = (uint8_t)l;
 	ss->flags = (uint8_t)flags;
+	if (s->flags & X12_F_PLAIN)
+		ss->flags |= SS_PLAIN;
 	store_link(&L->st, L->st.n - 1);
 	ss->inst = m->cur_inst[l];
 	if (lv == LV_CLM) {
@@ -2362,10 +2365,22 @@ ks(struct rc *c, const char *key, struct str s)
 	jstr(c, s);
 }
 
+/*
+ * Key and element el of segment k.  The reader already found out whether
+ * the segment has anything to escape: when not, jstr's check is skipped.
+ */
 static ALWAYS_INLINE void
 ke(struct rc *c, const char *key, size_t k, unsigned el)
 {
-	ks(c, key, E(c->st, k, el));
+	struct str s = E(c->st, k, el);
+
+	if (s.n == 0)
+		return;
+	kput(c, key);
+	if (c->st->seg[k].flags & SS_PLAIN)
+		jplain(&c->w, s.p, s.n);
+	else
+		jstr(c, s);
 }
 
 static void

@@ -85,6 +85,12 @@ struct x12_seg {
 
 #define X12_F_UNTERMINATED	1	/* last segment, no terminator */
 #define X12_F_ISA		2	/* an ISA that set the delimiters */
+/*
+ * Every byte of the segment is printable ASCII other than '"' and '\\'
+ * (0x20 to 0x7e): its text goes into JSON strings as it is.  Set when the
+ * reader saw it at no cost; absent says nothing.
+ */
+#define X12_F_PLAIN		4
 
 struct x12r;
 
