@@ -555,6 +555,14 @@ scan_fast(struct x12r *r, struct x12_seg *s)
 	s->offset = r->base + r->pos;
 	s->d = r->d;
 	r->pos += len + 1;
+	/*
+	 * The line break most files have after each terminator: passed here
+	 * rather than by a skip_blanks call at the start of the next one
+	 * (which would pass it and any other blanks just the same).
+	 */
+	while (r->pos < r->end && (r->buf[r->pos] == '\n' ||
+	    r->buf[r->pos] == '\r'))
+		r->pos++;
 	set_elems(r, s, n);
 	return 1;
 }
