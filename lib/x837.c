@@ -121,13 +121,30 @@ seg_in(const char *list, const char *id)
 	return 0;
 }
 
-/* The loop whose NM1 children a loop's NM1 is chosen from. */
+/*
+ * The loop whose NM1 children a loop's NM1 is chosen from: up to a top
+ * loop, 2320 or 2400.  Asked for every segment, so worked out once.
+ */
 static enum loop
 family(enum loop l)
 {
-	while (loops[l].parent != L_NONE && l != L_2320 && l != L_2400)
-		l = (enum loop)loops[l].parent;
-	return l;
+	static unsigned char fam[L_COUNT];
+	static int done;
+
+	if (!done) {
+		int i;
+
+		for (i = 0; i < L_COUNT; i++) {
+			enum loop f = (enum loop)i;
+
+			while (loops[f].parent != L_NONE && f != L_2320 &&
+			    f != L_2400)
+				f = (enum loop)loops[f].parent;
+			fam[i] = (unsigned char)f;
+		}
+		done = 1;
+	}
+	return (enum loop)fam[l];
 }
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
