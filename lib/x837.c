@@ -2383,21 +2383,34 @@ ks(struct rc *c, const char *key, struct str s)
 }
 
 /*
- * Key and element el of segment k.  The reader already found out whether
- * the segment has anything to escape: when not, jstr's check is skipped.
+ * A string taken from segment k (an element or a component).  The reader
+ * already found out whether the segment has anything to escape: when not,
+ * jstr's check is skipped.
  */
 static ALWAYS_INLINE void
-ke(struct rc *c, const char *key, size_t k, unsigned el)
+jstrk(struct rc *c, size_t k, struct str s)
 {
-	struct str s = E(c->st, k, el);
-
-	if (s.n == 0)
-		return;
-	kput(c, key);
 	if (c->st->seg[k].flags & SS_PLAIN)
 		jplain(&c->w, s.p, s.n);
 	else
 		jstr(c, s);
+}
+
+/* ks() for a string from segment k. */
+static ALWAYS_INLINE void
+ksk(struct rc *c, const char *key, size_t k, struct str s)
+{
+	if (s.n == 0)
+		return;
+	kput(c, key);
+	jstrk(c, k, s);
+}
+
+/* Key and element el of segment k. */
+static ALWAYS_INLINE void
+ke(struct rc *c, const char *key, size_t k, unsigned el)
+{
+	ksk(c, key, k, E(c->st, k, el));
 }
 
 static void
@@ -3732,9 +3745,9 @@ procedure(struct rc *c, size_t k, unsigned el)
 
 	if (n == 0)
 		return;
-	ks(c, "procedure_qualifier", v[0]);
+	ksk(c, "procedure_qualifier", k, v[0]);
 	if (n > 1)
-		ks(c, "procedure_code", v[1]);
+		ksk(c, "procedure_code", k, v[1]);
 	for (i = 2; i < 6 && i < n; i++)
 		if (v[i].n && nm++ == 0) {
 			kput(c, "modifiers");
@@ -3742,11 +3755,11 @@ procedure(struct rc *c, size_t k, unsigned el)
 		}
 	for (i = 2; nm && i < 6 && i < n; i++)
 		if (v[i].n)
-			jstr(c, v[i]);
+			jstrk(c, k, v[i]);
 	if (nm)
 		cls(c, 1);
 	if (n > 6)
-		ks(c, "description", v[6]);
+		ksk(c, "description", k, v[6]);
 	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
 }
 
@@ -4325,8 +4338,8 @@ health_codes(struct rc *c, int which)
 			opn(c, 0);
 			if (which == 0)
 				fkint(c, "sequence", seq);
-			ks(c, "qualifier", v[0]);
-			ks(c, "code", v[1]);
+			ksk(c, "qualifier", k, v[0]);
+			ksk(c, "code", k, v[1]);
 			if (which == 0)
 				fkbool(c, "is_primary",
 				    is(v[0], "ABK") || is(v[0], "BK"));
@@ -4763,11 +4776,11 @@ render_claim_obj(struct rc *c)
 	kmoney(c, "total_charge", clm, 2);
 	nv = comps(c, clm, 5, v, 8);
 	if (nv > 0)
-		ks(c, "place_of_service", v[0]);
+		ksk(c, "place_of_service", clm, v[0]);
 	if (nv > 1)
-		ks(c, "facility_code_qualifier", v[1]);
+		ksk(c, "facility_code_qualifier", clm, v[1]);
 	if (nv > 2)
-		ks(c, "frequency_code", v[2]);
+		ksk(c, "frequency_code", clm, v[2]);
 	comps_mapped(c, clm, 5, v, nv, 3, nv < 8 ? nv : 8);
 	ke(c, "provider_signature", clm, 6);
 	ke(c, "assignment", clm, 7);
@@ -4782,13 +4795,13 @@ render_claim_obj(struct rc *c)
 		}
 	for (i = 0; nc && i < 3 && i < nv; i++)
 		if (v[i].n)
-			jstr(c, v[i]);
+			jstrk(c, clm, v[i]);
 	if (nc)
 		cls(c, 1);
 	if (nv > 3)
-		ks(c, "auto_accident_state", v[3]);
+		ksk(c, "auto_accident_state", clm, v[3]);
 	if (nv > 4)
-		ks(c, "auto_accident_country", v[4]);
+		ksk(c, "auto_accident_country", clm, v[4]);
 	comps_mapped(c, clm, 11, v, nv, 5, nv < 8 ? nv : 8);
 	ke(c, "special_program", clm, 12);
 	ke(c, "delay_reason", clm, 20);
