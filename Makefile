@@ -159,7 +159,10 @@ install: all
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
-	rm -rf $(DESTDIR)$(SHAREDIR)
+	for f in $(SHARE_FILES); do rm -f $(DESTDIR)$(SHAREDIR)/$$f; done
+	-rmdir $(DESTDIR)$(SHAREDIR)/sql/postgresql/migrations $(DESTDIR)$(SHAREDIR)/sql/postgresql \
+	  $(DESTDIR)$(SHAREDIR)/sql/sqlserver $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/examples \
+	  $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 # The PostgreSQL staging schema (claimkit-schema(5)): install or upgrade,
 # connection from the PG* environment (PGHOST, PGDATABASE, ...).
