@@ -2045,6 +2045,35 @@ rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
 }
 
 /*
+ * The writers below put a member or value into jw's buffer at once, with
+ * the comma jw would write before it: out_begin makes room for `room`
+ * more bytes and returns where they go, out_end closes the buffer there.
+ */
+static ALWAYS_INLINE char *
+out_begin(struct jw *w, size_t room)
+{
+	struct buf *b = w->b;
+	char *o;
+
+	if (b->len + room + 2 > b->cap)
+		buf_grow(b, room + 1);
+	o = b->s + b->len;
+	if (w->after_key)
+		w->after_key = 0;
+	else if (!w->first[w->depth])
+		*o++ = ',';
+	w->first[w->depth] = 0;
+	return o;
+}
+
+static ALWAYS_INLINE void
+out_end(struct jw *w, char *o)
+{
+	*o = '\0';
+	w->b->len = (size_t)(o - w->b->s);
+}
+
+/*
  * A key (a plain ASCII name: nothing to escape) with its comma, written at
  * once; jw_key would escape it byte by byte.
  */
@@ -2052,24 +2081,14 @@ static ALWAYS_INLINE void
 fkey(struct jw *w, const char *key)
 {
 	size_t kl = strlen(key);
-	struct buf *b = w->b;
-	char *p;
+	char *p = out_begin(w, kl + 3);
 
-	if (b->len + kl + 5 > b->cap)
-		buf_grow(b, kl + 4);
-	p = b->s + b->len;
-	if (w->after_key)
-		w->after_key = 0;
-	else if (!w->first[w->depth])
-		*p++ = ',';
-	w->first[w->depth] = 0;
 	*p++ = '"';
 	buf_copy(p, key, kl);
 	p += kl;
 	*p++ = '"';
 	*p++ = ':';
-	*p = '\0';
-	b->len = (size_t)(p - b->s);
+	out_end(w, p);
 	w->after_key = 1;
 }
 
@@ -2079,23 +2098,13 @@ static void jstr(struct rc *c, struct str s);
 static ALWAYS_INLINE void
 jplain(struct jw *w, const char *s, size_t n)
 {
-	struct buf *b = w->b;
-	char *o;
+	char *o = out_begin(w, n + 2);
 
-	if (b->len + n + 4 > b->cap)
-		buf_grow(b, n + 3);
-	o = b->s + b->len;
-	if (w->after_key)
-		w->after_key = 0;
-	else if (!w->first[w->depth])
-		*o++ = ',';
-	w->first[w->depth] = 0;
 	*o++ = '"';
 	buf_copy(o, s, n);
 	o += n;
 	*o++ = '"';
-	*o = '\0';
-	b->len = (size_t)(o - b->s);
+	out_end(w, o);
 }
 
 /* Key and a string that needs no escaping (dates, times, segment ids). */
@@ -2113,21 +2122,10 @@ fkstr(struct rc *c, const char *key, const char *v)
 static ALWAYS_INLINE void
 jraw(struct jw *w, const char *s, size_t n)
 {
-	struct buf *b = w->b;
-	char *o;
+	char *o = out_begin(w, n);
 
-	if (b->len + n + 2 > b->cap)
-		buf_grow(b, n + 1);
-	o = b->s + b->len;
-	if (w->after_key)
-		w->after_key = 0;
-	else if (!w->first[w->depth])
-		*o++ = ',';
-	w->first[w->depth] = 0;
 	buf_copy(o, s, n);
-	o += n;
-	*o = '\0';
-	b->len = (size_t)(o - b->s);
+	out_end(w, o + n);
 }
 
 /* The decimal digits of v, written backwards ending before end. */
