@@ -28,13 +28,6 @@ static const char usage_text[] =
     "  -h, --help              show this help\n"
     "  -V, --version           show the version\n";
 
-/*
- * Standard output's buffer.  cli_init() asks for 64 KiB but passes no
- * buffer, and glibc then keeps its default (st_blksize: 4 KiB for a pipe
- * or /dev/null), one write(2) per 4 KiB; records are ~4 KB each.
- */
-#define OUTBUF_SIZE	(1 << 20)
-
 struct ctx {
 	struct rejects	*rj;
 	int		 quiet;
@@ -90,7 +83,6 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
-	static char outbuf[OUTBUF_SIZE];
 	struct x837_cb cb = { on_record, on_reject, on_warn, on_records };
 	struct ctx c = { NULL, 0 };
 	struct x837_stats st;
@@ -100,7 +92,6 @@ main(int argc, char *argv[])
 	int ch, flags = 0, i, nfiles, rc = CK_EX_OK;
 
 	cli_init(argv[0], "edi-parse");
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	while ((ch = getopt_long(argc, argv, "hn:qr:suV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
