@@ -43,9 +43,11 @@ test_expect_success 'predict.threshold from the file or CLAIMKIT_THRESHOLD: 78' 
 	m=$SRC/examples/filter-model.ubj &&
 	test_expect_code 78 claims-predict -m "$m" </dev/null 2>err &&
 	grep "invalid threshold (CLAIMKIT_THRESHOLD or predict.threshold) (0 to 1): .2.$" err &&
-	CLAIMKIT_CONF=/dev/null CLAIMKIT_THRESHOLD=-1 test_expect_code 78 \
-	    claims-predict -m "$m" </dev/null &&
-	CLAIMKIT_CONF=/dev/null test_expect_code 64 claims-predict -t 3 -m "$m" </dev/null
+	test_expect_code 78 env CLAIMKIT_CONF=/dev/null CLAIMKIT_THRESHOLD=-1 \
+	    claims-predict -m "$m" </dev/null 2>err &&
+	grep "invalid threshold (CLAIMKIT_THRESHOLD or predict.threshold) (0 to 1): .-1.$" err &&
+	test_expect_code 64 env CLAIMKIT_CONF=/dev/null \
+	    claims-predict -t 3 -m "$m" </dev/null
 '
 
 test_done
