@@ -76,16 +76,13 @@ pick(const char *flag, const char *env, const char *key)
 	const char *e = env != NULL ? getenv(env) : NULL;
 
 	s.value = conf_pick(flag, env, key, NULL);
-	if (s.value != NULL && s.value == flag) {
+	s.exit_code = conf_bad_exit(s.value, flag);
+	if (s.value != NULL && s.value == flag)
 		s.source = "option";
-		s.exit_code = CK_EX_USAGE;
-	} else if (s.value != NULL && s.value == e) {
+	else if (s.value != NULL && s.value == e)
 		s.source = "environment";
-		s.exit_code = CK_EX_CONFIG;
-	} else {
+	else
 		s.source = "config";
-		s.exit_code = CK_EX_CONFIG;
-	}
 	return s;
 }
 
