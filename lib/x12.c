@@ -21,6 +21,8 @@
 #define X12_BLOCK	(128 * 1024)
 /* How far an ISA is searched for its 16th separator (a valid one is 106). */
 #define ISA_SCAN	512
+/* ipos when there is no index */
+#define NOIDX		SIZE_MAX
 
 struct x12r {
 	int			 fd;
@@ -35,6 +37,19 @@ struct x12r {
 	int			 have_delims;
 	struct x12_delims	 d;
 	uint32_t		*eoff;
+	/*
+	 * Index of the 64 bytes at buf[iblk] (seg_long), ilim the end of
+	 * those in the buffer: bit k of ie, it and ib says whether
+	 * buf[iblk + k] is an element separator, a terminator, a byte that
+	 * is not plain (X12_F_PLAIN).  ipos is pos when the next segment can
+	 * be had from it; whatever else moves pos, the buffer or the
+	 * delimiters sets ipos to NOIDX.
+	 */
+	size_t			 ipos, iblk, ilim;
+	uint64_t		 ie, it, ib;
+#ifdef __SSE2__
+	__m128i			 vse, vst; /* elem and seg, 16 times */
+#endif
 	unsigned long long	 count;
 	enum x12_err		 ek;
 	char			 err[160];
@@ -47,7 +62,9 @@ x12r_alloc(void)
 	struct x12r *r = xcalloc(1, sizeof *r);
 
 	r->fd = -1;
+	r->ipos = NOIDX;
 	r->eoff = xreallocarray(NULL, X12_MAX_ELEMS + 2, sizeof *r->eoff);
+	r->eoff[0] = 0;		/* and so it stays */
 	return r;
 }
 
@@ -136,6 +153,7 @@ fill(struct x12r *r)
 
 	if (r->eof)
 		return 0;
+	r->ipos = NOIDX;
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 		r->base += r->pos;
@@ -391,6 +409,11 @@ read_isa(struct x12r *r, struct x12_seg *s)
 	r->d.comp = comp;
 	r->d.seg = term;
 	r->d.rep = 0;
+#ifdef __SSE2__
+	r->vse = _mm_set1_epi8((char)elem);
+	r->vst = _mm_set1_epi8((char)term);
+#endif
+	r->ipos = NOIDX;
 	starts[16] = k + 3;	/* as if a separator followed ISA16 */
 	/* ISA11: repetition separator in 5010, 'U' in 4010 */
 	if (starts[11] - starts[10] == 2) {
@@ -489,94 +512,18 @@ at_isa(struct x12r *r)
 	    !is_blank((unsigned char)p[3]);
 }
 
-#ifdef __SSE2__
-/* How far scan_fast looks for the terminator before leaving it to memchr. */
-#define FAST_SCAN	2048
+/* x12r_next() before a segment that is not at an index: see there. */
+#define GO	2
 
 /*
- * The usual segment, found and split in one pass over its bytes: sixteen
- * at a time, compared with the element separator and the terminator
- * together (instead of memchr for the terminator and split() going over
- * the segment again).  Returns 0, having consumed nothing, when the
- * general code must do it: no terminator in the next FAST_SCAN bytes or
- * within the buffer less 16 bytes, more than X12_MAX_ELEMS elements, or a
- * line break before the terminator (to be trimmed).
+ * Everything x12r_next() checks before a segment when the last call left
+ * no index at pos: a fatal error, resynchronizing, blanks, the start of
+ * the input, an ISA.  Returns GO when a segment other than an ISA starts
+ * at pos, else what x12r_next() returns.
  */
-static int
-scan_fast(struct x12r *r, struct x12_seg *s)
+static __attribute__((noinline)) int
+before_seg(struct x12r *r, struct x12_seg *s)
 {
-	const char *t = r->buf + r->pos;
-	size_t avail = r->end - r->pos, lim, i, len;
-	const __m128i se = _mm_set1_epi8((char)r->d.elem);
-	const __m128i st = _mm_set1_epi8((char)r->d.seg);
-	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-	const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-	uint32_t *eoff = r->eoff;
-	unsigned n = 0, me, ms, mb, bad = 0;
-
-	lim = avail < FAST_SCAN ? avail : FAST_SCAN;
-	for (i = 0; i + 16 <= lim; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-
-		me = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, se));
-		ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, st));
-		/* bytes JSON strings cannot take as they are (X12_F_PLAIN);
-		 * a signed compare puts 0x80-0xff below 0x20 too */
-		mb = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmplt_epi8(v, sp), _mm_cmpeq_epi8(v, del)),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, bs))));
-		if (ms != 0) {	/* what follows the terminator is not ours */
-			me &= (1u << __builtin_ctz(ms)) - 1;
-			mb &= (1u << __builtin_ctz(ms)) - 1;
-		}
-		bad |= mb;
-		/* at most 16 more (a popcount is a library call here) */
-		if (n + 16 > X12_MAX_ELEMS)
-			return 0;
-		for (; me != 0; me &= me - 1)
-			eoff[++n] = (uint32_t)(i + (size_t)__builtin_ctz(me) +
-			    1);
-		if (ms != 0)
-			break;
-	}
-	if (i + 16 > lim)
-		return 0;
-	len = i + (size_t)__builtin_ctz(ms);
-	/* CR or LF before the terminator: trimmed by the general code */
-	if (len > 0 && (t[len - 1] == '\r' || t[len - 1] == '\n'))
-		return 0;
-	eoff[0] = 0;
-	eoff[n + 1] = (uint32_t)(len + 1);
-	s->text = t;
-	s->len = len;
-	s->flags = bad ? 0 : X12_F_PLAIN;
-	s->isa_problem = NULL;
-	s->index = ++r->count;
-	s->offset = r->base + r->pos;
-	s->d = r->d;
-	r->pos += len + 1;
-	/*
-	 * The line break most files have after each terminator: passed here
-	 * rather than by a skip_blanks call at the start of the next one
-	 * (which would pass it and any other blanks just the same).
-	 */
-	while (r->pos < r->end && (r->buf[r->pos] == '\n' ||
-	    r->buf[r->pos] == '\r'))
-		r->pos++;
-	set_elems(r, s, n);
-	return 1;
-}
-#endif
-
-int
-x12r_next(struct x12r *r, struct x12_seg *s)
-{
-	char *q;
-	size_t len, from;
-	int unterminated = 0;
-
-	r->ek = X12_E_NONE;
-	r->err[0] = '\0';
 	if (r->fatal)
 		return X12_EOF;
 	if (r->resync) {
@@ -584,7 +531,6 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 			return X12_EOF;
 		r->resync = 0;
 	}
-	/* the usual case: the next segment starts right here */
 	if ((r->pos >= r->end || is_blank((unsigned char)r->buf[r->pos]) ||
 	    (unsigned char)r->buf[r->pos] == 0xef) && !skip_blanks(r)) {
 		if (r->fatal)
@@ -620,10 +566,20 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 		return fail(r, s, X12_E_NOT_X12, 1,
 		    "not an X12 interchange: the input does not start with "
 		    "an ISA segment");
-#ifdef __SSE2__
-	if (scan_fast(r, s))
-		return X12_SEG;
-#endif
+	return GO;
+}
+
+/*
+ * The segment at pos, whatever it is like: memchr for the terminator
+ * (reading more as needed), then split().
+ */
+static __attribute__((noinline)) int
+general(struct x12r *r, struct x12_seg *s)
+{
+	char *q;
+	size_t len, from;
+	int unterminated = 0;
+
 	from = r->pos;
 	for (;;) {
 		q = memchr(r->buf + from, r->d.seg, r->end - from);
@@ -681,3 +637,222 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 	split(r, s);
 	return X12_SEG;
 }
+
+#ifdef __SSE2__
+/*
+ * Bytes a segment cannot start with in x12r_next's quick way: blanks and
+ * a byte order mark to skip, and the 'I' of an ISA.
+ */
+static const unsigned char lead_slow[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['\f'] = 1, ['\v'] = 1,
+	[0xef] = 1, ['I'] = 1
+};
+
+/* The n < 64 bytes at p, then 'A's (never a delimiter, plain), in tmp. */
+static const char *
+pad64(char *tmp, const char *p, size_t n)
+{
+	memset(tmp, 'A', 64);
+	memcpy(tmp, p, n);
+	return tmp;
+}
+
+/*
+ * Index the sixteen bytes at p + k into me, mt, mb (mb inverted): compares
+ * and a byte mask each.  0x20-0x7e is where v + 1 is above 0x20 as a
+ * signed byte (0x7f and 0x80-0xff wrap below it).
+ */
+#define IDX16(k) do {							\
+	v = _mm_loadu_si128((const __m128i *)(p + (k)));		\
+	me |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
+	    _mm_cmpeq_epi8(v, r->vse)) << (k);				\
+	mt |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
+	    _mm_cmpeq_epi8(v, r->vst)) << (k);				\
+	mb |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
+	    _mm_andnot_si128(_mm_or_si128(				\
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),			\
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),			\
+	    _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)),		\
+	    _mm_set1_epi8(0x20)))) << (k);				\
+} while (0)
+
+/* Element offsets for the bits of m, each off past its byte. */
+#define WALK(m, off) do {						\
+	for (; (m) != 0; (m) &= (m) - 1)				\
+		*++ep = (uint32_t)(off) +				\
+		    (uint32_t)__builtin_ctzll(m);			\
+} while (0)
+
+/*
+ * The segment at pos ends at the first bit of t, in the block indexed at
+ * cur; e and b are the element separators and bytes not plain from pos
+ * on (b, for earlier blocks too).  The rest of what x12r_next() does.
+ */
+static inline __attribute__((always_inline)) int
+seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t cur,
+    uint64_t e, uint64_t t, uint64_t b, uint32_t *ep)
+{
+	const char *buf = r->buf;
+	size_t len, np;
+	char id[4] = { 0, 0, 0, 0 };
+	unsigned char c;
+
+	WALK(e, cur - pos + 1);
+	len = cur + (size_t)__builtin_ctzll(t) - pos;
+	/* CR or LF before the terminator (not plain): trimmed */
+	if (b != 0 && len > 0 && (buf[pos + len - 1] == '\r' ||
+	    buf[pos + len - 1] == '\n')) {
+		r->ipos = NOIDX;
+		return general(r, s);
+	}
+	ep[1] = (uint32_t)(len + 1);
+	s->nel = (unsigned)(ep - r->eoff);
+	s->eoff = r->eoff;
+	s->text = buf + pos;
+	s->len = len;
+	s->flags = b ? 0 : X12_F_PLAIN;
+	s->isa_problem = NULL;
+	s->index = ++r->count;
+	s->offset = r->base + pos;
+	s->d = r->d;
+	/* as set_elems() does; t[3] is there, a separator or the terminator */
+	if ((s->idlen = r->eoff[1] - 1) >= 3) {
+		memcpy(id, buf + pos, sizeof id);
+		id[3] = '\0';
+	} else {
+		if (s->idlen > 0)
+			id[0] = buf[pos];
+		if (s->idlen > 1)
+			id[1] = buf[pos + 1];
+	}
+	memcpy(s->id, id, sizeof id);
+	/*
+	 * Past the line break most files have after each terminator, and
+	 * whether the next call can go the quick way: the next byte is in
+	 * the block and can start a segment.
+	 */
+	np = pos + len + 1;
+	r->pos = np;
+	r->ipos = NOIDX;
+	if (np >= r->ilim)
+		return X12_SEG;
+	if ((c = (unsigned char)buf[np]) == '\n') {
+		r->pos = ++np;
+		if (np >= r->ilim)
+			return X12_SEG;
+		c = (unsigned char)buf[np];
+	}
+	if (!lead_slow[c])
+		r->ipos = np;
+	return X12_SEG;
+}
+
+/*
+ * The segment at pos when its terminator is not in the block indexed at
+ * cur (e and b: that block's element separators and bytes not plain from
+ * pos on; all zero and cur 64 before pos to index from pos): index blocks
+ * until the terminator, keeping the last for the next call.  The general
+ * code does what this cannot: no terminator within the buffer, more than
+ * X12_MAX_ELEMS elements.
+ */
+static __attribute__((noinline)) int
+seg_long(struct x12r *r, struct x12_seg *s, size_t pos, size_t cur,
+    uint64_t me, uint64_t mb)
+{
+	const char *buf = r->buf;
+	const size_t end = r->end;
+	uint32_t *ep = r->eoff;
+	uint64_t mt, b = 0, in;
+
+	do {
+		const char *p;
+		char tmp[64];
+		unsigned n;
+		__m128i v;
+
+		if (me != 0) {
+			n = (unsigned)(ep - r->eoff);
+			if (n > X12_MAX_ELEMS - 64 && n +
+			    (unsigned)__builtin_popcountll(me) > X12_MAX_ELEMS)
+				goto slow;
+			WALK(me, cur - pos + 1);
+		}
+		b |= mb;
+		if ((cur += 64) >= end)
+			goto slow;
+		p = end - cur >= 64 ? buf + cur : pad64(tmp, buf + cur,
+		    end - cur);
+		me = mt = mb = 0;
+		IDX16(0);
+		IDX16(16);
+		IDX16(32);
+		IDX16(48);
+		mb = ~mb;
+	} while (mt == 0);
+	r->iblk = cur;
+	r->ie = me;
+	r->it = mt;
+	r->ib = mb;
+	r->ilim = end - cur >= 64 ? cur + 64 : end;
+	in = (mt & -mt) - 1;
+	me &= in;
+	if (me != 0 && ep - r->eoff > X12_MAX_ELEMS - 64 &&
+	    (unsigned)(ep - r->eoff) + (unsigned)__builtin_popcountll(me) >
+	    X12_MAX_ELEMS)
+		goto slow;
+	return seg_end(r, s, pos, cur, me, mt, b | (mb & in), ep);
+slow:
+	r->ipos = NOIDX;
+	return general(r, s);
+}
+
+/* x12r_next() when the last call left no quick way. */
+static __attribute__((noinline)) int
+next_slow(struct x12r *r, struct x12_seg *s)
+{
+	int rc;
+
+	r->ek = X12_E_NONE;
+	r->err[0] = '\0';
+	r->ipos = NOIDX;
+	if ((rc = before_seg(r, s)) != GO)
+		return rc;
+	/* an empty block just before pos: seg_long indexes from pos on */
+	return seg_long(r, s, r->pos, r->pos - 64, 0, 0);
+}
+#endif
+
+int
+x12r_next(struct x12r *r, struct x12_seg *s)
+{
+#ifdef __SSE2__
+	uint64_t keep, t, in;
+	size_t pos, cur;
+
+	/*
+	 * The usual case, one check: the last call found the next segment
+	 * in the block it indexed, the state good (started, delimiters,
+	 * nothing fatal, no error to clear) and a byte there that can start
+	 * a segment.
+	 */
+	pos = r->pos;
+	if (r->ipos != pos)
+		return next_slow(r, s);
+	cur = r->iblk;
+	keep = ~0ULL << (pos - cur);
+	if ((t = r->it & keep) == 0)
+		return seg_long(r, s, pos, cur, r->ie & keep, r->ib & keep);
+	in = ((t & -t) - 1) & keep;	/* the segment's bytes */
+	return seg_end(r, s, pos, cur, r->ie & in, t, r->ib & in, r->eoff);
+#else
+	int rc;
+
+	r->ek = X12_E_NONE;
+	r->err[0] = '\0';
+	if ((rc = before_seg(r, s)) != GO)
+		return rc;
+	return general(r, s);
+#endif
+}
+#undef WALK
+#undef IDX16
