@@ -23,6 +23,8 @@
 #define ISA_SCAN	512
 /* ipos when there is no index */
 #define NOIDX		SIZE_MAX
+/* 64-byte words in the window indexed at a time */
+#define IW		4
 
 struct x12r {
 	int			 fd;
@@ -38,15 +40,15 @@ struct x12r {
 	struct x12_delims	 d;
 	uint32_t		*eoff;
 	/*
-	 * Index of the 64 bytes at buf[iblk] (seg_long), ilim the end of
-	 * those in the buffer: bit k of ie, it and ib says whether
-	 * buf[iblk + k] is an element separator, a terminator, a byte that
-	 * is not plain (X12_F_PLAIN).  ipos is pos when the next segment can
-	 * be had from it; whatever else moves pos, the buffer or the
-	 * delimiters sets ipos to NOIDX.
+	 * Index of a window of 64 * IW bytes at buf[iblk], ilim the end of
+	 * those in the buffer: bit k of ie[w], it[w] and ib[w] says whether
+	 * buf[iblk + 64 * w + k] is an element separator, a terminator, a
+	 * byte that is not plain (X12_F_PLAIN).  ipos is pos when the next
+	 * segment can be had from it; whatever else moves pos, the buffer or
+	 * the delimiters sets ipos to NOIDX.
 	 */
 	size_t			 ipos, iblk, ilim;
-	uint64_t		 ie, it, ib;
+	uint64_t		 ie[IW], it[IW], ib[IW];
 #ifdef __SSE2__
 	__m128i			 vse, vst; /* elem and seg, 16 times */
 #endif
@@ -648,57 +650,99 @@ static const unsigned char lead_slow[256] = {
 	[0xef] = 1, ['I'] = 1
 };
 
-/* The n < 64 bytes at p, then 'A's (never a delimiter, plain), in tmp. */
-static const char *
-pad64(char *tmp, const char *p, size_t n)
-{
-	memset(tmp, 'A', 64);
-	memcpy(tmp, p, n);
-	return tmp;
-}
-
 /*
- * Index the sixteen bytes at p + k into me, mt, mb (mb inverted): compares
- * and a byte mask each.  0x20-0x7e is where v + 1 is above 0x20 as a
- * signed byte (0x7f and 0x80-0xff wrap below it).
+ * Index buf[at..at + 64 * IW) into r (bytes past end as 'A', never a
+ * delimiter and plain): sixteen bytes at a time, compares and a byte mask
+ * each.  0x20-0x7e is where v + 1 is above 0x20 as a signed byte (0x7f
+ * and 0x80-0xff wrap below it).
  */
 #define IDX16(k) do {							\
 	v = _mm_loadu_si128((const __m128i *)(p + (k)));		\
-	me |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
+	e |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
 	    _mm_cmpeq_epi8(v, r->vse)) << (k);				\
-	mt |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
+	t |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
 	    _mm_cmpeq_epi8(v, r->vst)) << (k);				\
-	mb |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
-	    _mm_andnot_si128(_mm_or_si128(				\
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),			\
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),			\
-	    _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)),		\
-	    _mm_set1_epi8(0x20)))) << (k);				\
+	ok |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(	\
+	    _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, bs)),	\
+	    _mm_cmpgt_epi8(_mm_add_epi8(v, one), sp))) << (k);		\
 } while (0)
+
+static __attribute__((noinline)) void
+index_at(struct x12r *r, size_t at)
+{
+	const size_t end = r->end;
+	const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i one = _mm_set1_epi8(1), sp = _mm_set1_epi8(0x20);
+	char tmp[64];
+	__m128i v;
+	int w;
+
+	r->iblk = at;
+	r->ilim = end - at > 64 * IW ? at + 64 * IW : end;
+	for (w = 0; w < IW; w++, at += 64) {
+		const char *p = r->buf + at;
+		uint64_t e = 0, t = 0, ok = 0;
+
+		if (at >= end) {
+			r->ie[w] = r->it[w] = r->ib[w] = 0;
+			continue;
+		}
+		if (end - at < 64) {
+			memset(tmp, 'A', sizeof tmp);
+			memcpy(tmp, p, end - at);
+			p = tmp;
+		}
+		IDX16(0);
+		IDX16(16);
+		IDX16(32);
+		IDX16(48);
+		r->ie[w] = e;
+		r->it[w] = t;
+		r->ib[w] = ~ok;
+	}
+}
+#undef IDX16
 
 /* Element offsets for the bits of m, each off past its byte. */
 #define WALK(m, off) do {						\
 	for (; (m) != 0; (m) &= (m) - 1)				\
-		*++ep = (uint32_t)(off) +				\
-		    (uint32_t)__builtin_ctzll(m);			\
+		*++ep = (off) + (uint32_t)__builtin_ctzll(m);		\
 } while (0)
 
 /*
- * The segment at pos ends at the first bit of t, in the block indexed at
- * cur; e and b are the element separators and bytes not plain from pos
- * on (b, for earlier blocks too).  The rest of what x12r_next() does.
+ * Where the segment after the one just read starts, np, is at the end of
+ * the window or past it: the next window, if the buffer has it, and
+ * whether the next call can go the quick way.
+ */
+static __attribute__((noinline)) int
+seg_edge(struct x12r *r, size_t np)
+{
+	r->ipos = NOIDX;
+	if (np < r->end && r->buf[np] == '\n')
+		np++;
+	r->pos = np;
+	if (np >= r->end || lead_slow[(unsigned char)r->buf[np]])
+		return X12_SEG;
+	if (np >= r->ilim)
+		index_at(r, r->ilim);
+	r->ipos = np;
+	return X12_SEG;
+}
+
+/*
+ * The segment at pos, len bytes; its element offsets are in r->eoff up to
+ * ep, and b says whether any of its bytes is not plain.  The rest of what
+ * x12r_next() does.
  */
 static inline __attribute__((always_inline)) int
-seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t cur,
-    uint64_t e, uint64_t t, uint64_t b, uint32_t *ep)
+seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
+    uint64_t b, uint32_t *ep)
 {
 	const char *buf = r->buf;
-	size_t len, np;
+	size_t np;
 	char id[4] = { 0, 0, 0, 0 };
 	unsigned char c;
 
-	WALK(e, cur - pos + 1);
-	len = cur + (size_t)__builtin_ctzll(t) - pos;
 	/* CR or LF before the terminator (not plain): trimmed */
 	if (b != 0 && len > 0 && (buf[pos + len - 1] == '\r' ||
 	    buf[pos + len - 1] == '\n')) {
@@ -729,78 +773,61 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t cur,
 	/*
 	 * Past the line break most files have after each terminator, and
 	 * whether the next call can go the quick way: the next byte is in
-	 * the block and can start a segment.
+	 * the window and can start a segment.
 	 */
 	np = pos + len + 1;
+	if (np + 1 >= r->ilim)
+		return seg_edge(r, np);
+	if ((c = (unsigned char)buf[np]) == '\n')
+		c = (unsigned char)buf[++np];
 	r->pos = np;
-	r->ipos = NOIDX;
-	if (np >= r->ilim)
-		return X12_SEG;
-	if ((c = (unsigned char)buf[np]) == '\n') {
-		r->pos = ++np;
-		if (np >= r->ilim)
-			return X12_SEG;
-		c = (unsigned char)buf[np];
-	}
-	if (!lead_slow[c])
-		r->ipos = np;
+	r->ipos = lead_slow[c] ? NOIDX : np;
 	return X12_SEG;
 }
 
 /*
- * The segment at pos when its terminator is not in the block indexed at
- * cur (e and b: that block's element separators and bytes not plain from
- * pos on; all zero and cur 64 before pos to index from pos): index blocks
- * until the terminator, keeping the last for the next call.  The general
- * code does what this cannot: no terminator within the buffer, more than
+ * The segment at pos, in the window indexed, when its terminator may not
+ * be: window after window until the terminator.  The general code does
+ * what this cannot: no terminator within the buffer, more than
  * X12_MAX_ELEMS elements.
  */
 static __attribute__((noinline)) int
-seg_long(struct x12r *r, struct x12_seg *s, size_t pos, size_t cur,
-    uint64_t me, uint64_t mb)
+seg_long(struct x12r *r, struct x12_seg *s, size_t pos)
 {
-	const char *buf = r->buf;
-	const size_t end = r->end;
-	uint32_t *ep = r->eoff;
-	uint64_t mt, b = 0, in;
+	const size_t rel = pos - r->iblk;
+	uint32_t *ep = r->eoff, off = 1 - (uint32_t)(rel & 63);
+	uint64_t keep = ~0ULL << (rel & 63), e, t, b = 0;
+	unsigned w = (unsigned)(rel >> 6), n;
 
-	do {
-		const char *p;
-		char tmp[64];
-		unsigned n;
-		__m128i v;
-
-		if (me != 0) {
+	while ((t = r->it[w] & keep) == 0) {
+		if ((e = r->ie[w] & keep) != 0) {
 			n = (unsigned)(ep - r->eoff);
 			if (n > X12_MAX_ELEMS - 64 && n +
-			    (unsigned)__builtin_popcountll(me) > X12_MAX_ELEMS)
+			    (unsigned)__builtin_popcountll(e) > X12_MAX_ELEMS)
 				goto slow;
-			WALK(me, cur - pos + 1);
+			WALK(e, off);
 		}
-		b |= mb;
-		if ((cur += 64) >= end)
+		b |= r->ib[w] & keep;
+		keep = ~0ULL;
+		off += 64;
+		if (++w == IW) {
+			if (r->ilim == r->end)	/* nothing more to index */
+				goto slow;
+			index_at(r, r->ilim);
+			w = 0;
+		}
+	}
+	keep &= (t & -t) - 1;
+	if ((e = r->ie[w] & keep) != 0) {
+		n = (unsigned)(ep - r->eoff);
+		if (n > X12_MAX_ELEMS - 64 &&
+		    n + (unsigned)__builtin_popcountll(e) > X12_MAX_ELEMS)
 			goto slow;
-		p = end - cur >= 64 ? buf + cur : pad64(tmp, buf + cur,
-		    end - cur);
-		me = mt = mb = 0;
-		IDX16(0);
-		IDX16(16);
-		IDX16(32);
-		IDX16(48);
-		mb = ~mb;
-	} while (mt == 0);
-	r->iblk = cur;
-	r->ie = me;
-	r->it = mt;
-	r->ib = mb;
-	r->ilim = end - cur >= 64 ? cur + 64 : end;
-	in = (mt & -mt) - 1;
-	me &= in;
-	if (me != 0 && ep - r->eoff > X12_MAX_ELEMS - 64 &&
-	    (unsigned)(ep - r->eoff) + (unsigned)__builtin_popcountll(me) >
-	    X12_MAX_ELEMS)
-		goto slow;
-	return seg_end(r, s, pos, cur, me, mt, b | (mb & in), ep);
+		WALK(e, off);
+	}
+	b |= r->ib[w] & keep;
+	return seg_end(r, s, pos, r->iblk + 64 * w +
+	    (size_t)__builtin_ctzll(t) - pos, b, ep);
 slow:
 	r->ipos = NOIDX;
 	return general(r, s);
@@ -817,8 +844,8 @@ next_slow(struct x12r *r, struct x12_seg *s)
 	r->ipos = NOIDX;
 	if ((rc = before_seg(r, s)) != GO)
 		return rc;
-	/* an empty block just before pos: seg_long indexes from pos on */
-	return seg_long(r, s, r->pos, r->pos - 64, 0, 0);
+	index_at(r, r->pos);
+	return seg_long(r, s, r->pos);
 }
 #endif
 
@@ -826,24 +853,41 @@ int
 x12r_next(struct x12r *r, struct x12_seg *s)
 {
 #ifdef __SSE2__
-	uint64_t keep, t, in;
-	size_t pos, cur;
+	uint64_t keep, t, e, b = 0;
+	uint32_t *ep, off;
+	size_t pos, rel;
+	unsigned w;
 
 	/*
 	 * The usual case, one check: the last call found the next segment
-	 * in the block it indexed, the state good (started, delimiters,
+	 * in the window it indexed, the state good (started, delimiters,
 	 * nothing fatal, no error to clear) and a byte there that can start
 	 * a segment.
 	 */
 	pos = r->pos;
 	if (r->ipos != pos)
 		return next_slow(r, s);
-	cur = r->iblk;
-	keep = ~0ULL << (pos - cur);
-	if ((t = r->it & keep) == 0)
-		return seg_long(r, s, pos, cur, r->ie & keep, r->ib & keep);
-	in = ((t & -t) - 1) & keep;	/* the segment's bytes */
-	return seg_end(r, s, pos, cur, r->ie & in, t, r->ib & in, r->eoff);
+	rel = pos - r->iblk;
+	w = (unsigned)(rel >> 6);
+	keep = ~0ULL << (rel & 63);
+	off = 1 - (uint32_t)(rel & 63);
+	ep = r->eoff;
+	while ((t = r->it[w] & keep) == 0) {
+		if (w == IW - 1)
+			return seg_long(r, s, pos);
+		e = r->ie[w] & keep;
+		WALK(e, off);
+		b |= r->ib[w] & keep;
+		keep = ~0ULL;
+		off += 64;
+		w++;
+	}
+	keep &= (t & -t) - 1;	/* the segment's bytes */
+	e = r->ie[w] & keep;
+	WALK(e, off);
+	b |= r->ib[w] & keep;
+	return seg_end(r, s, pos, 64 * w + (size_t)__builtin_ctzll(t) - rel,
+	    b, ep);
 #else
 	int rc;
 
@@ -855,4 +899,3 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 #endif
 }
 #undef WALK
-#undef IDX16
