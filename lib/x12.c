@@ -11,6 +11,14 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+/*
+ * AVX2 indexes twice the bytes per instruction; used where CPUID says the
+ * processor has it (-DX12_NO_AVX2 tests the SSE2 code on one that has).
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(X12_NO_AVX2)
+#define HAVE_AVX2 1
+#include <immintrin.h>
+#endif
 #endif
 
 /*
@@ -24,7 +32,7 @@
 /* ipos when there is no index */
 #define NOIDX		SIZE_MAX
 /* 64-byte words in the window indexed at a time */
-#define IW		4
+#define IW		16
 
 struct x12r {
 	int			 fd;
@@ -52,6 +60,7 @@ struct x12r {
 #ifdef __SSE2__
 	__m128i			 vse, vst; /* elem and seg, 16 times */
 #endif
+	int			 avx2;	/* index with AVX2 */
 	unsigned long long	 count;
 	enum x12_err		 ek;
 	char			 err[160];
@@ -65,6 +74,9 @@ x12r_alloc(void)
 
 	r->fd = -1;
 	r->ipos = NOIDX;
+#ifdef HAVE_AVX2
+	r->avx2 = __builtin_cpu_supports("avx2");
+#endif
 	r->eoff = xreallocarray(NULL, X12_MAX_ELEMS + 2, sizeof *r->eoff);
 	r->eoff[0] = 0;		/* and so it stays */
 	return r;
@@ -651,13 +663,45 @@ static const unsigned char lead_slow[256] = {
 };
 
 /*
- * Index buf[at..at + 64 * IW) into r (bytes past end as 'A', never a
- * delimiter and plain): sixteen bytes at a time, compares and a byte mask
- * each.  0x20-0x7e is where v + 1 is above 0x20 as a signed byte (0x7f
- * and 0x80-0xff wrap below it).
+ * Index buf[at..at + 64 * IW) into r, 64 bytes at a time by WORD(p),
+ * which sets e, t and ok (the bytes that are plain) for the 64 bytes at p.
+ * Bytes past end are taken as 'A's: never a delimiter, plain.
  */
-#define IDX16(k) do {							\
-	v = _mm_loadu_si128((const __m128i *)(p + (k)));		\
+#define WINDOW(WORD) do {						\
+	const size_t end = r->end;					\
+	char tmp[64];							\
+	int w;								\
+									\
+	r->iblk = at;							\
+	r->ilim = end - at > 64 * IW ? at + 64 * IW : end;		\
+	for (w = 0; w < IW; w++, at += 64) {				\
+		const char *p = r->buf + at;				\
+		uint64_t e, t, ok;					\
+									\
+		if (at >= end) {					\
+			r->ie[w] = r->it[w] = r->ib[w] = 0;		\
+			continue;					\
+		}							\
+		if (end - at < 64) {					\
+			memset(tmp, 'A', sizeof tmp);			\
+			memcpy(tmp, p, end - at);			\
+			p = tmp;					\
+		}							\
+		WORD(p);						\
+		r->ie[w] = e;						\
+		r->it[w] = t;						\
+		r->ib[w] = ~ok;						\
+	}								\
+} while (0)
+
+/*
+ * Sixteen bytes at a time: compares and a byte mask each.  0x20-0x7e is
+ * where v + 1 is above 0x20 as a signed byte (0x7f and 0x80-0xff wrap
+ * below it).
+ */
+#define SSE2_16(p, k) do {						\
+	__m128i v = _mm_loadu_si128((const __m128i *)((p) + (k)));	\
+									\
 	e |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
 	    _mm_cmpeq_epi8(v, r->vse)) << (k);				\
 	t |= (uint64_t)(unsigned)_mm_movemask_epi8(			\
@@ -666,42 +710,71 @@ static const unsigned char lead_slow[256] = {
 	    _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, bs)),	\
 	    _mm_cmpgt_epi8(_mm_add_epi8(v, one), sp))) << (k);		\
 } while (0)
+#define SSE2_64(p) do {							\
+	e = t = ok = 0;							\
+	SSE2_16(p, 0);							\
+	SSE2_16(p, 16);							\
+	SSE2_16(p, 32);							\
+	SSE2_16(p, 48);							\
+} while (0)
 
 static __attribute__((noinline)) void
-index_at(struct x12r *r, size_t at)
+index_sse2(struct x12r *r, size_t at)
 {
-	const size_t end = r->end;
 	const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
 	const __m128i one = _mm_set1_epi8(1), sp = _mm_set1_epi8(0x20);
-	char tmp[64];
-	__m128i v;
-	int w;
 
-	r->iblk = at;
-	r->ilim = end - at > 64 * IW ? at + 64 * IW : end;
-	for (w = 0; w < IW; w++, at += 64) {
-		const char *p = r->buf + at;
-		uint64_t e = 0, t = 0, ok = 0;
-
-		if (at >= end) {
-			r->ie[w] = r->it[w] = r->ib[w] = 0;
-			continue;
-		}
-		if (end - at < 64) {
-			memset(tmp, 'A', sizeof tmp);
-			memcpy(tmp, p, end - at);
-			p = tmp;
-		}
-		IDX16(0);
-		IDX16(16);
-		IDX16(32);
-		IDX16(48);
-		r->ie[w] = e;
-		r->it[w] = t;
-		r->ib[w] = ~ok;
-	}
+	WINDOW(SSE2_64);
 }
-#undef IDX16
+
+#ifdef HAVE_AVX2
+/* The same 32 bytes at a time, where the processor has AVX2. */
+#define AVX2_32(p, k, m) do {						\
+	__m256i v = _mm256_loadu_si256((const __m256i *)((p) + (k)));	\
+									\
+	m##e = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, se));	\
+	m##t = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, st));	\
+	m##o = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(	\
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, dq),			\
+	    _mm256_cmpeq_epi8(v, bs)),					\
+	    _mm256_cmpgt_epi8(_mm256_add_epi8(v, one), sp)));		\
+} while (0)
+#define AVX2_64(p) do {							\
+	uint64_t le, lt, lo, he, ht, ho;				\
+									\
+	AVX2_32(p, 0, l);						\
+	AVX2_32(p, 32, h);						\
+	e = le | he << 32;						\
+	t = lt | ht << 32;						\
+	ok = lo | ho << 32;						\
+} while (0)
+
+static __attribute__((noinline, target("avx2"))) void
+index_avx2(struct x12r *r, size_t at)
+{
+	const __m256i se = _mm256_set1_epi8((char)r->d.elem);
+	const __m256i st = _mm256_set1_epi8((char)r->d.seg);
+	const __m256i dq = _mm256_set1_epi8('"');
+	const __m256i bs = _mm256_set1_epi8('\\');
+	const __m256i one = _mm256_set1_epi8(1);
+	const __m256i sp = _mm256_set1_epi8(0x20);
+
+	WINDOW(AVX2_64);
+}
+#endif
+
+/* Index the window at buf[at] (see struct x12r). */
+static inline void
+index_at(struct x12r *r, size_t at)
+{
+#ifdef HAVE_AVX2
+	if (r->avx2) {
+		index_avx2(r, at);
+		return;
+	}
+#endif
+	index_sse2(r, at);
+}
 
 /* Element offsets for the bits of m, each off past its byte. */
 #define WALK(m, off) do {						\
@@ -873,7 +946,13 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 	off = 1 - (uint32_t)(rel & 63);
 	ep = r->eoff;
 	while ((t = r->it[w] & keep) == 0) {
-		if (w == IW - 1)
+		/*
+		 * The last word of the window, or three words walked (off
+		 * 129 or less before: the terminator in the next word is
+		 * at most 255 bytes from pos, so no more than X12_MAX_ELEMS
+		 * elements here).
+		 */
+		if (w == IW - 1 || (int32_t)off > 2 * 64 + 1)
 			return seg_long(r, s, pos);
 		e = r->ie[w] & keep;
 		WALK(e, off);
