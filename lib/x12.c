@@ -965,8 +965,9 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 	e = r->ie[w] & keep;
 	WALK(e, off);
 	b |= r->ib[w] & keep;
-	return seg_end(r, s, pos, 64 * w + (size_t)__builtin_ctzll(t) - rel,
-	    b, ep);
+	/* off - 1 is where word w starts, from pos (modulo 2^32) */
+	return seg_end(r, s, pos, (uint32_t)(off - 1 +
+	    (uint32_t)__builtin_ctzll(t)), b, ep);
 #else
 	int rc;
 
