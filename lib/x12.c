@@ -669,29 +669,33 @@ static const unsigned char lead_slow[256] = {
  */
 #define WINDOW(WORD) do {						\
 	const size_t end = r->end;					\
+	const char *p;							\
 	char tmp[64];							\
-	int w;								\
+	uint64_t e, t, ok;						\
+	int w = 0;							\
 									\
 	r->iblk = at;							\
 	r->ilim = end - at > 64 * IW ? at + 64 * IW : end;		\
-	for (w = 0; w < IW; w++, at += 64) {				\
-		const char *p = r->buf + at;				\
-		uint64_t e, t, ok;					\
-									\
-		if (at >= end) {					\
-			r->ie[w] = r->it[w] = r->ib[w] = 0;		\
-			continue;					\
-		}							\
-		if (end - at < 64) {					\
-			memset(tmp, 'A', sizeof tmp);			\
-			memcpy(tmp, p, end - at);			\
-			p = tmp;					\
-		}							\
+	/* whole words first: no call in the loop to clobber vectors */ \
+	for (; w < IW && end - at >= 64; w++, at += 64) {		\
+		p = r->buf + at;					\
 		WORD(p);						\
 		r->ie[w] = e;						\
 		r->it[w] = t;						\
 		r->ib[w] = ~ok;						\
 	}								\
+	if (w < IW && at < end) {					\
+		memset(tmp, 'A', sizeof tmp);				\
+		memcpy(tmp, r->buf + at, end - at);			\
+		p = tmp;						\
+		WORD(p);						\
+		r->ie[w] = e;						\
+		r->it[w] = t;						\
+		r->ib[w] = ~ok;						\
+		w++;							\
+	}								\
+	for (; w < IW; w++)						\
+		r->ie[w] = r->it[w] = r->ib[w] = 0;			\
 } while (0)
 
 /*
