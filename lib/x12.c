@@ -857,8 +857,9 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
 		return seg_edge(r, np);
 	if ((c = (unsigned char)buf[np]) == '\n')
 		c = (unsigned char)buf[++np];
-	r->pos = np;
-	r->ipos = lead_slow[c] ? NOIDX : np;
+	r->pos = r->ipos = np;
+	if (lead_slow[c])
+		r->ipos = NOIDX;
 	return X12_SEG;
 }
 
