@@ -1,4 +1,4 @@
-/* x12: streaming X12 tokenizer (block reads, memchr, no per-segment copy). */
+/* x12: streaming X12 tokenizer (block reads, bitmap index, no copy per segment). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
