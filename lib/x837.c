@@ -107,46 +107,6 @@ static const struct loopdef {
 	[L_2440] =  { "2440",	L_2400,  LV_CLM, 0, "LQ FRM" },
 };
 
-/* What an NM1 of an unknown entity may be followed by. */
-static const char party_segs[] = "NM1N3 N4 REFPERPRVDMG";
-
-static int
-seg_in(const char *list, const char *id)
-{
-	char k[3] = { id[0], id[1], id[2] ? id[2] : ' ' };
-
-	for (; list[0] != '\0'; list += 3)
-		if (memcmp(list, k, 3) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The loop whose NM1 children a loop's NM1 is chosen from: up to a top
- * loop, 2320 or 2400.  Asked for every segment, so worked out once.
- */
-static enum loop
-family(enum loop l)
-{
-	static unsigned char fam[L_COUNT];
-	static int done;
-
-	if (!done) {
-		int i;
-
-		for (i = 0; i < L_COUNT; i++) {
-			enum loop f = (enum loop)i;
-
-			while (loops[f].parent != L_NONE && f != L_2320 &&
-			    f != L_2400)
-				f = (enum loop)loops[f].parent;
-			fam[i] = (unsigned char)f;
-		}
-		done = 1;
-	}
-	return (enum loop)fam[l];
-}
-
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* ---- small strings ---- */
@@ -219,6 +179,102 @@ pkid(const char id[4])
 #define ID2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
 #define ID3(a, b, c) (ID2(a, b) | (uint32_t)(c) << 16)
 
+/* What an NM1 of an unknown entity may be followed by. */
+static const char party_segs[] = "NM1N3 N4 REFPERPRVDMG";
+
+static int
+seg_in(const char *list, const char *id)
+{
+	char k[3] = { id[0], id[1], id[2] ? id[2] : ' ' };
+
+	for (; list[0] != '\0'; list += 3)
+		if (memcmp(list, k, 3) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The segment ids the mapper knows (those in loops[] and party_segs and
+ * those feed() and map_segment() act on) are numbered 1 to NIDS - 1, any
+ * other id 0.  A segment's id is looked up once, in a small open-addressed
+ * hash, and its number indexes tables worked out once from loops[]: the
+ * loop a segment lands in from each loop (walk_up's search up the parents
+ * through the 3-byte lists, which cost more than the rest of a segment's
+ * mapping).
+ */
+enum idkind {
+	K_LOOP,			/* only in the lists of loops[] */
+	K_ISA, K_IEA, K_GS, K_GE, K_ST, K_SE,	/* envelope: first, together */
+	K_HL, K_CLM, K_LX, K_SBR, K_NM1, K_LIN, K_SVD, K_LQ,
+	K_INST, K_DENT		/* 837I and 837D segments */
+};
+
+#define NIDS	64
+#define LC_LINE	1	/* a 2400 loop: segments get the line number */
+#define LC_COB	2	/* a 2320 loop: ... the other payer's number */
+#define IDH_BITS 8
+#define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
+
+struct idslot {
+	uint32_t	 key;	/* pkid() of the id, 0: empty */
+	uint8_t		 num, kind, len;
+};
+
+static struct {
+	struct idslot	 h[IDH];
+	unsigned	 n;
+	/* from loop l, id number i lands in route[l][i] (L_NONE: nowhere) */
+	uint8_t		 route[L_COUNT][NIDS];
+	uint8_t		 party[NIDS];		/* in party_segs */
+	uint8_t		 fam[L_COUNT];		/* family() */
+	/* the children of a loop that have a repeat limit: a range */
+	uint8_t		 kid0[L_COUNT], nkid[L_COUNT];
+	uint8_t		 lc[L_COUNT];		/* LC_*: put() sets */
+	uint32_t	 lim[L_COUNT];		/* store bytes allowed */
+	uint32_t	 stoff[L_COUNT];	/* offset of its store in x837 */
+	int		 done;
+} idt;
+
+/* The slot of id key: its own, or the empty one ending its probe. */
+static ALWAYS_INLINE struct idslot *
+id_slot(uint32_t key)
+{
+	unsigned h = (key * 0x9e3779b1u) >> (32 - IDH_BITS);
+
+	while (idt.h[h].key != key && idt.h[h].key != 0)
+		h = (h + 1) & (IDH - 1);
+	return &idt.h[h];
+}
+
+/* Number id (2 or 3 bytes, blank or NUL padded); kind K_LOOP keeps one. */
+static unsigned
+id_add(const char *id, enum idkind kind)
+{
+	char z[4] = { id[0], id[1], id[2] == ' ' ? '\0' : id[2], '\0' };
+	struct idslot *d = id_slot(pkid(z));
+
+	if (d->key == 0) {
+		if (++idt.n >= NIDS)
+			diag_fatal(CK_EX_SOFTWARE, "x837: too many segment ids");
+		d->key = pkid(z);
+		d->num = (uint8_t)idt.n;
+		d->len = z[2] != '\0' ? 3 : 2;
+	}
+	if (kind != K_LOOP)
+		d->kind = (uint8_t)kind;
+	return d->num;
+}
+
+/*
+ * The loop whose NM1 children a loop's NM1 is chosen from: up to a top
+ * loop, 2320 or 2400.
+ */
+static ALWAYS_INLINE enum loop
+family(enum loop l)
+{
+	return (enum loop)idt.fam[l];
+}
+
 /* Copy s into out (size CTL_MAX), cut to fit. */
 static void
 scopy(char *out, struct str s)
@@ -275,8 +331,7 @@ struct store {
 	size_t		 neo, eocap;
 	/* the segments of each loop, in order: head, tail, next */
 	uint32_t	 lhead[L_COUNT], ltail[L_COUNT];
-	uint32_t	*lnext;
-	size_t		 lcap;
+	uint32_t	*lnext;		/* cap entries, like seg */
 };
 
 static void
@@ -289,25 +344,6 @@ store_reset(struct store *st)
 	memset(st->ltail, 0xff, sizeof st->ltail);
 }
 
-/* Chain segment k into the list of its loop (set ->loop first). */
-static void
-store_link(struct store *st, size_t k)
-{
-	unsigned l = st->seg[k].loop;
-
-	if (st->lcap < st->cap) {
-		st->lcap = st->cap;
-		st->lnext = xreallocarray(st->lnext, st->lcap,
-		    sizeof *st->lnext);
-	}
-	st->lnext[k] = NOIDX;
-	if (st->lhead[l] == NOIDX)
-		st->lhead[l] = (uint32_t)k;
-	else
-		st->lnext[st->ltail[l]] = (uint32_t)k;
-	st->ltail[l] = (uint32_t)k;
-}
-
 static void
 store_free(struct store *st)
 {
@@ -317,34 +353,59 @@ store_free(struct store *st)
 	free(st->lnext);
 }
 
-static struct sseg *
-store_add(struct store *st, const struct x12_seg *s)
+/* Room for one more segment of nel elements and len bytes. */
+static __attribute__((noinline)) void
+store_grow(struct store *st, size_t nel, size_t len)
 {
-	struct sseg *ss;
-
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 64;
 		st->seg = xreallocarray(st->seg, st->cap, sizeof *st->seg);
+		st->lnext = xreallocarray(st->lnext, st->cap,
+		    sizeof *st->lnext);
 	}
-	if (st->neo + s->nel + 2 > st->eocap) {
-		while (st->neo + s->nel + 2 > st->eocap)
+	if (st->neo + nel + 2 > st->eocap) {
+		while (st->neo + nel + 2 > st->eocap)
 			st->eocap = st->eocap ? st->eocap * 2 : 1024;
 		st->eo = xreallocarray(st->eo, st->eocap, sizeof *st->eo);
 	}
-	ss = &st->seg[st->n++];
-	memset(ss, 0, sizeof *ss);
-	ss->off = (uint32_t)st->text.len;
-	ss->len = (uint32_t)s->len;
-	ss->eo = (uint32_t)st->neo;
-	ss->nel = (uint16_t)s->nel;
-	memcpy(st->eo + st->neo, s->eoff, (s->nel + 2) * sizeof *st->eo);
-	st->neo += s->nel + 2;
-	buf_add(&st->text, s->text, s->len);
-	ss->index = s->index;
-	ss->offset = s->offset;
-	memcpy(ss->id, s->id, sizeof ss->id);
-	ss->pid = pkid(ss->id);
-	return ss;
+	buf_grow(&st->text, len);
+}
+
+/*
+ * memcpy(d, s, n) inline for a segment's text (n >= 1), mostly under 64
+ * bytes: two overlapping copies of a fixed size instead of a call that
+ * first sorts out the size.
+ */
+static ALWAYS_INLINE void
+seg_copy(char *d, const char *s, size_t n)
+{
+	if (n <= 16)
+		buf_copy(d, s, n);
+	else if (n <= 32) {
+		__builtin_memcpy(d, s, 16);
+		__builtin_memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n <= 64) {
+		__builtin_memcpy(d, s, 32);
+		__builtin_memcpy(d + n - 32, s + n - 32, 32);
+	} else
+		memcpy(d, s, n);
+}
+
+/* The same for n >= 2 element offsets. */
+static ALWAYS_INLINE void
+eo_copy(uint32_t *d, const uint32_t *s, size_t n)
+{
+	if (n <= 4) {
+		__builtin_memcpy(d, s, 8);
+		__builtin_memcpy(d + n - 2, s + n - 2, 8);
+	} else if (n <= 8) {
+		__builtin_memcpy(d, s, 16);
+		__builtin_memcpy(d + n - 4, s + n - 4, 16);
+	} else if (n <= 16) {
+		__builtin_memcpy(d, s, 32);
+		__builtin_memcpy(d + n - 8, s + n - 8, 32);
+	} else
+		memcpy(d, s, n * sizeof *d);
 }
 
 /* Element i of stored segment k, trailing blanks removed. */
@@ -869,6 +930,79 @@ txn_error_at(struct x837 *m, const char *code, unsigned long long index,
 	txn_error_at((m), (code), (s)->index, (s)->offset, (s)->id, \
 	    (s)->text, (s)->len, __VA_ARGS__)
 
+static void
+ids_init(void)
+{
+	static const struct {
+		const char	*id;
+		enum idkind	 kind;
+	} special[] = {
+		{ "ISA", K_ISA }, { "IEA", K_IEA }, { "GS", K_GS },
+		{ "GE", K_GE }, { "ST", K_ST }, { "SE", K_SE },
+		{ "HL", K_HL }, { "CLM", K_CLM }, { "LX", K_LX },
+		{ "SBR", K_SBR }, { "NM1", K_NM1 }, { "LIN", K_LIN },
+		{ "SVD", K_SVD }, { "LQ", K_LQ }, { "SV2", K_INST },
+		{ "CL1", K_INST }, { "SV3", K_DENT }, { "TOO", K_DENT },
+	};
+	const char *p;
+	unsigned i, j;
+	int l, u;
+
+	if (idt.done)
+		return;
+	for (i = 0; i < sizeof special / sizeof special[0]; i++)
+		id_add(special[i].id, special[i].kind);
+	for (l = 0; l < L_COUNT; l++)
+		for (p = loops[l].segs; *p != '\0'; p += 3)
+			id_add(p, K_LOOP);
+	for (p = party_segs; *p != '\0'; p += 3)
+		idt.party[id_add(p, K_LOOP)] = 1;
+	for (i = 0; i < IDH; i++) {
+		char z[4];
+
+		if (idt.h[i].key == 0)
+			continue;
+		for (j = 0; j < 4; j++)
+			z[j] = (char)(idt.h[i].key >> (8 * j));
+		for (l = 0; l < L_COUNT; l++) {
+			for (u = l; u != L_NONE && !seg_in(loops[u].segs, z);
+			    u = loops[u].parent)
+				;
+			idt.route[l][idt.h[i].num] = (uint8_t)u;
+		}
+	}
+	for (l = 0; l < L_COUNT; l++) {
+		u = l;
+		while (loops[u].parent != L_NONE && u != L_2320 &&
+		    u != L_2400)
+			u = loops[u].parent;
+		idt.fam[l] = (uint8_t)u;
+		if (loops[l].level == LV_CLM && (l == L_2400 ||
+		    loops[l].parent == L_2400))
+			idt.lc[l] |= LC_LINE;
+		if (loops[l].level == LV_CLM && (l == L_2320 ||
+		    loops[l].parent == L_2320))
+			idt.lc[l] |= LC_COB;
+		idt.lim[l] = loops[l].level == LV_CLM ? CLAIM_MAX : LEVEL_MAX;
+		idt.stoff[l] = (uint32_t)(offsetof(struct x837, lv) +
+		    loops[l].level * sizeof(struct level) +
+		    offsetof(struct level, st));
+	}
+	for (l = 1; l < L_COUNT; l++) {
+		u = loops[l].parent;
+		if (loops[l].max == 0)
+			continue;
+		if (idt.nkid[u] == 0)
+			idt.kid0[u] = (uint8_t)l;
+		/* reset_children() clears them as one range */
+		if (idt.kid0[u] + idt.nkid[u] != l)
+			diag_fatal(CK_EX_SOFTWARE, "x837: loop %s out of "
+			    "order", loops[l].name);
+		idt.nkid[u]++;
+	}
+	idt.done = 1;
+}
+
 /* ---- levels and loop position ---- */
 
 static void render_claim(struct x837 *m);
@@ -930,61 +1064,108 @@ level_close(struct x837 *m, int lv)
 	}
 }
 
-/* Forget the children seen in the instance of loop parent. */
-static void
+/*
+ * Forget the children seen in the instance of loop parent.  Only those
+ * with a repeat limit are counted (start_loop()), and they lie next to
+ * each other in enum loop (ids_init() checks): one range, at most 9, cleared
+ * with two overlapping stores.
+ */
+static ALWAYS_INLINE void
 reset_children(struct x837 *m, enum loop parent)
 {
-	static unsigned char kids[L_COUNT][L_COUNT];
-	static int nkids[L_COUNT] = { -1 };
-	int l, i;
+	unsigned char *z = m->seen + idt.kid0[parent];
+	unsigned n = idt.nkid[parent];
+	uint64_t z8 = 0;
+	uint32_t z4 = 0;
+	uint16_t z2 = 0;
 
-	if (nkids[0] == -1) {
-		/* the children of every loop, once */
-		for (i = 0; i < L_COUNT; i++)
-			nkids[i] = 0;
-		for (l = 0; l < L_COUNT; l++)
-			if (l != L_NONE || loops[l].parent != L_NONE)
-				kids[loops[l].parent][nkids[loops[l].parent]++] =
-				    (unsigned char)l;
-	}
-	for (i = 0; i < nkids[parent]; i++)
-		m->seen[kids[parent][i]] = 0;
+	if (n >= 8) {
+		__builtin_memcpy(z, &z8, 8);
+		__builtin_memcpy(z + n - 8, &z8, 8);
+	} else if (n >= 4) {
+		__builtin_memcpy(z, &z4, 4);
+		__builtin_memcpy(z + n - 4, &z4, 4);
+	} else if (n >= 2) {
+		__builtin_memcpy(z, &z2, 2);
+		__builtin_memcpy(z + n - 2, &z2, 2);
+	} else if (n == 1)
+		z[0] = 0;
 }
 
-static size_t
-level_bytes(const struct level *l)
+static __attribute__((noinline)) void
+too_large(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
-	return l->st.text.len + l->st.n * sizeof(struct sseg);
+	int lv = loops[l].level;
+
+	txn_error(m, s, "too_large", "loop %s holds more than %u MiB of "
+	    "segments", loops[l].name,
+	    (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX) >> 20);
 }
 
-/* Copy s into the store of loop l's level. */
+/*
+ * Copy s into the store of loop l's level, chained into l's list (the
+ * store's lnext grows with its seg).  Run for every segment, so: one test
+ * when nothing needs to grow, every sseg field set (no memset first),
+ * all fields loaded before the first store (the copies through char
+ * pointers would otherwise make the compiler load them again), and the
+ * copies inline for the usual short segment.
+ */
+static ALWAYS_INLINE struct sseg *
+put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
+{
+	/*
+	 * &m->lv[loops[l].level].st, from a table: the compiler would work
+	 * it out anew (four instructions) at every use.
+	 */
+	struct store *st = (struct store *)(void *)((char *)m + idt.stoff[l]);
+	size_t k = st->n, tlen = st->text.len, neo = st->neo;
+	size_t len = s->len, ne = (size_t)s->nel + 2;
+	struct sseg *ss;
+	uint32_t lc;
+
+	if (__builtin_expect(tlen + k * sizeof(struct sseg) > idt.lim[l], 0)) {
+		too_large(m, s, l);
+		return NULL;
+	}
+	if (__builtin_expect(k == st->cap || neo + ne > st->eocap ||
+	    tlen + len + 1 > st->text.cap, 0))
+		store_grow(st, s->nel, len);
+	st->n = k + 1;
+	st->neo = neo + ne;
+	st->text.len = tlen + len;
+	ss = &st->seg[k];
+	ss->off = (uint32_t)tlen;
+	ss->nel = (uint16_t)s->nel;
+	ss->len = (uint32_t)len;
+	ss->loop = (uint8_t)l;
+	ss->eo = (uint32_t)neo;
+	ss->flags = (uint8_t)(flags | (s->flags & X12_F_PLAIN ? SS_PLAIN : 0));
+	lc = idt.lc[l];
+	ss->line = (lc & LC_LINE) ? (uint16_t)m->line : 0;
+	ss->cob = (lc & LC_COB) ? (uint16_t)m->cob : 0;
+	ss->index = s->index;
+	ss->offset = s->offset;
+	memcpy(ss->id, s->id, sizeof ss->id);
+	ss->pid = pkid(s->id);
+	st->lnext[k] = NOIDX;
+	if (st->lhead[l] == NOIDX)
+		st->lhead[l] = (uint32_t)k;
+	else
+		st->lnext[st->ltail[l]] = (uint32_t)k;
+	st->ltail[l] = (uint32_t)k;
+	eo_copy(st->eo + neo, s->eoff, ne);
+	seg_copy(st->text.s + tlen, s->text, len);
+	st->text.s[tlen + len] = '\0';
+	/* not next to off, len and eo: the four would go through an SSE
+	 * register, in more instructions than four stores */
+	ss->inst = m->cur_inst[l];
+	return ss;
+}
+
 static struct sseg *
 put(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 {
-	int lv = loops[l].level;
-	struct level *L = &m->lv[lv];
-	struct sseg *ss;
-
-	if (level_bytes(L) > (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX)) {
-		txn_error(m, s, "too_large",
-		    "loop %s holds more than %u MiB of segments",
-		    loops[l].name, (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX) >> 20);
-		return NULL;
-	}
-	ss = store_add(&L->st, s);
-	ss->loop = (uint8_t)l;
-	ss->flags = (uint8_t)flags;
-	if (s->flags & X12_F_PLAIN)
-		ss->flags |= SS_PLAIN;
-	store_link(&L->st, L->st.n - 1);
-	ss->inst = m->cur_inst[l];
-	if (lv == LV_CLM) {
-		if (l == L_2400 || loops[l].parent == L_2400)
-			ss->line = (uint16_t)m->line;
-		if (l == L_2320 || loops[l].parent == L_2320)
-			ss->cob = (uint16_t)m->cob;
-	}
-	return ss;
+	return put_inline(m, s, l, flags);
 }
 
 /* A segment nothing maps: kept in extra_segments, with a warning. */
@@ -1024,84 +1205,80 @@ start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 	m->cur = l;
 	m->cur_extra = 0;
 	m->cur_inst[l] = ++m->inst;
-	put(m, s, l, 0);
+	put_inline(m, s, l, 0);
 }
 
+/*
+ * The loop an NM1 with entity code c (NM101) starts under family fam.
+ * Every code is two bytes: one switch on them as a number.
+ */
 static enum loop
 nm1_child(enum loop fam, struct str c)
 {
+	uint32_t v;
+
+	if (c.n != 2)
+		return L_NONE;
+	v = ID2((unsigned char)c.p[0], (unsigned char)c.p[1]);
 	switch (fam) {
 	case L_HDR:
-		if (is(c, "41"))
-			return L_1000A;
-		if (is(c, "40"))
-			return L_1000B;
+		switch (v) {
+		case ID2('4', '1'):	return L_1000A;
+		case ID2('4', '0'):	return L_1000B;
+		}
 		break;
 	case L_2000A:
-		if (is(c, "85"))
-			return L_2010AA;
-		if (is(c, "87"))
-			return L_2010AB;
-		if (is(c, "PE"))
-			return L_2010AC;
+		switch (v) {
+		case ID2('8', '5'):	return L_2010AA;
+		case ID2('8', '7'):	return L_2010AB;
+		case ID2('P', 'E'):	return L_2010AC;
+		}
 		break;
 	case L_2000B:
-		if (is(c, "IL"))
-			return L_2010BA;
-		if (is(c, "PR"))
-			return L_2010BB;
+		switch (v) {
+		case ID2('I', 'L'):	return L_2010BA;
+		case ID2('P', 'R'):	return L_2010BB;
+		}
 		break;
 	case L_2000C:
-		if (is(c, "QC"))
+		if (v == ID2('Q', 'C'))
 			return L_2010CA;
 		break;
 	case L_2300:
-		if (is(c, "DN") || is(c, "P3"))
-			return L_2310A;
-		if (is(c, "82"))
-			return L_2310B;
-		if (is(c, "77"))
-			return L_2310C;
-		if (is(c, "DQ"))
-			return L_2310D;
-		if (is(c, "PW"))
-			return L_2310E;
-		if (is(c, "45"))
-			return L_2310F;
+		switch (v) {
+		case ID2('D', 'N'):
+		case ID2('P', '3'):	return L_2310A;
+		case ID2('8', '2'):	return L_2310B;
+		case ID2('7', '7'):	return L_2310C;
+		case ID2('D', 'Q'):	return L_2310D;
+		case ID2('P', 'W'):	return L_2310E;
+		case ID2('4', '5'):	return L_2310F;
+		}
 		break;
 	case L_2320:
-		if (is(c, "IL"))
-			return L_2330A;
-		if (is(c, "PR"))
-			return L_2330B;
-		if (is(c, "DN") || is(c, "P3"))
-			return L_2330C;
-		if (is(c, "82"))
-			return L_2330D;
-		if (is(c, "77"))
-			return L_2330E;
-		if (is(c, "DQ"))
-			return L_2330F;
-		if (is(c, "85"))
-			return L_2330G;
+		switch (v) {
+		case ID2('I', 'L'):	return L_2330A;
+		case ID2('P', 'R'):	return L_2330B;
+		case ID2('D', 'N'):
+		case ID2('P', '3'):	return L_2330C;
+		case ID2('8', '2'):	return L_2330D;
+		case ID2('7', '7'):	return L_2330E;
+		case ID2('D', 'Q'):	return L_2330F;
+		case ID2('8', '5'):	return L_2330G;
+		}
 		break;
 	case L_2400:
-		if (is(c, "82"))
-			return L_2420A;
-		if (is(c, "QB"))
-			return L_2420B;
-		if (is(c, "77"))
-			return L_2420C;
-		if (is(c, "DQ"))
-			return L_2420D;
-		if (is(c, "DK"))
-			return L_2420E;
-		if (is(c, "DN") || is(c, "P3"))
-			return L_2420F;
-		if (is(c, "PW"))
-			return L_2420G;
-		if (is(c, "45"))
-			return L_2420H;
+		switch (v) {
+		case ID2('8', '2'):	return L_2420A;
+		case ID2('Q', 'B'):	return L_2420B;
+		case ID2('7', '7'):	return L_2420C;
+		case ID2('D', 'Q'):	return L_2420D;
+		case ID2('D', 'K'):	return L_2420E;
+		case ID2('D', 'N'):
+		case ID2('P', '3'):	return L_2420F;
+		case ID2('P', 'W'):	return L_2420G;
+		case ID2('4', '5'):	return L_2420H;
+		}
 		break;
 	default:
 		break;
@@ -1180,66 +1357,70 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 }
 
 /*
- * Assign s to the current loop or the nearest one above it that has it.
- * In an unmapped loop (cur_extra 1: a repeat beyond what 837P allows;
- * 2: an NM1 of an unknown entity) the loop's own segments are kept as
- * extra segments; anything else leaves it.
+ * Assign s (id number id) to the current loop or the nearest one above it
+ * that has it: idt.route, worked out once.  In an unmapped loop
+ * (cur_extra 1: a repeat beyond what 837P allows; 2: an NM1 of an unknown
+ * entity) the loop's own segments are kept as extra segments; anything
+ * else leaves it.
  */
-static void
-walk_up(struct x837 *m, const struct x12_seg *s)
+static ALWAYS_INLINE void
+walk_up(struct x837 *m, const struct x12_seg *s, unsigned id)
 {
-	enum loop l = m->cur;
+	enum loop l = m->cur, to;
 
-	if (m->cur_extra) {
-		const char *segs = m->cur_extra == 2 ? party_segs :
-		    loops[l].segs;
-
-		if (seg_in(segs, s->id)) {
+	if (__builtin_expect(m->cur_extra != 0, 0)) {
+		if (m->cur_extra == 2 ? idt.party[id] :
+		    idt.route[l][id] == l) {
 			put(m, s, l, SS_EXTRA);
 			return;
 		}
 		if (m->cur_extra == 1)
 			l = (enum loop)loops[l].parent;
 	}
-	for (; l != L_NONE; l = (enum loop)loops[l].parent) {
-		if (seg_in(loops[l].segs, s->id)) {
-			if (m->cur_extra) {
-				m->cur = l;
-				m->cur_extra = 0;
-			}
-			put(m, s, l, 0);
-			return;
+	to = (enum loop)idt.route[l][id];
+	if (to != L_NONE) {
+		if (m->cur_extra) {
+			m->cur = to;
+			m->cur_extra = 0;
 		}
+		put_inline(m, s, to, 0);
+		return;
 	}
 	put_extra(m, s, m->cur, "unexpected segment");
 }
 
-static void
-map_segment(struct x837 *m, const struct x12_seg *s)
+/* sel(s, 1) without the call, for NM101 of every NM1. */
+static ALWAYS_INLINE struct str
+sel1(const struct x12_seg *s)
+{
+	if (s->nel < 1)
+		return nostr;
+	return trim(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
+}
+
+static ALWAYS_INLINE void
+map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 {
 	const char *id = s->id;
-	const uint32_t sid = pkid(s->id);	/* feed checked it */
 	enum loop fam = family(m->cur);
+	enum loop child;
 
-	if ((sid == IDC("SV2")) || (sid == IDC("CL1"))) {
+	switch (d->kind) {
+	case K_INST:
 		txn_error(m, s, "not_837p", "institutional segment in an 837P "
 		    "transaction set (is it an 837I?): '%s'", qs(m, id));
 		return;
-	}
-	if ((sid == IDC("SV3")) || (sid == IDC("TOO"))) {
+	case K_DENT:
 		txn_error(m, s, "not_837p", "dental segment in an 837P "
 		    "transaction set (is it an 837D?): '%s'", qs(m, id));
 		return;
-	}
-	if ((sid == IDC("HL"))) {
+	case K_HL:
 		on_hl(m, s);
 		return;
-	}
-	if ((sid == IDC("CLM"))) {
+	case K_CLM:
 		on_clm(m, s);
 		return;
-	}
-	if ((sid == IDC("LX"))) {
+	case K_LX:
 		if (!m->in_claim) {
 			txn_error(m, s, "bad_structure",
 			    "LX outside a claim (no CLM before it): '%s'",
@@ -1256,8 +1437,7 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 		m->seen[L_2400] = 0;
 		start_loop(m, s, L_2400);
 		return;
-	}
-	if ((sid == IDC("SBR"))) {
+	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
 			put(m, s, L_2000B, 0);
@@ -1268,10 +1448,8 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 		} else
 			put_extra(m, s, m->cur, "unexpected SBR");
 		return;
-	}
-	if ((sid == IDC("NM1"))) {
-		enum loop child = nm1_child(fam, sel(s, 1));
-
+	case K_NM1:
+		child = nm1_child(fam, sel1(s));
 		if (child == L_NONE) {
 			m->cur = fam;
 			m->cur_extra = 2;
@@ -1280,17 +1458,20 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 		}
 		start_loop(m, s, child);
 		return;
-	}
-	if ((sid == IDC("LIN")) || (sid == IDC("SVD")) || (sid == IDC("LQ"))) {
+	case K_LIN:
+	case K_SVD:
+	case K_LQ:
 		if (fam != L_2400) {
 			put_extra(m, s, m->cur, "segment outside a service line");
 			return;
 		}
-		start_loop(m, s, (sid == IDC("LIN")) ? L_2410 : (sid == IDC("SVD")) ?
-		    L_2430 : L_2440);
+		start_loop(m, s, d->kind == K_LIN ? L_2410 :
+		    d->kind == K_SVD ? L_2430 : L_2440);
+		return;
+	default:
+		walk_up(m, s, d->num);
 		return;
 	}
-	walk_up(m, s);
 }
 
 /* ---- envelope ---- */
@@ -1798,30 +1979,37 @@ id_ok(const struct x12_seg *s)
 static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
+	static const struct idslot other;	/* an id the mapper ignores */
 	const char *id = s->id;
-	/* used only once id_ok() passed */
-	const uint32_t sid = pkid(s->id);
+	const struct idslot *d = id_slot(pkid(s->id));
 
 	m->stats.segments++;
 	m->last_index = s->index;
 	m->last_offset = s->offset + s->len;
 	if (m->st.open)
 		m->st.nseg++;
-	if (!id_ok(s)) {
-		struct str v = { s->text, s->idlen };
+	/*
+	 * A known id of its own length is valid; any other is checked, and
+	 * maps as no known id (d->num 0) when valid.
+	 */
+	if (__builtin_expect(d->num == 0 || s->idlen != d->len, 0)) {
+		if (!id_ok(s)) {
+			struct str v = { s->text, s->idlen };
 
-		if (m->st.open) {
-			char id8[8];
+			if (m->st.open) {
+				char id8[8];
 
-			snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ?
-			    v.n : 7), v.p);
-			txn_error_at(m, "bad_segment_id", s->index, s->offset,
-			    id8, s->text, s->len,
-			    "invalid segment identifier: '%s'", q(m, v));
+				snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ?
+				    v.n : 7), v.p);
+				txn_error_at(m, "bad_segment_id", s->index,
+				    s->offset, id8, s->text, s->len,
+				    "invalid segment identifier: '%s'", q(m, v));
+			}
+			else
+				outside(m, s, "invalid segment identifier");
+			return;
 		}
-		else
-			outside(m, s, "invalid segment identifier");
-		return;
+		d = &other;
 	}
 	if (s->flags & X12_F_UNTERMINATED) {
 		if (m->isa.open)
@@ -1829,32 +2017,43 @@ feed(struct x837 *m, const struct x12_seg *s)
 			    s->offset, id, "last segment has no segment "
 			    "terminator: '%s'", qs(m, id));
 	}
-	if ((sid == IDC("ISA")) || (sid == IDC("IEA")) || (sid == IDC("GS")) ||
-	    (sid == IDC("GE")) || (sid == IDC("ST")) || (sid == IDC("SE")))
+	if (__builtin_expect(d->kind >= K_ISA && d->kind <= K_SE, 0)) {
 		outside_close(m);
-	if ((sid == IDC("ISA")) && (s->flags & X12_F_ISA))
-		on_isa(m, s);
-	else if ((sid == IDC("IEA")))
-		on_iea(m, s);
-	else if ((sid == IDC("GS")))
-		on_gs(m, s);
-	else if ((sid == IDC("GE")))
-		on_ge(m, s);
-	else if ((sid == IDC("ST")))
-		on_st(m, s);
-	else if ((sid == IDC("SE")))
-		on_se(m, s);
-	else if (!m->st.open)
+		switch (d->kind) {
+		case K_ISA:
+			if (s->flags & X12_F_ISA) {
+				on_isa(m, s);
+				return;
+			}
+			break;
+		case K_IEA:
+			on_iea(m, s);
+			return;
+		case K_GS:
+			on_gs(m, s);
+			return;
+		case K_GE:
+			on_ge(m, s);
+			return;
+		case K_ST:
+			on_st(m, s);
+			return;
+		default:
+			on_se(m, s);
+			return;
+		}
+	}
+	if (!m->st.open)
 		outside(m, s, m->isa.open ? "segment outside a transaction "
 		    "set (no ST before it)" : "segment outside an interchange "
 		    "(no ISA before it)");
 	else if (m->st.skip) {
-		if ((sid == IDC("CLM"))) {
+		if (d->kind == K_CLM) {
 			m->st.nclm++;
 			m->stats.claims++;
 		}
 	} else {
-		if ((sid == IDC("CLM"))) {
+		if (d->kind == K_CLM) {
 			struct str c5 = sel(s, 5), part;
 			size_t n;
 
@@ -1869,7 +2068,7 @@ feed(struct x837 *m, const struct x12_seg *s)
 				return;
 			}
 		}
-		map_segment(m, s);
+		map_segment(m, s, d);
 	}
 }
 
@@ -1880,6 +2079,7 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 	struct pos end;
 	int rc, unusable = 0;
 
+	ids_init();
 	m->file = name;
 	for (;;) {
 		rc = x12r_next(r, &s);
