@@ -214,9 +214,16 @@ enum idkind {
 #define LC_COB	2	/* a 2320 loop: ... the other payer's number */
 #define IDH_BITS 8
 #define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
+/*
+ * Gives each of today's ids a slot of its own (found by trying), so that
+ * a known id is found at the first look; an id added to loops[] that is
+ * not so lucky is still found, a probe or two further.
+ */
+#define IDH_MUL	0x9e377a4bu
+#define IDH_EMPTY UINT32_MAX	/* no pkid() (id[3] is NUL) */
 
 struct idslot {
-	uint32_t	 key;	/* pkid() of the id, 0: empty */
+	uint32_t	 key;	/* pkid() of the id, IDH_EMPTY: none */
 	uint8_t		 num, kind, len;
 };
 
@@ -235,13 +242,19 @@ static struct {
 	int		 done;
 } idt;
 
-/* The slot of id key: its own, or the empty one ending its probe. */
-static ALWAYS_INLINE struct idslot *
-id_slot(uint32_t key)
+static ALWAYS_INLINE unsigned
+id_hash(uint32_t key)
 {
-	unsigned h = (key * 0x9e3779b1u) >> (32 - IDH_BITS);
+	return (key * IDH_MUL) >> (32 - IDH_BITS);
+}
 
-	while (idt.h[h].key != key && idt.h[h].key != 0)
+/* The slot of id key: its own, or the empty one ending its probe. */
+static struct idslot *
+id_probe(uint32_t key)
+{
+	unsigned h = id_hash(key);
+
+	while (idt.h[h].key != key && idt.h[h].key != IDH_EMPTY)
 		h = (h + 1) & (IDH - 1);
 	return &idt.h[h];
 }
@@ -251,9 +264,9 @@ static unsigned
 id_add(const char *id, enum idkind kind)
 {
 	char z[4] = { id[0], id[1], id[2] == ' ' ? '\0' : id[2], '\0' };
-	struct idslot *d = id_slot(pkid(z));
+	struct idslot *d = id_probe(pkid(z));
 
-	if (d->key == 0) {
+	if (d->key == IDH_EMPTY) {
 		if (++idt.n >= NIDS)
 			diag_fatal(CK_EX_SOFTWARE, "x837: too many segment ids");
 		d->key = pkid(z);
@@ -950,6 +963,8 @@ ids_init(void)
 
 	if (idt.done)
 		return;
+	for (i = 0; i < IDH; i++)
+		idt.h[i].key = IDH_EMPTY;
 	for (i = 0; i < sizeof special / sizeof special[0]; i++)
 		id_add(special[i].id, special[i].kind);
 	for (l = 0; l < L_COUNT; l++)
@@ -960,7 +975,7 @@ ids_init(void)
 	for (i = 0; i < IDH; i++) {
 		char z[4];
 
-		if (idt.h[i].key == 0)
+		if (idt.h[i].key == IDH_EMPTY)
 			continue;
 		for (j = 0; j < 4; j++)
 			z[j] = (char)(idt.h[i].key >> (8 * j));
@@ -1130,9 +1145,13 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	if (__builtin_expect(k == st->cap || neo + ne > st->eocap ||
 	    tlen + len + 1 > st->text.cap, 0))
 		store_grow(st, s->nel, len);
-	st->n = k + 1;
-	st->neo = neo + ne;
+	/* the copies first: what they keep live is little */
+	seg_copy(st->text.s + tlen, s->text, len);
+	st->text.s[tlen + len] = '\0';
 	st->text.len = tlen + len;
+	eo_copy(st->eo + neo, s->eoff, ne);
+	st->neo = neo + ne;
+	st->n = k + 1;
 	ss = &st->seg[k];
 	ss->off = (uint32_t)tlen;
 	ss->nel = (uint16_t)s->nel;
@@ -1147,18 +1166,15 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
 	ss->pid = pkid(s->id);
+	/* not next to off, len and eo: the four would go through an SSE
+	 * register, in more instructions than four stores */
 	st->lnext[k] = NOIDX;
+	ss->inst = m->cur_inst[l];
 	if (st->lhead[l] == NOIDX)
 		st->lhead[l] = (uint32_t)k;
 	else
 		st->lnext[st->ltail[l]] = (uint32_t)k;
 	st->ltail[l] = (uint32_t)k;
-	eo_copy(st->eo + neo, s->eoff, ne);
-	seg_copy(st->text.s + tlen, s->text, len);
-	st->text.s[tlen + len] = '\0';
-	/* not next to off, len and eo: the four would go through an SSE
-	 * register, in more instructions than four stores */
-	ss->inst = m->cur_inst[l];
 	return ss;
 }
 
@@ -1976,48 +1992,65 @@ id_ok(const struct x12_seg *s)
 	    (unsigned)(c - '0') < 10;
 }
 
+/*
+ * s has no id feed() knows of its length: the slot of its id when it is
+ * valid (a known id past its own slot, or one that maps to nothing), else
+ * NULL, the problem reported.  Apart from feed() so as not to weigh on
+ * it (the compiler loads what this needs before it knows it is needed).
+ */
+static __attribute__((noinline)) const struct idslot *
+feed_odd_id(struct x837 *m, const struct x12_seg *s, uint32_t key)
+{
+	static const struct idslot other;	/* an id the mapper ignores */
+	const struct idslot *d = id_probe(key);
+	struct str v = { s->text, s->idlen };
+
+	if (d->key == key && d->len == s->idlen)
+		return d;
+	if (id_ok(s))
+		return &other;
+	if (m->st.open) {
+		char id8[8];
+
+		snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ? v.n : 7),
+		    v.p);
+		txn_error_at(m, "bad_segment_id", s->index, s->offset, id8,
+		    s->text, s->len, "invalid segment identifier: '%s'",
+		    q(m, v));
+	}
+	else
+		outside(m, s, "invalid segment identifier");
+	return NULL;
+}
+
 static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
-	static const struct idslot other;	/* an id the mapper ignores */
 	const char *id = s->id;
-	const struct idslot *d = id_slot(pkid(s->id));
+	const uint32_t key = pkid(s->id);
+	const struct idslot *d = &idt.h[id_hash(key)];
 
 	m->stats.segments++;
 	m->last_index = s->index;
-	m->last_offset = s->offset + s->len;
 	if (m->st.open)
 		m->st.nseg++;
-	/*
-	 * A known id of its own length is valid; any other is checked, and
-	 * maps as no known id (d->num 0) when valid.
-	 */
-	if (__builtin_expect(d->num == 0 || s->idlen != d->len, 0)) {
-		if (!id_ok(s)) {
-			struct str v = { s->text, s->idlen };
-
-			if (m->st.open) {
-				char id8[8];
-
-				snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ?
-				    v.n : 7), v.p);
-				txn_error_at(m, "bad_segment_id", s->index,
-				    s->offset, id8, s->text, s->len,
-				    "invalid segment identifier: '%s'", q(m, v));
-			}
-			else
-				outside(m, s, "invalid segment identifier");
-			return;
-		}
-		d = &other;
-	}
+	/* a known id of its own length is valid */
+	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
+	    (d = feed_odd_id(m, s, key)) == NULL)
+		return;
 	if (s->flags & X12_F_UNTERMINATED) {
 		if (m->isa.open)
 			warnx_at(m, T_ISA, "unterminated_segment", s->index,
 			    s->offset, id, "last segment has no segment "
 			    "terminator: '%s'", qs(m, id));
 	}
-	if (__builtin_expect(d->kind >= K_ISA && d->kind <= K_SE, 0)) {
+	/* most segments: in a transaction set, no more to see to */
+	if (__builtin_expect(d->kind == K_LOOP && m->st.open && !m->st.skip,
+	    1)) {
+		walk_up(m, s, d->num);
+		return;
+	}
+	if (d->kind >= K_ISA && d->kind <= K_SE) {
 		outside_close(m);
 		switch (d->kind) {
 		case K_ISA:
