@@ -107,6 +107,20 @@ static const struct loopdef {
 	[L_2440] =  { "2440",	L_2400,  LV_CLM, 0, "LQ FRM" },
 };
 
+/* What an NM1 of an unknown entity may be followed by. */
+static const char party_segs[] = "NM1N3 N4 REFPERPRVDMG";
+
+static int
+seg_in(const char *list, const char *id)
+{
+	char k[3] = { id[0], id[1], id[2] ? id[2] : ' ' };
+
+	for (; list[0] != '\0'; list += 3)
+		if (memcmp(list, k, 3) == 0)
+			return 1;
+	return 0;
+}
+
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* ---- small strings ---- */
@@ -178,20 +192,6 @@ pkid(const char id[4])
 /* The same as an integer constant expression, for case labels. */
 #define ID2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
 #define ID3(a, b, c) (ID2(a, b) | (uint32_t)(c) << 16)
-
-/* What an NM1 of an unknown entity may be followed by. */
-static const char party_segs[] = "NM1N3 N4 REFPERPRVDMG";
-
-static int
-seg_in(const char *list, const char *id)
-{
-	char k[3] = { id[0], id[1], id[2] ? id[2] : ' ' };
-
-	for (; list[0] != '\0'; list += 3)
-		if (memcmp(list, k, 3) == 0)
-			return 1;
-	return 0;
-}
 
 /*
  * The segment ids the mapper knows (those in loops[] and party_segs and
@@ -1010,7 +1010,7 @@ ids_init(void)
 		if (idt.nkid[u] == 0)
 			idt.kid0[u] = (uint8_t)l;
 		/* reset_children() clears them as one range */
-		if (idt.kid0[u] + idt.nkid[u] != l)
+		if (idt.kid0[u] + idt.nkid[u] != l || idt.nkid[u] == 16)
 			diag_fatal(CK_EX_SOFTWARE, "x837: loop %s out of "
 			    "order", loops[l].name);
 		idt.nkid[u]++;
@@ -1082,8 +1082,8 @@ level_close(struct x837 *m, int lv)
 /*
  * Forget the children seen in the instance of loop parent.  Only those
  * with a repeat limit are counted (start_loop()), and they lie next to
- * each other in enum loop (ids_init() checks): one range, at most 9, cleared
- * with two overlapping stores.
+ * each other in enum loop (ids_init() checks): one range of up to 16,
+ * cleared with two overlapping stores.
  */
 static ALWAYS_INLINE void
 reset_children(struct x837 *m, enum loop parent)
@@ -1120,10 +1120,8 @@ too_large(struct x837 *m, const struct x12_seg *s, enum loop l)
 /*
  * Copy s into the store of loop l's level, chained into l's list (the
  * store's lnext grows with its seg).  Run for every segment, so: one test
- * when nothing needs to grow, every sseg field set (no memset first),
- * all fields loaded before the first store (the copies through char
- * pointers would otherwise make the compiler load them again), and the
- * copies inline for the usual short segment.
+ * when nothing needs to grow, every sseg field set (no memset first), and
+ * the copies inline for the usual short segment.
  */
 static ALWAYS_INLINE struct sseg *
 put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
@@ -1166,9 +1164,9 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
 	ss->pid = pkid(s->id);
+	st->lnext[k] = NOIDX;
 	/* not next to off, len and eo: the four would go through an SSE
 	 * register, in more instructions than four stores */
-	st->lnext[k] = NOIDX;
 	ss->inst = m->cur_inst[l];
 	if (st->lhead[l] == NOIDX)
 		st->lhead[l] = (uint32_t)k;
@@ -1207,7 +1205,7 @@ put_extra(struct x837 *m, const struct x12_seg *s, enum loop l,
 }
 
 /* Start an instance of loop l with segment s (NM1, SBR, LX, ...). */
-static void
+static ALWAYS_INLINE void
 start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
 	m->seen[l]++;
@@ -1451,8 +1449,8 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 		}
 		m->line++;
 		m->seen[L_2400] = 0;
-		start_loop(m, s, L_2400);
-		return;
+		child = L_2400;
+		break;
 	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
@@ -1460,7 +1458,8 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
 		    m->cob < COB_MAX) {
 			m->cob++;
-			start_loop(m, s, L_2320);
+			child = L_2320;
+			break;
 		} else
 			put_extra(m, s, m->cur, "unexpected SBR");
 		return;
@@ -1472,8 +1471,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 			put_extra(m, s, fam, "NM1 entity code not used here");
 			return;
 		}
-		start_loop(m, s, child);
-		return;
+		break;
 	case K_LIN:
 	case K_SVD:
 	case K_LQ:
@@ -1481,13 +1479,15 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 			put_extra(m, s, m->cur, "segment outside a service line");
 			return;
 		}
-		start_loop(m, s, d->kind == K_LIN ? L_2410 :
-		    d->kind == K_SVD ? L_2430 : L_2440);
-		return;
+		child = d->kind == K_LIN ? L_2410 : d->kind == K_SVD ?
+		    L_2430 : L_2440;
+		break;
 	default:
 		walk_up(m, s, d->num);
 		return;
 	}
+	/* one place, start_loop() inline */
+	start_loop(m, s, child);
 }
 
 /* ---- envelope ---- */
