@@ -2107,12 +2107,50 @@ jplain(struct jw *w, const char *s, size_t n)
 	out_end(w, o);
 }
 
+/*
+ * A member whose key and string value need no escaping, written at once:
+ * one room check and one comma for both (most members of a record).
+ */
+static ALWAYS_INLINE void
+fkv(struct jw *w, const char *key, const char *s, size_t n)
+{
+	size_t kl = strlen(key);
+	char *o = out_begin(w, kl + n + 6);
+
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = '"';
+	buf_copy(o, s, n);
+	o += n;
+	*o++ = '"';
+	out_end(w, o);
+}
+
+/* The same with a value that goes out as it is (a number, a boolean). */
+static ALWAYS_INLINE void
+fkraw(struct jw *w, const char *key, const char *s, size_t n)
+{
+	size_t kl = strlen(key);
+	char *o = out_begin(w, kl + n + 4);
+
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	buf_copy(o, s, n);
+	o += n;
+	out_end(w, o);
+}
+
 /* Key and a string that needs no escaping (dates, times, segment ids). */
 static ALWAYS_INLINE void
 fkstr(struct rc *c, const char *key, const char *v)
 {
-	fkey(&c->w, key);
-	jplain(&c->w, v, strlen(v));
+	fkv(&c->w, key, v, strlen(v));
 }
 
 /*
@@ -2153,8 +2191,12 @@ jint(struct jw *w, long long v)
 static ALWAYS_INLINE void
 fkint(struct rc *c, const char *key, long long v)
 {
-	fkey(&c->w, key);
-	jint(&c->w, v);
+	char t[24], *p = udigits(t + sizeof t, v < 0 ?
+	    0ULL - (unsigned long long)v : (unsigned long long)v);
+
+	if (v < 0)
+		*--p = '-';
+	fkraw(&c->w, key, p, (size_t)(t + sizeof t - p));
 }
 
 /* Cents as money_fmt() has them: "-123.45", "0.05". */
@@ -2173,15 +2215,13 @@ fkcents(struct rc *c, const char *key, int64_t v)
 	p = udigits(p, u);
 	if (v < 0)
 		*--p = '-';
-	fkey(&c->w, key);
-	jraw(&c->w, p, (size_t)(t + sizeof t - p));
+	fkraw(&c->w, key, p, (size_t)(t + sizeof t - p));
 }
 
 static ALWAYS_INLINE void
 fkbool(struct rc *c, const char *key, int v)
 {
-	fkey(&c->w, key);
-	jraw(&c->w, v ? "true" : "false", v ? 4 : 5);
+	fkraw(&c->w, key, v ? "true" : "false", v ? 4 : 5);
 }
 
 static ALWAYS_INLINE void
@@ -2339,23 +2379,27 @@ all_plain8(const char *p, size_t n)
  * A JSON string from element text.  Text that is not UTF-8 is read as
  * ISO 8859-1 (the X12 extended character set in practice).
  */
+static ALWAYS_INLINE int
+str_plain(struct str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i;
+
+	if (s.n >= 8)
+		return all_plain8(s.p, s.n);
+	for (i = 0; i < s.n && plain[p[i]]; i++)
+		;
+	return i == s.n;
+}
+
+/* jstr for text that needs escaping or conversion. */
 static void
-jstr(struct rc *c, struct str s)
+jstr_slow(struct rc *c, struct str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
 	struct buf *b = &c->m->conv;
 	size_t i;
 
-	if (s.n >= 8)
-		i = all_plain8(s.p, s.n) ? s.n : 0;
-	else
-		for (i = 0; i < s.n && plain[p[i]]; i++)
-			;
-	if (i == s.n) {
-		/* plain printable ASCII, the usual case: no escaping */
-		jplain(&c->w, s.p, s.n);
-		return;
-	}
 	for (i = 0; i < s.n && p[i] < 0x80; i++)
 		;
 	if (i == s.n || utf8_ok(p + i, s.n - i)) {
@@ -2374,13 +2418,27 @@ jstr(struct rc *c, struct str s)
 	jw_strn(&c->w, b->s, b->len);
 }
 
+static void
+jstr(struct rc *c, struct str s)
+{
+	if (str_plain(s))
+		/* plain printable ASCII, the usual case: no escaping */
+		jplain(&c->w, s.p, s.n);
+	else
+		jstr_slow(c, s);
+}
+
 static ALWAYS_INLINE void
 ks(struct rc *c, const char *key, struct str s)
 {
 	if (s.n == 0)
 		return;
-	kput(c, key);
-	jstr(c, s);
+	if (str_plain(s))
+		fkv(&c->w, key, s.p, s.n);
+	else {
+		fkey(&c->w, key);
+		jstr_slow(c, s);
+	}
 }
 
 /*
@@ -2403,8 +2461,12 @@ ksk(struct rc *c, const char *key, size_t k, struct str s)
 {
 	if (s.n == 0)
 		return;
-	kput(c, key);
-	jstrk(c, k, s);
+	if (c->st->seg[k].flags & SS_PLAIN)
+		fkv(&c->w, key, s.p, s.n);
+	else {
+		fkey(&c->w, key);
+		jstr(c, s);
+	}
 }
 
 /* Key and element el of segment k. */
@@ -2732,8 +2794,7 @@ knum_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
 		bad(c, k, el, cp, "is not a number", v, 1);
 		return;
 	}
-	kput(c, key);
-	jw_raw(&c->w, c->m->tmp.s, c->m->tmp.len);
+	fkraw(&c->w, key, c->m->tmp.s, c->m->tmp.len);
 }
 
 static ALWAYS_INLINE void
@@ -3234,8 +3295,7 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 	cache_key(c, from, to, l, inst, kind, 0);
 	h = key_hash(m->pkey.s, m->pkey.len);
 	if ((e = cache_find(m, h)) != NULL) {
-		fkey(&c->w, key);
-		jw_raw(&c->w, e->kv + e->klen, e->vlen);
+		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
 		return;
 	}
 	kput(c, key);
