@@ -2634,10 +2634,33 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 	int sep;
 	unsigned n = 0;
 	const char *p, *end, *qq;
+	size_t i, from;
 
 	if (e.n == 0)
 		return 0;
+	/*
+	 * The usual case first: split at ISA16 in one pass, which also
+	 * tells whether e has it (else compsep has a guess to make).
+	 */
+	sep = c->m->isa.d.comp;
+	for (i = 0, from = 0; i < e.n; i++) {
+		if ((unsigned char)e.p[i] != sep)
+			continue;
+		if (n < max)
+			v[n] = trim(e.p + from, i - from);
+		n++;
+		from = i + 1;
+	}
+	if (n > 0) {
+		if (n < max)
+			v[n] = trim(e.p + from, e.n - from);
+		return n + 1;
+	}
 	sep = compsep(c->m, e);
+	if (sep == c->m->isa.d.comp) {
+		v[0] = e;
+		return 1;
+	}
 	if (sep != c->m->isa.d.comp &&
 	    strchr(c->m->isa.guessed, sep) == NULL) {
 		struct ichg *I = &c->m->isa;
@@ -4351,7 +4374,8 @@ health_codes(struct rc *c, int which)
 	FOREACH(c, k, 0, n, L_2300) {
 		if (!match(c, k, L_2300, 0, "HI"))
 			continue;
-		for (i = 1; i <= 12; i++) {
+		/* elements past nel are empty: comps would find nothing */
+		for (i = 1; i <= 12 && i <= c->st->seg[k].nel; i++) {
 			int diag;
 
 			nv = comps(c, k, i, v, 12);
