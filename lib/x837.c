@@ -2557,14 +2557,21 @@ mapped(struct rc *c, size_t k, uint32_t bits)
 }
 
 /* A required element (837P) that is empty: a warning, nothing else. */
-static void
+static void required_warn(struct rc *, size_t, unsigned);
+
+static ALWAYS_INLINE void
 required(struct rc *c, size_t k, unsigned el)
+{
+	if (E(c->st, k, el).n == 0)
+		required_warn(c, k, el);
+}
+
+static void
+required_warn(struct rc *c, size_t k, unsigned el)
 {
 	const struct sseg *s = &c->st->seg[k];
 	char name[24];
 
-	if (E(c->st, k, el).n)
-		return;
 	elname(name, sizeof name, s, el, 0);
 	warnx_at(c->m, c->lv, "missing_element", s->index, s->offset, s->id,
 	    "required element is missing: '%s'", name);
@@ -2730,16 +2737,63 @@ cents_of(struct str v, int64_t *cents)
 	return money_parse(v.p, n, MONEY_X12, cents);
 }
 
-static void
+/*
+ * Cents of the usual amounts ("123", "123.4", "123.45": up to 12 digits
+ * before the point, none of the forms money_parse takes care of), with
+ * what money_parse would make of them; -1 for anything else.
+ */
+static ALWAYS_INLINE int
+cents_fast(struct str v, int64_t *cents)
+{
+	size_t i;
+	int64_t w = 0;
+
+	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		w = w * 10 + (v.p[i] - '0');
+	if (i == 0)
+		return -1;
+	if (i == v.n) {
+		*cents = w * 100;
+		return 0;
+	}
+	if (v.p[i] != '.' || v.n - i < 2 || v.n - i > 3 ||
+	    v.p[i + 1] < '0' || v.p[i + 1] > '9')
+		return -1;
+	w = w * 100 + (v.p[i + 1] - '0') * 10;
+	if (v.n - i == 3) {
+		if (v.p[i + 2] < '0' || v.p[i + 2] > '9')
+			return -1;
+		w += v.p[i + 2] - '0';
+	}
+	*cents = w;
+	return 0;
+}
+
+static void kmoney_slow(struct rc *, const char *, struct str, size_t,
+    unsigned, unsigned);
+
+static ALWAYS_INLINE void
 kmoney_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
     unsigned cp)
+{
+	int64_t cents;
+
+	if (v.n == 0)
+		return;
+	if (cents_fast(v, &cents) == 0)
+		fkcents(c, key, cents);
+	else
+		kmoney_slow(c, key, v, k, el, cp);
+}
+
+static void
+kmoney_slow(struct rc *c, const char *key, struct str v, size_t k,
+    unsigned el, unsigned cp)
 {
 	int64_t cents;
 	const char *err;
 	char what[80];
 
-	if (v.n == 0)
-		return;
 	if ((err = cents_of(v, &cents)) != NULL) {
 		snprintf(what, sizeof what, "is not an amount (%s)", err);
 		bad(c, k, el, cp, what, v, 1);
@@ -2807,12 +2861,50 @@ num_norm(struct str v, struct buf *out)
 	return i == v.n ? 0 : -1;
 }
 
-static void
+/*
+ * Is v already what num_norm would make of it: digits without leading
+ * zeros ("0" alone), then maybe '.' and digits, at most 18 in all?
+ */
+static ALWAYS_INLINE int
+num_as_is(struct str v)
+{
+	size_t i;
+
+	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
+	    v.p[1] != '.'))
+		return 0;
+	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	if (i == 0)
+		return 0;
+	if (i == v.n)
+		return i <= 18;
+	if (v.p[i] != '.' || i + 1 == v.n)
+		return 0;
+	for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	return i == v.n && i - 1 <= 18;
+}
+
+static void knum_slow(struct rc *, const char *, struct str, size_t,
+    unsigned, unsigned);
+
+static ALWAYS_INLINE void
 knum_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
     unsigned cp)
 {
 	if (v.n == 0)
 		return;
+	if (num_as_is(v))
+		fkraw(&c->w, key, v.p, v.n);
+	else
+		knum_slow(c, key, v, k, el, cp);
+}
+
+static void
+knum_slow(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
+    unsigned cp)
+{
 	if (num_norm(v, &c->m->tmp) != 0) {
 		bad(c, k, el, cp, "is not a number", v, 1);
 		return;
@@ -2856,23 +2948,43 @@ int_of(struct rc *c, struct str v, size_t k, unsigned el, unsigned cp,
 	return 0;
 }
 
-static void
+static ALWAYS_INLINE void
 kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	struct str v = E(c->st, k, el);
-	long n;
+	size_t i;
+	long n = 0;
 
-	if (v.n && int_of(c, v, k, el, 0, &n) == 0)
+	if (v.n == 0)
+		return;
+	/* a few digits, the usual case, without int_of's call */
+	for (i = 0; i < v.n && i < 9 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		n = n * 10 + (v.p[i] - '0');
+	if (i == v.n || int_of(c, v, k, el, 0, &n) == 0)
 		fkint(c, key, n);
 }
 
 /* D8 text to ISO into out; -1 when it is not a date. */
-static int
+static ALWAYS_INLINE int
 d8(struct str v, char out[11])
 {
-	struct ckdate dt;
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	unsigned dg[8], y, mo, d, i;
 
-	if (date_parse_d8(v.p, v.n, &dt) != 0)
+	/* date_parse_d8 and date_valid, inline: dates are many */
+	if (v.n != 8)
+		return -1;
+	for (i = 0; i < 8; i++) {
+		dg[i] = (unsigned)(unsigned char)v.p[i] - '0';
+		if (dg[i] > 9)
+			return -1;
+	}
+	y = dg[0] * 1000 + dg[1] * 100 + dg[2] * 10 + dg[3];
+	mo = dg[4] * 10 + dg[5];
+	d = dg[6] * 10 + dg[7];
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo -
+	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
 		return -1;
 	/* what date_fmt() makes of it: the same digits, dashes put in */
 	memcpy(out, v.p, 4);
