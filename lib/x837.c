@@ -4552,12 +4552,13 @@ health_codes(struct rc *c, int which)
 		cls(c, 1);
 }
 
-static void
+/* (ISO dates: ten bytes each, compared as strcmp would) */
+static ALWAYS_INLINE void
 svc_date_span(struct x837 *m, const char *from, const char *to)
 {
-	if (m->svc_from[0] == '\0' || strcmp(from, m->svc_from) < 0)
+	if (m->svc_from[0] == '\0' || memcmp(from, m->svc_from, 10) < 0)
 		memcpy(m->svc_from, from, 11);
-	if (m->svc_to[0] == '\0' || strcmp(to, m->svc_to) > 0)
+	if (m->svc_to[0] == '\0' || memcmp(to, m->svc_to, 10) > 0)
 		memcpy(m->svc_to, to, 11);
 }
 
@@ -4682,7 +4683,7 @@ render_forms(struct rc *c, size_t from, size_t to)
 #define H_2430	0x40000u
 #define H_2440	0x80000u
 
-static unsigned
+static ALWAYS_INLINE unsigned
 kind_bit(uint32_t pid)
 {
 	switch (pid) {
@@ -4706,27 +4707,48 @@ kind_bit(uint32_t pid)
 	}
 }
 
-static unsigned
-line_kinds(const struct rc *c, size_t from, size_t to)
+/*
+ * What a service line has, in one pass: the kinds of its segments (to
+ * skip the rest quickly), its SV1 and how many, its first DTP*472 and how
+ * many DTPs.
+ */
+struct lscan {
+	unsigned	has, nsv1, ndtp;
+	size_t		sv1, d472;
+};
+
+static ALWAYS_INLINE void
+line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 {
-	unsigned has = 0;
 	size_t k;
 
+	ls->has = ls->nsv1 = ls->ndtp = 0;
+	ls->sv1 = ls->d472 = NONE;
 	for (k = from; k < to; k++) {
 		const struct sseg *s = &c->st->seg[k];
 
 		if (s->flags & SS_EXTRA)
 			continue;
 		switch (s->loop) {
-		case L_2400: has |= kind_bit(s->pid); break;
-		case L_2410: has |= H_2410; break;
-		case L_2430: has |= H_2430; break;
-		case L_2440: has |= H_2440; break;
+		case L_2400:
+			if (s->pid == ID3('S', 'V', '1')) {
+				if (ls->nsv1++ == 0)
+					ls->sv1 = k;
+			} else if (s->pid == ID3('D', 'T', 'P')) {
+				ls->ndtp++;
+				if (ls->d472 == NONE &&
+				    is(E(c->st, k, 1), "472"))
+					ls->d472 = k;
+			}
+			ls->has |= kind_bit(s->pid);
+			break;
+		case L_2410: ls->has |= H_2410; break;
+		case L_2430: ls->has |= H_2430; break;
+		case L_2440: ls->has |= H_2440; break;
 		case L_2300: break;
-		default: has |= H_2420; break;
+		default: ls->has |= H_2420; break;
 		}
 	}
-	return has;
 }
 
 static void
@@ -4735,13 +4757,18 @@ render_line(struct rc *c, size_t from, size_t to)
 	struct x837 *m = c->m;
 	size_t lx = from, sv1, k, dtp = NONE;
 	struct str v[12];
-	unsigned nv, i, has = line_kinds(c, from, to);
+	struct lscan ls;
+	unsigned nv, i, has;
 	int open;
 
+	line_scan(c, from, to, &ls);
+	has = ls.has;
 	opn(c, 0);
 	kint_el(c, "line_number", lx, 1);
 	mapped(c, lx, B(1));
-	if ((sv1 = one(c, from, to, L_2400, 0, "SV1")) != NONE) {
+	/* one() only for the warnings about repeats, in their place */
+	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
+	if (sv1 != NONE) {
 		required(c, sv1, 1);
 		required(c, sv1, 2);
 		required(c, sv1, 3);
@@ -4755,8 +4782,13 @@ render_line(struct rc *c, size_t from, size_t to)
 		for (i = 0, open = 0; i < nv && i < 4; i++) {
 			long p;
 
-			if (v[i].n == 0 ||
-			    int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
+			if (v[i].n == 0)
+				continue;
+			/* a digit or two, the usual pointer, without int_of */
+			if (v[i].n == 1 && v[i].p[0] >= '0' &&
+			    v[i].p[0] <= '9')
+				p = v[i].p[0] - '0';
+			else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
 				continue;
 			if (!open++) {
 				kput(c, "diagnosis_pointers");
@@ -4781,27 +4813,24 @@ render_line(struct rc *c, size_t from, size_t to)
 		    q(m, E(c->st, lx, 1)));
 	}
 	/* service date: the first DTP*472 */
-	FOREACH(c, k, from, to, L_2400)
-		if (match(c, k, L_2400, 0, "DTP") &&
-		    is(E(c->st, k, 1), "472")) {
-			struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
-			char a[11], b[11];
+	if ((k = ls.d472) != NONE) {
+		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
+		char a[11], b[11];
 
-			if (is(f, "D8") && d8(d, a) == 0) {
-				fkstr(c, "service_date", a);
-				fkstr(c, "service_date_end", a);
-				svc_date_span(m, a, a);
-				dtp = k;
-				mapped(c, k, BR(1, 3));
-			} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
-				fkstr(c, "service_date", a);
-				fkstr(c, "service_date_end", b);
-				svc_date_span(m, a, b);
-				dtp = k;
-				mapped(c, k, BR(1, 3));
-			}
-			break;
+		if (is(f, "D8") && d8(d, a) == 0) {
+			fkv(&c->w, "service_date", a, 10);
+			fkv(&c->w, "service_date_end", a, 10);
+			svc_date_span(m, a, a);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
+		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
+			fkv(&c->w, "service_date", a, 10);
+			fkv(&c->w, "service_date_end", b, 10);
+			svc_date_span(m, a, b);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
 		}
+	}
 	if (dtp == NONE) {
 		const struct sseg *s = &c->st->seg[lx];
 
@@ -4809,7 +4838,8 @@ render_line(struct rc *c, size_t from, size_t to)
 		    s->id, "service line has no service date (DTP*472 in D8 "
 		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
 	}
-	if (has & H_DTP)
+	/* (not when the service date is the line's only DTP) */
+	if ((has & H_DTP) && (ls.ndtp > 1 || dtp == NONE))
 		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
 	if (has & H_PWK)
 		attachments(c, from, to, L_2400);
