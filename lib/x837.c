@@ -2517,8 +2517,21 @@ bad(struct rc *c, size_t k, unsigned el, unsigned cp, const char *what,
  * Elements of segment k not in the bit set mapped (bit i: element i) must
  * be empty; otherwise the segment is kept in extra_segments too.
  */
-static void
+static void mapped_rest(struct rc *, size_t, uint32_t);
+
+static ALWAYS_INLINE void
 mapped(struct rc *c, size_t k, uint32_t bits)
+{
+	unsigned nel = c->st->seg[k].nel;
+
+	/* inline, the usual case: the segment ends within bits */
+	if (nel <= 31 && (~bits & (uint32_t)((2ull << nel) - 2)) == 0)
+		return;
+	mapped_rest(c, k, bits);
+}
+
+static void
+mapped_rest(struct rc *c, size_t k, uint32_t bits)
 {
 	const struct sseg *s = &c->st->seg[k];
 	unsigned i;
@@ -3213,9 +3226,12 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     int kind)
 {
 	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
-	size_t k, tax = NONE, nref = 0, nper;
+	size_t k, tax = NONE, nref = 0, nper = 0;
 
-	/* one pass for the segments a party has once */
+	/*
+	 * One pass for the segments a party has once, and to count REFs
+	 * (the first EI or SY of a provider is its tax id) and PERs.
+	 */
 	FOREACH(c, k, from, to, l) {
 		const struct sseg *s = &c->st->seg[k];
 		size_t *slot;
@@ -3228,6 +3244,20 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		case ID2('N', '4'): slot = &n4; break;
 		case ID3('D', 'M', 'G'): slot = &dmg; break;
 		case ID3('P', 'R', 'V'): slot = &prv; break;
+		case ID3('R', 'E', 'F'): {
+			struct str rq = E(c->st, k, 1);
+
+			if (kind == K_PROVIDER && tax == NONE &&
+			    (is(rq, "EI") || is(rq, "SY")) &&
+			    E(c->st, k, 2).n)
+				tax = k;
+			else
+				nref++;
+			continue;
+		}
+		case ID3('P', 'E', 'R'):
+			nper++;
+			continue;
 		default: continue;
 		}
 		if (*slot == NONE)
@@ -3259,19 +3289,6 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			ke(c, "id", nm1, 9);
 		}
 		mapped(c, nm1, BR(1, 9));
-	}
-	FOREACH(c, k, from, to, l) {
-		if (match(c, k, l, inst, "REF")) {
-			struct str rq = E(c->st, k, 1);
-
-			if (kind == K_PROVIDER && tax == NONE &&
-			    (is(rq, "EI") || is(rq, "SY")) &&
-			    E(c->st, k, 2).n) {
-				tax = k;
-				continue;
-			}
-			nref++;
-		}
 	}
 	if (tax != NONE) {
 		ke(c, "tax_id_type", tax, 1);
@@ -3310,6 +3327,8 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		cls(c, 1);
 	}
+	if (nper == 0)
+		return;
 	nper = 0;
 	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, inst, "PER"))
