@@ -3421,6 +3421,75 @@ cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 	e->vlen = (uint32_t)vlen;
 }
 
+/*
+ * The hash of the key cache_key would build for a party, and whether
+ * cached entry e has that key, read from the store where the segments are
+ * rather than from a copy: most lookups hit.
+ */
+static uint64_t
+party_hash(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
+    int kind)
+{
+	const uint64_t mul = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = ((uint64_t)kind << 8 | (uint64_t)l) * mul, w;
+	size_t k, n, i;
+	const char *p;
+
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
+			continue;
+		/*
+		 * The length and the first and last eight bytes of each
+		 * segment (the ids at the end tell parties apart): party_same
+		 * compares all of it anyway.
+		 */
+		p = c->st->text.s + s->off;
+		n = s->len;
+		h = (h ^ n) * mul;
+		h ^= h >> 32;
+		if (n >= 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * mul;
+			h ^= h >> 32;
+			memcpy(&w, p + n - 8, 8);
+		} else
+			for (w = 0, i = 0; i < n; i++)
+				w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+		h = (h ^ w) * mul;
+		h ^= h >> 32;
+	}
+	return h ^ h >> 29;
+}
+
+static int
+party_same(struct rc *c, const struct pcache *e, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind)
+{
+	const char *p = e->kv, *end = e->kv + e->klen;
+	size_t k;
+	uint32_t len;
+
+	if (e->klen < 2 || p[0] != (char)kind || p[1] != (char)l)
+		return 0;
+	p += 2;
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
+			continue;
+		if ((size_t)(end - p) < sizeof len + s->len)
+			return 0;
+		memcpy(&len, p, sizeof len);
+		if (len != s->len || memcmp(p + sizeof len,
+		    c->st->text.s + s->off, s->len) != 0)
+			return 0;
+		p += sizeof len + s->len;
+	}
+	return p == end;
+}
+
 /* Did rendering flag any segment of the instance as extra? */
 static int
 flagged(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
@@ -3445,10 +3514,10 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 	uint64_t h;
 	size_t start;
 
-	buf_reset(&m->pkey);
-	cache_key(c, from, to, l, inst, kind, 0);
-	h = key_hash(m->pkey.s, m->pkey.len);
-	if ((e = cache_find(m, h)) != NULL) {
+	h = party_hash(c, from, to, l, inst, kind);
+	e = &m->pc[h % PC_SIZE];
+	if (e->kv != NULL && e->h == h &&
+	    party_same(c, e, from, to, l, inst, kind)) {
 		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
 		return;
 	}
@@ -3464,6 +3533,8 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 
 		while (*v != '{')
 			v++;
+		buf_reset(&m->pkey);
+		cache_key(c, from, to, l, inst, kind, 0);
 		cache_put(m, h, v, (size_t)(c->w.b->s + c->w.b->len - v));
 	}
 }
