@@ -2476,6 +2476,119 @@ ke(struct rc *c, const char *key, size_t k, unsigned el)
 	ksk(c, key, k, E(c->st, k, el));
 }
 
+/*
+ * Runs: several members of the open object from one segment, written
+ * through a cursor kept in a local (so not reloaded from jw and the buffer
+ * after every byte stored) into room made once.  The segment's elements
+ * are taken out first (els) for the same reason.  A segment with anything
+ * to escape goes member by member through ksk instead.
+ */
+#define RUN_KEYS	512	/* room for the keys and punctuation of a run */
+
+struct run {
+	char	*o;
+	size_t	 room;
+	int	 first, plain;
+};
+
+/* Elements 1 to max of segment k into e[1..max]. */
+static ALWAYS_INLINE void
+els(const struct store *st, size_t k, struct str *e, unsigned max)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo = st->eo + s->eo;
+	const char *t = st->text.s + s->off;
+	unsigned i, n = s->nel < max ? s->nel : max;
+
+	for (i = 1; i <= n; i++)
+		e[i] = trim(t + eo[i], eo[i + 1] - 1 - eo[i]);
+	for (; i <= max; i++)
+		e[i] = nostr;
+}
+
+static ALWAYS_INLINE void
+run_open(struct rc *c, struct run *r, size_t room)
+{
+	struct jw *w = &c->w;
+	struct buf *b = w->b;
+
+	if (b->len + room + 2 > b->cap)
+		buf_grow(b, room + 1);
+	r->o = b->s + b->len;
+	r->room = room;
+	/* (a run starts after a value or an opening brace, not a key) */
+	r->first = w->first[w->depth];
+}
+
+/* Start a run for segment k. */
+static ALWAYS_INLINE void
+run_seg(struct rc *c, struct run *r, size_t k)
+{
+	const struct sseg *s = &c->st->seg[k];
+
+	r->plain = (s->flags & SS_PLAIN) != 0;
+	run_open(c, r, s->len + RUN_KEYS);
+}
+
+static ALWAYS_INLINE void
+run_close(struct rc *c, struct run *r)
+{
+	struct jw *w = &c->w;
+
+	*r->o = '\0';
+	w->b->len = (size_t)(r->o - w->b->s);
+	w->first[w->depth] = (unsigned char)r->first;
+}
+
+/* "key": and a raw value (a number), in the run. */
+static ALWAYS_INLINE void
+run_raw(struct run *r, const char *key, const char *v, size_t n)
+{
+	size_t kl = strlen(key);
+	char *o = r->o;
+
+	if (!r->first)
+		*o++ = ',';
+	r->first = 0;
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	buf_copy(o, v, n);
+	r->o = o + n;
+}
+
+/* ksk() in a run: v is from segment k. */
+static ALWAYS_INLINE void
+rke(struct rc *c, struct run *r, const char *key, size_t k, struct str v)
+{
+	size_t kl = strlen(key);
+	char *o = r->o;
+
+	if (v.n == 0)
+		return;
+	if (!r->plain) {
+		run_close(c, r);
+		ksk(c, key, k, v);
+		run_open(c, r, r->room);
+		return;
+	}
+	if (!r->first)
+		*o++ = ',';
+	r->first = 0;
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = '"';
+	buf_copy(o, v.p, v.n);
+	o += v.n;
+	*o++ = '"';
+	r->o = o;
+}
+
 static void
 flag_also(struct rc *c, size_t k)
 {
@@ -3200,18 +3313,30 @@ address(struct rc *c, size_t n3, size_t n4)
 	kput(c, "address");
 	opn(c, 0);
 	if (n3 != NONE) {
-		ke(c, "line1", n3, 1);
-		ke(c, "line2", n3, 2);
+		struct str e[3];
+		struct run r;
+
+		els(c->st, n3, e, 2);
+		run_seg(c, &r, n3);
+		rke(c, &r, "line1", n3, e[1]);
+		rke(c, &r, "line2", n3, e[2]);
+		run_close(c, &r);
 		mapped(c, n3, BR(1, 2));
 	}
 	if (n4 != NONE) {
-		ke(c, "city", n4, 1);
-		ke(c, "state", n4, 2);
-		ke(c, "zip", n4, 3);
-		ke(c, "country", n4, 4);
-		ke(c, "location_qualifier", n4, 5);
-		ke(c, "location_id", n4, 6);
-		ke(c, "subdivision", n4, 7);
+		struct str e[8];
+		struct run r;
+
+		els(c->st, n4, e, 7);
+		run_seg(c, &r, n4);
+		rke(c, &r, "city", n4, e[1]);
+		rke(c, &r, "state", n4, e[2]);
+		rke(c, &r, "zip", n4, e[3]);
+		rke(c, &r, "country", n4, e[4]);
+		rke(c, &r, "location_qualifier", n4, e[5]);
+		rke(c, &r, "location_id", n4, e[6]);
+		rke(c, &r, "subdivision", n4, e[7]);
+		run_close(c, &r);
 		mapped(c, n4, BR(1, 7));
 	}
 	cls(c, 0);
@@ -3267,38 +3392,59 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 
 	if (nm1 != NONE) {
-		required(c, nm1, 2);
-		ke(c, "entity_code", nm1, 1);
-		ke(c, "entity_type", nm1, 2);
-		ke(c, is(E(c->st, nm1, 2), "1") ? "last_name" : "name", nm1,
-		    3);
-		ke(c, "first_name", nm1, 4);
-		ke(c, "middle_name", nm1, 5);
-		ke(c, "prefix", nm1, 6);
-		ke(c, "suffix", nm1, 7);
+		struct str e[10];
+		struct run r;
+
+		els(c->st, nm1, e, 9);
+		if (e[2].n == 0)
+			required_warn(c, nm1, 2);
+		run_seg(c, &r, nm1);
+		rke(c, &r, "entity_code", nm1, e[1]);
+		rke(c, &r, "entity_type", nm1, e[2]);
+		if (is(e[2], "1"))
+			rke(c, &r, "last_name", nm1, e[3]);
+		else
+			rke(c, &r, "name", nm1, e[3]);
+		rke(c, &r, "first_name", nm1, e[4]);
+		rke(c, &r, "middle_name", nm1, e[5]);
+		rke(c, &r, "prefix", nm1, e[6]);
+		rke(c, &r, "suffix", nm1, e[7]);
 		if (kind == K_PAYER) {
-			ke(c, "payer_id_qualifier", nm1, 8);
-			ke(c, "payer_id", nm1, 9);
+			rke(c, &r, "payer_id_qualifier", nm1, e[8]);
+			rke(c, &r, "payer_id", nm1, e[9]);
 		} else if (kind == K_MEMBER) {
-			ke(c, "member_id_qualifier", nm1, 8);
-			ke(c, "member_id", nm1, 9);
-		} else if (is(E(c->st, nm1, 8), "XX"))
-			ke(c, "npi", nm1, 9);
+			rke(c, &r, "member_id_qualifier", nm1, e[8]);
+			rke(c, &r, "member_id", nm1, e[9]);
+		} else if (is(e[8], "XX"))
+			rke(c, &r, "npi", nm1, e[9]);
 		else {
-			ke(c, "id_qualifier", nm1, 8);
-			ke(c, "id", nm1, 9);
+			rke(c, &r, "id_qualifier", nm1, e[8]);
+			rke(c, &r, "id", nm1, e[9]);
 		}
+		run_close(c, &r);
 		mapped(c, nm1, BR(1, 9));
 	}
 	if (tax != NONE) {
-		ke(c, "tax_id_type", tax, 1);
-		ke(c, "tax_id", tax, 2);
+		struct str e[3];
+		struct run r;
+
+		els(c->st, tax, e, 2);
+		run_seg(c, &r, tax);
+		rke(c, &r, "tax_id_type", tax, e[1]);
+		rke(c, &r, "tax_id", tax, e[2]);
+		run_close(c, &r);
 		mapped(c, tax, BR(1, 2));
 	}
 	if (prv != NONE) {
-		ke(c, "provider_code", prv, 1);
-		ke(c, "taxonomy_qualifier", prv, 2);
-		ke(c, "taxonomy", prv, 3);
+		struct str e[4];
+		struct run r;
+
+		els(c->st, prv, e, 3);
+		run_seg(c, &r, prv);
+		rke(c, &r, "provider_code", prv, e[1]);
+		rke(c, &r, "taxonomy_qualifier", prv, e[2]);
+		rke(c, &r, "taxonomy", prv, e[3]);
+		run_close(c, &r);
 		mapped(c, prv, BR(1, 3));
 	}
 	if (dmg != NONE) {
@@ -5247,7 +5393,7 @@ render_claim(struct x837 *m)
 	struct buf *r;
 	size_t base;
 	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
-	size_t k, n = K->st.n, lfrom = NONE;
+	size_t k, n = K->st.n, lfrom = NONE, lx0 = NONE;
 	uint32_t hdr[4];
 	unsigned nw, nlines = 0, ncob = 0;
 	struct str v;
@@ -5264,7 +5410,9 @@ render_claim(struct x837 *m)
 	/* lines first: the claim's service dates come from them */
 	m->svc_from[0] = m->svc_to[0] = '\0';
 	rc_init(&c, m, LV_CLM, &m->b_lines);
-	for (k = 0; k <= n; k++) {
+	/* each LX up to the next (through the list of loop 2400) */
+	for (k = it_first(&c, 0, n, L_2400);; k = it_next(&c, k, 0, n,
+	    L_2400)) {
 		if (k < n && !match(&c, k, L_2400, 0, "LX"))
 			continue;
 		if (lfrom != NONE) {
@@ -5272,6 +5420,10 @@ render_claim(struct x837 *m)
 				opn(&c, 1);
 			render_line(&c, lfrom, k);
 		}
+		if (k >= n)
+			break;
+		if (lx0 == NONE)
+			lx0 = k;
 		lfrom = k;
 	}
 	if (nlines)
@@ -5287,20 +5439,22 @@ render_claim(struct x837 *m)
 	/* other payers: from each 2320 SBR to the next one or the first LX */
 	rc_init(&c, m, LV_CLM, &m->b_cob);
 	lfrom = NONE;
-	for (k = 0; k <= n; k++) {
-		int sbr = k < n && match(&c, k, L_2320, 0, "SBR");
-		int lx = k < n && match(&c, k, L_2400, 0, "LX");
-
-		if (k < n && !sbr && !lx)
+	if (lx0 == NONE)
+		lx0 = n;
+	for (k = it_first(&c, 0, n, L_2320);; k = it_next(&c, k, 0, n,
+	    L_2320)) {
+		if (k > lx0)
+			k = lx0;
+		if (k < lx0 && !match(&c, k, L_2320, 0, "SBR"))
 			continue;
 		if (lfrom != NONE) {
 			if (ncob++ == 0)
 				opn(&c, 1);
 			render_cob(&c, lfrom, k);
 		}
-		lfrom = sbr ? k : NONE;
-		if (lx)
+		if (k >= lx0)
 			break;
+		lfrom = k;
 	}
 	if (ncob)
 		cls(&c, 1);
@@ -5351,12 +5505,25 @@ render_claim(struct x837 *m)
 		if (C->active && C->hl[0])
 			khl(&w, &m->conv, "patient", C->hl);
 	}
-	buf_adds(r, "},\"segment_index\":");
-	buf_addu(r, K->st.seg[0].index);
-	buf_adds(r, ",\"byte_offset\":");
-	buf_addu(r, K->st.seg[0].offset);
-	buf_adds(r, ",\"claim_ordinal\":");
-	buf_addu(r, m->ordinal);
+	{
+		char t[24 * 3 + 64], *o = t, u[24], *p;
+
+		/* what buf_addu writes, without its calls */
+#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
+	memcpy(o, p, (size_t)(u + sizeof u - p)); \
+	o += u + sizeof u - p; } while (0)
+		memcpy(o, "},\"segment_index\":", 18);
+		o += 18;
+		ADDU(K->st.seg[0].index);
+		memcpy(o, ",\"byte_offset\":", 15);
+		o += 15;
+		ADDU(K->st.seg[0].offset);
+		memcpy(o, ",\"claim_ordinal\":", 17);
+		o += 17;
+		ADDU(m->ordinal);
+#undef ADDU
+		buf_add(r, t, (size_t)(o - t));
+	}
 	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
 	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
 		char d[4][2] = { { (char)m->isa.d.elem, 0 },
