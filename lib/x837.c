@@ -2199,11 +2199,11 @@ fkint(struct rc *c, const char *key, long long v)
 	fkraw(&c->w, key, p, (size_t)(t + sizeof t - p));
 }
 
-/* Cents as money_fmt() has them: "-123.45", "0.05". */
-static ALWAYS_INLINE void
-fkcents(struct rc *c, const char *key, int64_t v)
+/* Cents as money_fmt() has them: "-123.45", "0.05"; ends before end. */
+static ALWAYS_INLINE char *
+cents_txt(char *end, int64_t v)
 {
-	char t[MONEY_FMT_SIZE], *p = t + sizeof t;
+	char *p = end;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v;
 
@@ -2215,6 +2215,14 @@ fkcents(struct rc *c, const char *key, int64_t v)
 	p = udigits(p, u);
 	if (v < 0)
 		*--p = '-';
+	return p;
+}
+
+static ALWAYS_INLINE void
+fkcents(struct rc *c, const char *key, int64_t v)
+{
+	char t[MONEY_FMT_SIZE], *p = cents_txt(t + sizeof t, v);
+
 	fkraw(&c->w, key, p, (size_t)(t + sizeof t - p));
 }
 
@@ -2759,22 +2767,24 @@ compsep(struct x837 *m, struct str e)
 	return sep;
 }
 
-/* Split composite element el of segment k into up to max components. */
-static unsigned
+static unsigned comps_guess(struct rc *, size_t, unsigned, struct str *,
+    unsigned, struct str);
+
+/*
+ * Split composite element el of segment k into up to max components.
+ * The usual case inline: split at ISA16 in one pass, which also tells
+ * whether the element has it (else compsep has a guess to make).
+ */
+static ALWAYS_INLINE unsigned
 comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 {
 	struct str e = E(c->st, k, el);
 	int sep;
 	unsigned n = 0;
-	const char *p, *end, *qq;
 	size_t i, from;
 
 	if (e.n == 0)
 		return 0;
-	/*
-	 * The usual case first: split at ISA16 in one pass, which also
-	 * tells whether e has it (else compsep has a guess to make).
-	 */
 	sep = c->m->isa.d.comp;
 	for (i = 0, from = 0; i < e.n; i++) {
 		if ((unsigned char)e.p[i] != sep)
@@ -2789,6 +2799,18 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 			v[n] = trim(e.p + from, e.n - from);
 		return n + 1;
 	}
+	return comps_guess(c, k, el, v, max, e);
+}
+
+/* comps() for an element without ISA16. */
+static unsigned
+comps_guess(struct rc *c, size_t k, unsigned el, struct str *v,
+    unsigned max, struct str e)
+{
+	int sep;
+	unsigned n = 0;
+	const char *p, *end, *qq;
+
 	sep = compsep(c->m, e);
 	if (sep == c->m->isa.d.comp) {
 		v[0] = e;
@@ -3038,6 +3060,41 @@ knum_slow(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
 	fkraw(&c->w, key, c->m->tmp.s, c->m->tmp.len);
 }
 
+/* kmoney_v and knum_v in a run. */
+static ALWAYS_INLINE void
+rmoney(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
+    struct str v)
+{
+	int64_t cents;
+
+	if (v.n == 0)
+		return;
+	if (cents_fast(v, &cents) == 0) {
+		char t[MONEY_FMT_SIZE], *p = cents_txt(t + sizeof t, cents);
+
+		run_raw(r, key, p, (size_t)(t + sizeof t - p));
+		return;
+	}
+	run_close(c, r);
+	kmoney_slow(c, key, v, k, el, 0);
+	run_open(c, r, r->room);
+}
+
+static ALWAYS_INLINE void
+rnum(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
+    struct str v)
+{
+	if (v.n == 0)
+		return;
+	if (num_as_is(v)) {
+		run_raw(r, key, v.p, v.n);
+		return;
+	}
+	run_close(c, r);
+	knum_slow(c, key, v, k, el, 0);
+	run_open(c, r, r->room);
+}
+
 static ALWAYS_INLINE void
 knum(struct rc *c, const char *key, size_t k, unsigned el)
 {
@@ -3133,7 +3190,7 @@ kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 		bad(c, k, el, 0, "is not a date (CCYYMMDD)", v, 0);
 		return;
 	}
-	fkstr(c, key, iso);
+	fkv(&c->w, key, iso, 10);
 }
 
 static void
@@ -4152,6 +4209,9 @@ providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 	size_t n;
 
 	for (; t->key != NULL; t++) {
+		/* a loop the claim does not have, most of them, at once */
+		if (from == 0 && to == c->st->n && c->st->lhead[t->l] == NOIDX)
+			continue;
 		n = instances(c, from, to, t->l, "NM1", in, 2);
 		if (n == 0)
 			continue;
@@ -5356,7 +5416,7 @@ add_member(struct buf *b, const char *key, const struct buf *v)
  * A member of "hierarchy": an HL01 id, printable ASCII in practice, goes
  * out as it is; anything else through to_utf8 and jw's escaping.
  */
-static void
+static ALWAYS_INLINE void
 khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
 {
 	size_t n = strlen(hl), i;
@@ -5367,8 +5427,7 @@ khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
 		kstr_utf8(w, tmp, key, hl);
 		return;
 	}
-	fkey(w, key);
-	jplain(w, hl, n);
+	fkv(w, key, hl, n);
 }
 
 /* The members of the object in v, after a comma, when there are any. */
