@@ -3557,22 +3557,29 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * positions.  Billing providers, payers and rendering providers repeat in
  * practice, so this saves most of their work.
  */
-static uint64_t
-key_hash(const char *p, size_t n)
+/*
+ * Two entries may hold a hash, the one used last first: parties outnumber
+ * the entries, and a pair keeps a frequent one that shares its place with
+ * another.
+ */
+static ALWAYS_INLINE struct pcache *
+cache_set(struct x837 *m, uint64_t h)
 {
-	const uint64_t mul = 0x9e3779b97f4a7c15ULL;
-	uint64_t h = n * mul, w;
+	return &m->pc[h % (PC_SIZE / 2) * 2];
+}
 
-	/* eight bytes at a time: keys are a few hundred bytes */
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * mul;
-		h ^= h >> 32;
+/* Entry i of set e was used: first in the set now. */
+static ALWAYS_INLINE const struct pcache *
+cache_hit(struct pcache *e, int i)
+{
+	struct pcache t;
+
+	if (i) {
+		t = e[0];
+		e[0] = e[1];
+		e[1] = t;
 	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * mul;
-	return h ^ h >> 29;
+	return e;
 }
 
 /* Append the key of loop l (instance inst) in [from, to) to m->pkey. */
@@ -3597,24 +3604,17 @@ cache_key(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 }
 
-static struct pcache *
-cache_find(struct x837 *m, uint64_t h)
-{
-	struct pcache *e = &m->pc[h % PC_SIZE];
-
-	if (e->kv != NULL && e->h == h && e->klen == m->pkey.len &&
-	    memcmp(e->kv, m->pkey.s, m->pkey.len) == 0)
-		return e;
-	return NULL;
-}
-
 static void
 cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 {
-	struct pcache *e = &m->pc[h % PC_SIZE];
+	struct pcache *e = cache_set(m, h), t;
 
 	if (vlen == 0 || m->pkey.len + vlen > PC_MAX)
 		return;
+	/* the set's older entry goes (its memory is used again) */
+	t = e[1];
+	e[1] = e[0];
+	e[0] = t;
 	if (e->kv == NULL)
 		e->kv = xmalloc(PC_MAX);
 	memcpy(e->kv, m->pkey.s, m->pkey.len);
@@ -3625,72 +3625,83 @@ cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 }
 
 /*
- * The hash of the key cache_key would build for a party, and whether
- * cached entry e has that key, read from the store where the segments are
- * rather than from a copy: most lookups hit.
+ * The hash of the key cache_key would build, and whether a cached entry
+ * has that key, read from the store where the segments are rather than
+ * from a copy: most lookups hit.  Both go loop by loop (kh_loop, ks_loop)
+ * as cache_key does.
  */
-static uint64_t
-party_hash(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
-    int kind)
+#define KH_MUL	0x9e3779b97f4a7c15ULL
+
+static ALWAYS_INLINE uint64_t
+kh_loop(struct rc *c, uint64_t h, size_t from, size_t to, enum loop l,
+    uint32_t inst, int kind, int skip_hl)
 {
-	const uint64_t mul = 0x9e3779b97f4a7c15ULL;
-	uint64_t h = ((uint64_t)kind << 8 | (uint64_t)l) * mul, w;
+	uint64_t w;
 	size_t k, n, i;
 	const char *p;
 
+	h = (h ^ ((uint64_t)kind << 8 | (uint64_t)l)) * KH_MUL;
 	FOREACH(c, k, from, to, l) {
 		const struct sseg *s = &c->st->seg[k];
 
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
+		    (skip_hl && s->pid == ID2('H', 'L')))
 			continue;
 		/*
 		 * The length and the first and last eight bytes of each
-		 * segment (the ids at the end tell parties apart): party_same
+		 * segment (the ids at the end tell parties apart): ks_loop
 		 * compares all of it anyway.
 		 */
 		p = c->st->text.s + s->off;
 		n = s->len;
-		h = (h ^ n) * mul;
+		h = (h ^ n) * KH_MUL;
 		h ^= h >> 32;
 		if (n >= 8) {
 			memcpy(&w, p, 8);
-			h = (h ^ w) * mul;
+			h = (h ^ w) * KH_MUL;
 			h ^= h >> 32;
 			memcpy(&w, p + n - 8, 8);
 		} else
 			for (w = 0, i = 0; i < n; i++)
 				w |= (uint64_t)(unsigned char)p[i] << (8 * i);
-		h = (h ^ w) * mul;
+		h = (h ^ w) * KH_MUL;
 		h ^= h >> 32;
 	}
+	return h;
+}
+
+static ALWAYS_INLINE uint64_t
+kh_end(uint64_t h)
+{
 	return h ^ h >> 29;
 }
 
-static int
-party_same(struct rc *c, const struct pcache *e, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind)
+/* Where the key text at p matches loop l to; NULL if it does not. */
+static ALWAYS_INLINE const char *
+ks_loop(struct rc *c, const char *p, const char *end, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, int skip_hl)
 {
-	const char *p = e->kv, *end = e->kv + e->klen;
 	size_t k;
 	uint32_t len;
 
-	if (e->klen < 2 || p[0] != (char)kind || p[1] != (char)l)
-		return 0;
+	if (end - p < 2 || p[0] != (char)kind || p[1] != (char)l)
+		return NULL;
 	p += 2;
 	FOREACH(c, k, from, to, l) {
 		const struct sseg *s = &c->st->seg[k];
 
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
+		    (skip_hl && s->pid == ID2('H', 'L')))
 			continue;
 		if ((size_t)(end - p) < sizeof len + s->len)
-			return 0;
+			return NULL;
 		memcpy(&len, p, sizeof len);
 		if (len != s->len || memcmp(p + sizeof len,
 		    c->st->text.s + s->off, s->len) != 0)
-			return 0;
+			return NULL;
 		p += sizeof len + s->len;
 	}
-	return p == end;
+	return p;
 }
 
 /* Did rendering flag any segment of the instance as extra? */
@@ -3713,16 +3724,22 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 {
 	struct x837 *m = c->m;
 	unsigned long long w0 = m->stats.warnings;
+	struct pcache *set;
 	const struct pcache *e;
 	uint64_t h;
 	size_t start;
+	int i;
 
-	h = party_hash(c, from, to, l, inst, kind);
-	e = &m->pc[h % PC_SIZE];
-	if (e->kv != NULL && e->h == h &&
-	    party_same(c, e, from, to, l, inst, kind)) {
-		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
-		return;
+	h = kh_end(kh_loop(c, 0, from, to, l, inst, kind, 0));
+	set = cache_set(m, h);
+	for (i = 0; i < 2; i++) {
+		e = &set[i];
+		if (e->kv != NULL && e->h == h && ks_loop(c, e->kv, e->kv +
+		    e->klen, from, to, l, inst, kind, 0) == e->kv + e->klen) {
+			e = cache_hit(set, i);
+			fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+			return;
+		}
 	}
 	kput(c, key);
 	start = c->w.b->len;
@@ -4553,10 +4570,11 @@ render_a_cached(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_A];
 	unsigned long long w0 = m->stats.warnings;
+	struct pcache *set;
 	const struct pcache *e;
 	struct rc c;
 	uint64_t h;
-	int l;
+	int l, i;
 
 	c.m = m;
 	c.lv = LV_A;
@@ -4565,29 +4583,40 @@ render_a_cached(struct x837 *m)
 		render_a(m);
 		return;
 	}
-	buf_reset(&m->pkey);
+	h = 0;
 	for (l = L_2000A; l <= L_2010AC; l++)
-		cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
-	h = key_hash(m->pkey.s, m->pkey.len);
-	if ((e = cache_find(m, h)) != NULL) {
-		buf_reset(&L->frag);
-		buf_add(&L->frag, e->kv + e->klen, e->vlen);
-		buf_reset(&L->extra);
-		L->nextra = 0;
-		L->rendered = 1;
-		return;
-	}
-	{
-		struct buf key = m->pkey;
+		h = kh_loop(&c, h, 0, L->st.n, (enum loop)l, 0, 9, 1);
+	h = kh_end(h);
+	set = cache_set(m, h);
+	for (i = 0; i < 2; i++) {
+		const char *p, *end;
 
-		m->pkey.s = NULL;
-		m->pkey.len = m->pkey.cap = 0;
-		render_a(m);
-		buf_free(&m->pkey);
-		m->pkey = key;
+		e = &set[i];
+		if (e->kv == NULL || e->h != h)
+			continue;
+		p = e->kv;
+		end = e->kv + e->klen;
+		for (l = L_2000A; p != NULL && l <= L_2010AC; l++)
+			p = ks_loop(&c, p, end, 0, L->st.n, (enum loop)l, 0, 9,
+			    1);
+		if (p == end) {
+			e = cache_hit(set, i);
+			buf_reset(&L->frag);
+			buf_add(&L->frag, e->kv + e->klen, e->vlen);
+			buf_reset(&L->extra);
+			L->nextra = 0;
+			L->rendered = 1;
+			return;
+		}
 	}
-	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0)
+	render_a(m);
+	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0) {
+		/* the key only now: render_a's parties use m->pkey too */
+		buf_reset(&m->pkey);
+		for (l = L_2000A; l <= L_2010AC; l++)
+			cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
 		cache_put(m, h, L->frag.s, L->frag.len);
+	}
 }
 
 /* PAT05-PAT09 (death date, weight, pregnancy) into the open object. */
