@@ -2170,10 +2170,27 @@ jraw(struct jw *w, const char *s, size_t n)
 static ALWAYS_INLINE char *
 udigits(char *end, unsigned long long v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	static const char d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
+
+	/* two digits a step: offsets and indexes have six or seven */
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		end -= 2;
+		end[0] = d2[2 * r];
+		end[1] = d2[2 * r + 1];
+	}
+	if (v >= 10) {
+		end -= 2;
+		end[0] = d2[2 * v];
+		end[1] = d2[2 * v + 1];
+	} else
+		*--end = (char)('0' + v);
 	return end;
 }
 
@@ -4720,7 +4737,12 @@ render_b(struct x837 *m)
 	buf_reset(&L->frag2);
 	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
 	    "\"relationship\":");
-	if (rel.n) {
+	if (rel.n && str_plain(rel)) {
+		/* what json_escape makes of it, the usual case */
+		buf_addc(&L->frag2, '"');
+		buf_add(&L->frag2, rel.p, rel.n);
+		buf_addc(&L->frag2, '"');
+	} else if (rel.n) {
 		to_utf8(&m->conv, rel.p, rel.n);
 		json_escape(&L->frag2, m->conv.s, m->conv.len);
 	}
