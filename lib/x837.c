@@ -3196,7 +3196,7 @@ d8(struct str v, char out[11])
 	return 0;
 }
 
-static void
+static ALWAYS_INLINE void
 kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 {
 	char iso[11];
@@ -3420,7 +3420,7 @@ address(struct rc *c, size_t n3, size_t n4)
  * The members of a party object from loop l (instance inst, 0: any) in
  * [from, to): NM1, N3, N4, REF, PER, PRV, DMG.
  */
-static void
+static int
 party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     int kind)
 {
@@ -3548,7 +3548,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		cls(c, 1);
 	}
 	if (nper == 0)
-		return;
+		return nm1 != NONE;
 	nper = 0;
 	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, inst, "PER"))
@@ -3564,6 +3564,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 	if (nper > 1)
 		cls(c, 1);
+	return nm1 != NONE;
 }
 
 /*
@@ -4689,17 +4690,28 @@ render_b(struct x837 *m)
 	struct buf *person = &m->b_person, *sbr = &m->b_sbr;
 	struct buf *patf = &m->b_patf, *obj = &m->b_obj;
 	struct rc c;
-	size_t n = L->st.n, ks_ = NONE, pat;
+	size_t n = L->st.n, ks_ = NONE, pat = NONE, k;
 	struct str rel = nostr;
+	unsigned nsbr = 0, npat = 0;
+	int have_nm1;
 
 	rc_init(&c, m, LV_B, person);
 	opn(&c, 0);
-	party(&c, 0, n, L_2010BA, 0, K_MEMBER);
+	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
 	cls(&c, 0);
 
+	/* SBR and PAT in one pass; one() only for the warnings of repeats */
+	FOREACH(&c, k, 0, n, L_2000B) {
+		if (match(&c, k, L_2000B, 0, "SBR") && nsbr++ == 0)
+			ks_ = k;
+		else if (match(&c, k, L_2000B, 0, "PAT") && npat++ == 0)
+			pat = k;
+	}
 	rc_init(&c, m, LV_B, sbr);
 	opn(&c, 0);
-	if ((ks_ = one(&c, 0, n, L_2000B, 0, "SBR")) != NONE) {
+	if (nsbr > 1)
+		ks_ = one(&c, 0, n, L_2000B, 0, "SBR");
+	if (ks_ != NONE) {
 		ke(&c, "payer_responsibility", ks_, 1);
 		ke(&c, "relationship", ks_, 2);
 		ke(&c, "group_number", ks_, 3);
@@ -4713,7 +4725,9 @@ render_b(struct x837 *m)
 
 	rc_init(&c, m, LV_B, patf);
 	opn(&c, 0);
-	if ((pat = one(&c, 0, n, L_2000B, 0, "PAT")) != NONE) {
+	if (npat > 1)
+		pat = one(&c, 0, n, L_2000B, 0, "PAT");
+	if (pat != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, BR(5, 9));
 	}
@@ -4752,7 +4766,7 @@ render_b(struct x837 *m)
 	add_members(&L->frag2, patf);
 	buf_addc(&L->frag2, '}');
 
-	if (!has(&c, 0, n, L_2010BA, "NM1"))
+	if (!have_nm1)
 		missing(m, LV_B, "no subscriber name (loop 2010BA, NM1*IL)");
 	if (!has(&c, 0, n, L_2010BB, "NM1"))
 		missing(m, LV_B, "no payer name (loop 2010BB, NM1*PR)");
@@ -5381,8 +5395,9 @@ render_claim_obj(struct rc *c)
 	ke(c, "delay_reason", clm, 20);
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
 	if (m->svc_from[0]) {
-		fkstr(c, "service_date_from", m->svc_from);
-		fkstr(c, "service_date_to", m->svc_to);
+		/* (ISO dates: ten bytes) */
+		fkv(&c->w, "service_date_from", m->svc_from, 10);
+		fkv(&c->w, "service_date_to", m->svc_to, 10);
 	}
 	FOREACH(c, k, 0, n, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
@@ -5449,7 +5464,7 @@ add_items(struct x837 *m, struct buf *b, int extra)
 	return n;
 }
 
-static void
+static ALWAYS_INLINE void
 add_member(struct buf *b, const char *key, const struct buf *v)
 {
 	if (v->len == 0)
