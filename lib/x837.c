@@ -2565,25 +2565,6 @@ run_close(struct rc *c, struct run *r)
 	w->first[w->depth] = (unsigned char)r->first;
 }
 
-/* "key": and a raw value (a number), in the run. */
-static ALWAYS_INLINE void
-run_raw(struct run *r, const char *key, const char *v, size_t n)
-{
-	size_t kl = strlen(key);
-	char *o = r->o;
-
-	if (!r->first)
-		*o++ = ',';
-	r->first = 0;
-	*o++ = '"';
-	buf_copy(o, key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
-	buf_copy(o, v, n);
-	r->o = o + n;
-}
-
 /* ksk() in a run: v is from segment k. */
 static ALWAYS_INLINE void
 rke(struct rc *c, struct run *r, const char *key, size_t k, struct str v)
@@ -3075,41 +3056,6 @@ knum_slow(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
 		return;
 	}
 	fkraw(&c->w, key, c->m->tmp.s, c->m->tmp.len);
-}
-
-/* kmoney_v and knum_v in a run. */
-static ALWAYS_INLINE void
-rmoney(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
-    struct str v)
-{
-	int64_t cents;
-
-	if (v.n == 0)
-		return;
-	if (cents_fast(v, &cents) == 0) {
-		char t[MONEY_FMT_SIZE], *p = cents_txt(t + sizeof t, cents);
-
-		run_raw(r, key, p, (size_t)(t + sizeof t - p));
-		return;
-	}
-	run_close(c, r);
-	kmoney_slow(c, key, v, k, el, 0);
-	run_open(c, r, r->room);
-}
-
-static ALWAYS_INLINE void
-rnum(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
-    struct str v)
-{
-	if (v.n == 0)
-		return;
-	if (num_as_is(v)) {
-		run_raw(r, key, v.p, v.n);
-		return;
-	}
-	run_close(c, r);
-	knum_slow(c, key, v, k, el, 0);
-	run_open(c, r, r->room);
 }
 
 static ALWAYS_INLINE void
