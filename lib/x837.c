@@ -2845,9 +2845,23 @@ comps_guess(struct rc *c, size_t k, unsigned el, struct str *v,
 	return n;
 }
 
-/* Components beyond the first max of composite el must be empty. */
-static void
+static void comps_rest(struct rc *, size_t, unsigned, const struct str *,
+    unsigned, unsigned, unsigned);
+
+/*
+ * Components beyond the first max of composite el must be empty (inline:
+ * usually there are none).
+ */
+static ALWAYS_INLINE void
 comps_mapped(struct rc *c, size_t k, unsigned el, const struct str *v,
+    unsigned n, unsigned max, unsigned have)
+{
+	if (n > max)
+		comps_rest(c, k, el, v, n, max, have);
+}
+
+static void
+comps_rest(struct rc *c, size_t k, unsigned el, const struct str *v,
     unsigned n, unsigned max, unsigned have)
 {
 	unsigned i;
