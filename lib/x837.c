@@ -2641,12 +2641,29 @@ static void mapped_rest(struct rc *, size_t, uint32_t);
 static ALWAYS_INLINE void
 mapped(struct rc *c, size_t k, uint32_t bits)
 {
-	unsigned nel = c->st->seg[k].nel;
+	const struct sseg *s = &c->st->seg[k];
+	unsigned nel = s->nel;
+	uint32_t rest;
+	const uint32_t *eo;
 
-	/* inline, the usual case: the segment ends within bits */
-	if (nel <= 31 && (~bits & (uint32_t)((2ull << nel) - 2)) == 0)
+	/*
+	 * Inline, the usual cases: the segment ends within bits, or the
+	 * elements outside it are empty.
+	 */
+	if (nel > 31) {
+		mapped_rest(c, k, bits);
 		return;
-	mapped_rest(c, k, bits);
+	}
+	rest = ~bits & (uint32_t)((2ull << nel) - 2);
+	eo = c->st->eo + s->eo;
+	for (; rest != 0; rest &= rest - 1) {
+		unsigned i = (unsigned)__builtin_ctz(rest);
+
+		if (eo[i + 1] - 1 > eo[i]) {
+			mapped_rest(c, k, bits);
+			return;
+		}
+	}
 }
 
 static void
