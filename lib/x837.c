@@ -3553,14 +3553,16 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * practice, so this saves most of their work.
  */
 /*
- * Two entries may hold a hash, the one used last first: parties outnumber
- * the entries, and a pair keeps a frequent one that shares its place with
- * another.
+ * PC_WAYS entries may hold a hash, the one used last first: parties
+ * outnumber the entries, and a set keeps a frequent one that shares its
+ * place with others.
  */
+#define PC_WAYS	4
+
 static ALWAYS_INLINE struct pcache *
 cache_set(struct x837 *m, uint64_t h)
 {
-	return &m->pc[h % (PC_SIZE / 2) * 2];
+	return &m->pc[h % (PC_SIZE / PC_WAYS) * PC_WAYS];
 }
 
 /* Entry i of set e was used: first in the set now. */
@@ -3570,9 +3572,9 @@ cache_hit(struct pcache *e, int i)
 	struct pcache t;
 
 	if (i) {
-		t = e[0];
-		e[0] = e[1];
-		e[1] = t;
+		t = e[i];
+		memmove(e + 1, e, (size_t)i * sizeof *e);
+		e[0] = t;
 	}
 	return e;
 }
@@ -3606,9 +3608,9 @@ cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 
 	if (vlen == 0 || m->pkey.len + vlen > PC_MAX)
 		return;
-	/* the set's older entry goes (its memory is used again) */
-	t = e[1];
-	e[1] = e[0];
+	/* the set's oldest entry goes (its memory is used again) */
+	t = e[PC_WAYS - 1];
+	memmove(e + 1, e, (PC_WAYS - 1) * sizeof *e);
 	e[0] = t;
 	if (e->kv == NULL)
 		e->kv = xmalloc(PC_MAX);
@@ -3727,7 +3729,7 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 
 	h = kh_end(kh_loop(c, 0, from, to, l, inst, kind, 0));
 	set = cache_set(m, h);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < PC_WAYS; i++) {
 		e = &set[i];
 		if (e->kv != NULL && e->h == h && ks_loop(c, e->kv, e->kv +
 		    e->klen, from, to, l, inst, kind, 0) == e->kv + e->klen) {
@@ -4583,7 +4585,7 @@ render_a_cached(struct x837 *m)
 		h = kh_loop(&c, h, 0, L->st.n, (enum loop)l, 0, 9, 1);
 	h = kh_end(h);
 	set = cache_set(m, h);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < PC_WAYS; i++) {
 		const char *p, *end;
 
 		e = &set[i];
