@@ -4815,6 +4815,44 @@ is_hi_qual(struct str qual)
  * ("HI*BK*8901*...", the element separator written where the component
  * separator belongs) is read as one composite, with a warning.
  */
+/*
+ * A diagnosis object, all of it at once, for a segment with nothing to
+ * escape: what opn, fkint, ksk, fkbool and cls write (code is not empty,
+ * so the object never is).
+ */
+static ALWAYS_INLINE void
+diag_obj(struct jw *w, unsigned seq, struct str qual, struct str code,
+    int primary)
+{
+	char t[24], *p = udigits(t + sizeof t, seq);
+	size_t nd = (size_t)(t + sizeof t - p);
+	char *o = out_begin(w, nd + qual.n + code.n + 64);
+
+	memcpy(o, "{\"sequence\":", 12);
+	o += 12;
+	buf_copy(o, p, nd);
+	o += nd;
+	if (qual.n) {
+		memcpy(o, ",\"qualifier\":\"", 14);
+		o += 14;
+		buf_copy(o, qual.p, qual.n);
+		o += qual.n;
+		*o++ = '"';
+	}
+	memcpy(o, ",\"code\":\"", 9);
+	o += 9;
+	buf_copy(o, code.p, code.n);
+	o += code.n;
+	if (primary) {
+		memcpy(o, "\",\"is_primary\":true}", 20);
+		o += 20;
+	} else {
+		memcpy(o, "\",\"is_primary\":false}", 21);
+		o += 21;
+	}
+	out_end(w, o);
+}
+
 static void
 health_codes(struct rc *c, int which)
 {
@@ -4871,6 +4909,13 @@ health_codes(struct rc *c, int which)
 				kput(c, which == 0 ? "diagnoses" :
 				    "health_care_codes");
 				opn(c, 1);
+			}
+			if (which == 0 && (c->st->seg[k].flags & SS_PLAIN)) {
+				diag_obj(&c->w, seq, v[0], v[1],
+				    (is(v[0], "ABK") || is(v[0], "BK")));
+				comps_mapped(c, k, i, v, nv, 2,
+				    nv < 12 ? nv : 12);
+				continue;
 			}
 			opn(c, 0);
 			if (which == 0)
