@@ -2400,10 +2400,7 @@ all_plain8(const char *p, size_t n)
 	return (bad & high) == 0;
 }
 
-/*
- * A JSON string from element text.  Text that is not UTF-8 is read as
- * ISO 8859-1 (the X12 extended character set in practice).
- */
+/* Does s go into a JSON string as it is (printable ASCII, no '"' or '\\')? */
 static ALWAYS_INLINE int
 str_plain(struct str s)
 {
@@ -2443,6 +2440,10 @@ jstr_slow(struct rc *c, struct str s)
 	jw_strn(&c->w, b->s, b->len);
 }
 
+/*
+ * A JSON string from element text.  Text that is not UTF-8 is read as
+ * ISO 8859-1 (the X12 extended character set in practice).
+ */
 static void
 jstr(struct rc *c, struct str s)
 {
