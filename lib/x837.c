@@ -121,32 +121,6 @@ seg_in(const char *list, const char *id)
 	return 0;
 }
 
-/*
- * The loop whose NM1 children a loop's NM1 is chosen from: up to a top
- * loop, 2320 or 2400.  Asked for every segment, so worked out once.
- */
-static enum loop
-family(enum loop l)
-{
-	static unsigned char fam[L_COUNT];
-	static int done;
-
-	if (!done) {
-		int i;
-
-		for (i = 0; i < L_COUNT; i++) {
-			enum loop f = (enum loop)i;
-
-			while (loops[f].parent != L_NONE && f != L_2320 &&
-			    f != L_2400)
-				f = (enum loop)loops[f].parent;
-			fam[i] = (unsigned char)f;
-		}
-		done = 1;
-	}
-	return (enum loop)fam[l];
-}
-
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* ---- small strings ---- */
@@ -219,6 +193,101 @@ pkid(const char id[4])
 #define ID2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
 #define ID3(a, b, c) (ID2(a, b) | (uint32_t)(c) << 16)
 
+/*
+ * The segment ids the mapper knows (those in loops[] and party_segs and
+ * those feed() and map_segment() act on) are numbered 1 to NIDS - 1, any
+ * other id 0.  A segment's id is looked up once, in a small open-addressed
+ * hash, and its number indexes tables worked out once from loops[]: the
+ * loop a segment lands in from each loop (walk_up's search up the parents
+ * through the 3-byte lists, which cost more than the rest of a segment's
+ * mapping).
+ */
+enum idkind {
+	K_LOOP,			/* only in the lists of loops[] */
+	K_ISA, K_IEA, K_GS, K_GE, K_ST, K_SE,	/* envelope: first, together */
+	K_HL, K_CLM, K_LX, K_SBR, K_NM1, K_LIN, K_SVD, K_LQ,
+	K_INST, K_DENT		/* 837I and 837D segments */
+};
+
+#define NIDS	64
+#define LC_LINE	1	/* a 2400 loop: segments get the line number */
+#define LC_COB	2	/* a 2320 loop: ... the other payer's number */
+#define IDH_BITS 8
+#define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
+/*
+ * Gives each of today's ids a slot of its own (found by trying), so that
+ * a known id is found at the first look; an id added to loops[] that is
+ * not so lucky is still found, a probe or two further.
+ */
+#define IDH_MUL	0x9e377a4bu
+#define IDH_EMPTY UINT32_MAX	/* no pkid() (id[3] is NUL) */
+
+struct idslot {
+	uint32_t	 key;	/* pkid() of the id, IDH_EMPTY: none */
+	uint8_t		 num, kind, len;
+};
+
+static struct {
+	struct idslot	 h[IDH];
+	unsigned	 n;
+	/* from loop l, id number i lands in route[l][i] (L_NONE: nowhere) */
+	uint8_t		 route[L_COUNT][NIDS];
+	uint8_t		 party[NIDS];		/* in party_segs */
+	uint8_t		 fam[L_COUNT];		/* family() */
+	/* the children of a loop that have a repeat limit: a range */
+	uint8_t		 kid0[L_COUNT], nkid[L_COUNT];
+	uint8_t		 lc[L_COUNT];		/* LC_*: put() sets */
+	uint32_t	 lim[L_COUNT];		/* store bytes allowed */
+	uint32_t	 stoff[L_COUNT];	/* offset of its store in x837 */
+	int		 done;
+} idt;
+
+static ALWAYS_INLINE unsigned
+id_hash(uint32_t key)
+{
+	return (key * IDH_MUL) >> (32 - IDH_BITS);
+}
+
+/* The slot of id key: its own, or the empty one ending its probe. */
+static struct idslot *
+id_probe(uint32_t key)
+{
+	unsigned h = id_hash(key);
+
+	while (idt.h[h].key != key && idt.h[h].key != IDH_EMPTY)
+		h = (h + 1) & (IDH - 1);
+	return &idt.h[h];
+}
+
+/* Number id (2 or 3 bytes, blank or NUL padded); kind K_LOOP keeps one. */
+static unsigned
+id_add(const char *id, enum idkind kind)
+{
+	char z[4] = { id[0], id[1], id[2] == ' ' ? '\0' : id[2], '\0' };
+	struct idslot *d = id_probe(pkid(z));
+
+	if (d->key == IDH_EMPTY) {
+		if (++idt.n >= NIDS)
+			diag_fatal(CK_EX_SOFTWARE, "x837: too many segment ids");
+		d->key = pkid(z);
+		d->num = (uint8_t)idt.n;
+		d->len = z[2] != '\0' ? 3 : 2;
+	}
+	if (kind != K_LOOP)
+		d->kind = (uint8_t)kind;
+	return d->num;
+}
+
+/*
+ * The loop whose NM1 children a loop's NM1 is chosen from: up to a top
+ * loop, 2320 or 2400.
+ */
+static ALWAYS_INLINE enum loop
+family(enum loop l)
+{
+	return (enum loop)idt.fam[l];
+}
+
 /* Copy s into out (size CTL_MAX), cut to fit. */
 static void
 scopy(char *out, struct str s)
@@ -275,8 +344,7 @@ struct store {
 	size_t		 neo, eocap;
 	/* the segments of each loop, in order: head, tail, next */
 	uint32_t	 lhead[L_COUNT], ltail[L_COUNT];
-	uint32_t	*lnext;
-	size_t		 lcap;
+	uint32_t	*lnext;		/* cap entries, like seg */
 };
 
 static void
@@ -289,25 +357,6 @@ store_reset(struct store *st)
 	memset(st->ltail, 0xff, sizeof st->ltail);
 }
 
-/* Chain segment k into the list of its loop (set ->loop first). */
-static void
-store_link(struct store *st, size_t k)
-{
-	unsigned l = st->seg[k].loop;
-
-	if (st->lcap < st->cap) {
-		st->lcap = st->cap;
-		st->lnext = xreallocarray(st->lnext, st->lcap,
-		    sizeof *st->lnext);
-	}
-	st->lnext[k] = NOIDX;
-	if (st->lhead[l] == NOIDX)
-		st->lhead[l] = (uint32_t)k;
-	else
-		st->lnext[st->ltail[l]] = (uint32_t)k;
-	st->ltail[l] = (uint32_t)k;
-}
-
 static void
 store_free(struct store *st)
 {
@@ -317,34 +366,59 @@ store_free(struct store *st)
 	free(st->lnext);
 }
 
-static struct sseg *
-store_add(struct store *st, const struct x12_seg *s)
+/* Room for one more segment of nel elements and len bytes. */
+static __attribute__((noinline)) void
+store_grow(struct store *st, size_t nel, size_t len)
 {
-	struct sseg *ss;
-
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 64;
 		st->seg = xreallocarray(st->seg, st->cap, sizeof *st->seg);
+		st->lnext = xreallocarray(st->lnext, st->cap,
+		    sizeof *st->lnext);
 	}
-	if (st->neo + s->nel + 2 > st->eocap) {
-		while (st->neo + s->nel + 2 > st->eocap)
+	if (st->neo + nel + 2 > st->eocap) {
+		while (st->neo + nel + 2 > st->eocap)
 			st->eocap = st->eocap ? st->eocap * 2 : 1024;
 		st->eo = xreallocarray(st->eo, st->eocap, sizeof *st->eo);
 	}
-	ss = &st->seg[st->n++];
-	memset(ss, 0, sizeof *ss);
-	ss->off = (uint32_t)st->text.len;
-	ss->len = (uint32_t)s->len;
-	ss->eo = (uint32_t)st->neo;
-	ss->nel = (uint16_t)s->nel;
-	memcpy(st->eo + st->neo, s->eoff, (s->nel + 2) * sizeof *st->eo);
-	st->neo += s->nel + 2;
-	buf_add(&st->text, s->text, s->len);
-	ss->index = s->index;
-	ss->offset = s->offset;
-	memcpy(ss->id, s->id, sizeof ss->id);
-	ss->pid = pkid(ss->id);
-	return ss;
+	buf_grow(&st->text, len);
+}
+
+/*
+ * memcpy(d, s, n) inline for a segment's text (n >= 1), mostly under 64
+ * bytes: two overlapping copies of a fixed size instead of a call that
+ * first sorts out the size.
+ */
+static ALWAYS_INLINE void
+seg_copy(char *d, const char *s, size_t n)
+{
+	if (n <= 16)
+		buf_copy(d, s, n);
+	else if (n <= 32) {
+		__builtin_memcpy(d, s, 16);
+		__builtin_memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n <= 64) {
+		__builtin_memcpy(d, s, 32);
+		__builtin_memcpy(d + n - 32, s + n - 32, 32);
+	} else
+		memcpy(d, s, n);
+}
+
+/* The same for n >= 2 element offsets. */
+static ALWAYS_INLINE void
+eo_copy(uint32_t *d, const uint32_t *s, size_t n)
+{
+	if (n <= 4) {
+		__builtin_memcpy(d, s, 8);
+		__builtin_memcpy(d + n - 2, s + n - 2, 8);
+	} else if (n <= 8) {
+		__builtin_memcpy(d, s, 16);
+		__builtin_memcpy(d + n - 4, s + n - 4, 16);
+	} else if (n <= 16) {
+		__builtin_memcpy(d, s, 32);
+		__builtin_memcpy(d + n - 8, s + n - 8, 32);
+	} else
+		memcpy(d, s, n * sizeof *d);
 }
 
 /* Element i of stored segment k, trailing blanks removed. */
@@ -869,6 +943,81 @@ txn_error_at(struct x837 *m, const char *code, unsigned long long index,
 	txn_error_at((m), (code), (s)->index, (s)->offset, (s)->id, \
 	    (s)->text, (s)->len, __VA_ARGS__)
 
+static void
+ids_init(void)
+{
+	static const struct {
+		const char	*id;
+		enum idkind	 kind;
+	} special[] = {
+		{ "ISA", K_ISA }, { "IEA", K_IEA }, { "GS", K_GS },
+		{ "GE", K_GE }, { "ST", K_ST }, { "SE", K_SE },
+		{ "HL", K_HL }, { "CLM", K_CLM }, { "LX", K_LX },
+		{ "SBR", K_SBR }, { "NM1", K_NM1 }, { "LIN", K_LIN },
+		{ "SVD", K_SVD }, { "LQ", K_LQ }, { "SV2", K_INST },
+		{ "CL1", K_INST }, { "SV3", K_DENT }, { "TOO", K_DENT },
+	};
+	const char *p;
+	unsigned i, j;
+	int l, u;
+
+	if (idt.done)
+		return;
+	for (i = 0; i < IDH; i++)
+		idt.h[i].key = IDH_EMPTY;
+	for (i = 0; i < sizeof special / sizeof special[0]; i++)
+		id_add(special[i].id, special[i].kind);
+	for (l = 0; l < L_COUNT; l++)
+		for (p = loops[l].segs; *p != '\0'; p += 3)
+			id_add(p, K_LOOP);
+	for (p = party_segs; *p != '\0'; p += 3)
+		idt.party[id_add(p, K_LOOP)] = 1;
+	for (i = 0; i < IDH; i++) {
+		char z[4];
+
+		if (idt.h[i].key == IDH_EMPTY)
+			continue;
+		for (j = 0; j < 4; j++)
+			z[j] = (char)(idt.h[i].key >> (8 * j));
+		for (l = 0; l < L_COUNT; l++) {
+			for (u = l; u != L_NONE && !seg_in(loops[u].segs, z);
+			    u = loops[u].parent)
+				;
+			idt.route[l][idt.h[i].num] = (uint8_t)u;
+		}
+	}
+	for (l = 0; l < L_COUNT; l++) {
+		u = l;
+		while (loops[u].parent != L_NONE && u != L_2320 &&
+		    u != L_2400)
+			u = loops[u].parent;
+		idt.fam[l] = (uint8_t)u;
+		if (loops[l].level == LV_CLM && (l == L_2400 ||
+		    loops[l].parent == L_2400))
+			idt.lc[l] |= LC_LINE;
+		if (loops[l].level == LV_CLM && (l == L_2320 ||
+		    loops[l].parent == L_2320))
+			idt.lc[l] |= LC_COB;
+		idt.lim[l] = loops[l].level == LV_CLM ? CLAIM_MAX : LEVEL_MAX;
+		idt.stoff[l] = (uint32_t)(offsetof(struct x837, lv) +
+		    loops[l].level * sizeof(struct level) +
+		    offsetof(struct level, st));
+	}
+	for (l = 1; l < L_COUNT; l++) {
+		u = loops[l].parent;
+		if (loops[l].max == 0)
+			continue;
+		if (idt.nkid[u] == 0)
+			idt.kid0[u] = (uint8_t)l;
+		/* reset_children() clears them as one range */
+		if (idt.kid0[u] + idt.nkid[u] != l || idt.nkid[u] == 16)
+			diag_fatal(CK_EX_SOFTWARE, "x837: loop %s out of "
+			    "order", loops[l].name);
+		idt.nkid[u]++;
+	}
+	idt.done = 1;
+}
+
 /* ---- levels and loop position ---- */
 
 static void render_claim(struct x837 *m);
@@ -930,61 +1079,107 @@ level_close(struct x837 *m, int lv)
 	}
 }
 
-/* Forget the children seen in the instance of loop parent. */
-static void
+/*
+ * Forget the children seen in the instance of loop parent.  Only those
+ * with a repeat limit are counted (start_loop()), and they lie next to
+ * each other in enum loop (ids_init() checks): one range of up to 16,
+ * cleared with two overlapping stores.
+ */
+static ALWAYS_INLINE void
 reset_children(struct x837 *m, enum loop parent)
 {
-	static unsigned char kids[L_COUNT][L_COUNT];
-	static int nkids[L_COUNT] = { -1 };
-	int l, i;
+	unsigned char *z = m->seen + idt.kid0[parent];
+	unsigned n = idt.nkid[parent];
+	uint64_t z8 = 0;
+	uint32_t z4 = 0;
+	uint16_t z2 = 0;
 
-	if (nkids[0] == -1) {
-		/* the children of every loop, once */
-		for (i = 0; i < L_COUNT; i++)
-			nkids[i] = 0;
-		for (l = 0; l < L_COUNT; l++)
-			if (l != L_NONE || loops[l].parent != L_NONE)
-				kids[loops[l].parent][nkids[loops[l].parent]++] =
-				    (unsigned char)l;
-	}
-	for (i = 0; i < nkids[parent]; i++)
-		m->seen[kids[parent][i]] = 0;
+	if (n >= 8) {
+		__builtin_memcpy(z, &z8, 8);
+		__builtin_memcpy(z + n - 8, &z8, 8);
+	} else if (n >= 4) {
+		__builtin_memcpy(z, &z4, 4);
+		__builtin_memcpy(z + n - 4, &z4, 4);
+	} else if (n >= 2) {
+		__builtin_memcpy(z, &z2, 2);
+		__builtin_memcpy(z + n - 2, &z2, 2);
+	} else if (n == 1)
+		z[0] = 0;
 }
 
-static size_t
-level_bytes(const struct level *l)
+static __attribute__((noinline)) void
+too_large(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
-	return l->st.text.len + l->st.n * sizeof(struct sseg);
+	int lv = loops[l].level;
+
+	txn_error(m, s, "too_large", "loop %s holds more than %u MiB of "
+	    "segments", loops[l].name,
+	    (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX) >> 20);
 }
 
-/* Copy s into the store of loop l's level. */
+/*
+ * Copy s into the store of loop l's level, chained into l's list (the
+ * store's lnext grows with its seg).  Run for every segment, so: one test
+ * when nothing needs to grow, every sseg field set (no memset first), and
+ * the copies inline for the usual short segment.
+ */
+static ALWAYS_INLINE struct sseg *
+put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
+{
+	/*
+	 * &m->lv[loops[l].level].st, from a table: the compiler would work
+	 * it out anew (four instructions) at every use.
+	 */
+	struct store *st = (struct store *)(void *)((char *)m + idt.stoff[l]);
+	size_t k = st->n, tlen = st->text.len, neo = st->neo;
+	size_t len = s->len, ne = (size_t)s->nel + 2;
+	struct sseg *ss;
+	uint32_t lc;
+
+	if (__builtin_expect(tlen + k * sizeof(struct sseg) > idt.lim[l], 0)) {
+		too_large(m, s, l);
+		return NULL;
+	}
+	if (__builtin_expect(k == st->cap || neo + ne > st->eocap ||
+	    tlen + len + 1 > st->text.cap, 0))
+		store_grow(st, s->nel, len);
+	/* the copies first: what they keep live is little */
+	seg_copy(st->text.s + tlen, s->text, len);
+	st->text.s[tlen + len] = '\0';
+	st->text.len = tlen + len;
+	eo_copy(st->eo + neo, s->eoff, ne);
+	st->neo = neo + ne;
+	st->n = k + 1;
+	ss = &st->seg[k];
+	ss->off = (uint32_t)tlen;
+	ss->nel = (uint16_t)s->nel;
+	ss->len = (uint32_t)len;
+	ss->loop = (uint8_t)l;
+	ss->eo = (uint32_t)neo;
+	ss->flags = (uint8_t)(flags | (s->flags & X12_F_PLAIN ? SS_PLAIN : 0));
+	lc = idt.lc[l];
+	ss->line = (lc & LC_LINE) ? (uint16_t)m->line : 0;
+	ss->cob = (lc & LC_COB) ? (uint16_t)m->cob : 0;
+	ss->index = s->index;
+	ss->offset = s->offset;
+	memcpy(ss->id, s->id, sizeof ss->id);
+	ss->pid = pkid(s->id);
+	st->lnext[k] = NOIDX;
+	/* not next to off, len and eo: the four would go through an SSE
+	 * register, in more instructions than four stores */
+	ss->inst = m->cur_inst[l];
+	if (st->lhead[l] == NOIDX)
+		st->lhead[l] = (uint32_t)k;
+	else
+		st->lnext[st->ltail[l]] = (uint32_t)k;
+	st->ltail[l] = (uint32_t)k;
+	return ss;
+}
+
 static struct sseg *
 put(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 {
-	int lv = loops[l].level;
-	struct level *L = &m->lv[lv];
-	struct sseg *ss;
-
-	if (level_bytes(L) > (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX)) {
-		txn_error(m, s, "too_large",
-		    "loop %s holds more than %u MiB of segments",
-		    loops[l].name, (lv == LV_CLM ? CLAIM_MAX : LEVEL_MAX) >> 20);
-		return NULL;
-	}
-	ss = store_add(&L->st, s);
-	ss->loop = (uint8_t)l;
-	ss->flags = (uint8_t)flags;
-	if (s->flags & X12_F_PLAIN)
-		ss->flags |= SS_PLAIN;
-	store_link(&L->st, L->st.n - 1);
-	ss->inst = m->cur_inst[l];
-	if (lv == LV_CLM) {
-		if (l == L_2400 || loops[l].parent == L_2400)
-			ss->line = (uint16_t)m->line;
-		if (l == L_2320 || loops[l].parent == L_2320)
-			ss->cob = (uint16_t)m->cob;
-	}
-	return ss;
+	return put_inline(m, s, l, flags);
 }
 
 /* A segment nothing maps: kept in extra_segments, with a warning. */
@@ -1010,7 +1205,7 @@ put_extra(struct x837 *m, const struct x12_seg *s, enum loop l,
 }
 
 /* Start an instance of loop l with segment s (NM1, SBR, LX, ...). */
-static void
+static ALWAYS_INLINE void
 start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
 	m->seen[l]++;
@@ -1024,84 +1219,80 @@ start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 	m->cur = l;
 	m->cur_extra = 0;
 	m->cur_inst[l] = ++m->inst;
-	put(m, s, l, 0);
+	put_inline(m, s, l, 0);
 }
 
+/*
+ * The loop an NM1 with entity code c (NM101) starts under family fam.
+ * Every code is two bytes: one switch on them as a number.
+ */
 static enum loop
 nm1_child(enum loop fam, struct str c)
 {
+	uint32_t v;
+
+	if (c.n != 2)
+		return L_NONE;
+	v = ID2((unsigned char)c.p[0], (unsigned char)c.p[1]);
 	switch (fam) {
 	case L_HDR:
-		if (is(c, "41"))
-			return L_1000A;
-		if (is(c, "40"))
-			return L_1000B;
+		switch (v) {
+		case ID2('4', '1'):	return L_1000A;
+		case ID2('4', '0'):	return L_1000B;
+		}
 		break;
 	case L_2000A:
-		if (is(c, "85"))
-			return L_2010AA;
-		if (is(c, "87"))
-			return L_2010AB;
-		if (is(c, "PE"))
-			return L_2010AC;
+		switch (v) {
+		case ID2('8', '5'):	return L_2010AA;
+		case ID2('8', '7'):	return L_2010AB;
+		case ID2('P', 'E'):	return L_2010AC;
+		}
 		break;
 	case L_2000B:
-		if (is(c, "IL"))
-			return L_2010BA;
-		if (is(c, "PR"))
-			return L_2010BB;
+		switch (v) {
+		case ID2('I', 'L'):	return L_2010BA;
+		case ID2('P', 'R'):	return L_2010BB;
+		}
 		break;
 	case L_2000C:
-		if (is(c, "QC"))
+		if (v == ID2('Q', 'C'))
 			return L_2010CA;
 		break;
 	case L_2300:
-		if (is(c, "DN") || is(c, "P3"))
-			return L_2310A;
-		if (is(c, "82"))
-			return L_2310B;
-		if (is(c, "77"))
-			return L_2310C;
-		if (is(c, "DQ"))
-			return L_2310D;
-		if (is(c, "PW"))
-			return L_2310E;
-		if (is(c, "45"))
-			return L_2310F;
+		switch (v) {
+		case ID2('D', 'N'):
+		case ID2('P', '3'):	return L_2310A;
+		case ID2('8', '2'):	return L_2310B;
+		case ID2('7', '7'):	return L_2310C;
+		case ID2('D', 'Q'):	return L_2310D;
+		case ID2('P', 'W'):	return L_2310E;
+		case ID2('4', '5'):	return L_2310F;
+		}
 		break;
 	case L_2320:
-		if (is(c, "IL"))
-			return L_2330A;
-		if (is(c, "PR"))
-			return L_2330B;
-		if (is(c, "DN") || is(c, "P3"))
-			return L_2330C;
-		if (is(c, "82"))
-			return L_2330D;
-		if (is(c, "77"))
-			return L_2330E;
-		if (is(c, "DQ"))
-			return L_2330F;
-		if (is(c, "85"))
-			return L_2330G;
+		switch (v) {
+		case ID2('I', 'L'):	return L_2330A;
+		case ID2('P', 'R'):	return L_2330B;
+		case ID2('D', 'N'):
+		case ID2('P', '3'):	return L_2330C;
+		case ID2('8', '2'):	return L_2330D;
+		case ID2('7', '7'):	return L_2330E;
+		case ID2('D', 'Q'):	return L_2330F;
+		case ID2('8', '5'):	return L_2330G;
+		}
 		break;
 	case L_2400:
-		if (is(c, "82"))
-			return L_2420A;
-		if (is(c, "QB"))
-			return L_2420B;
-		if (is(c, "77"))
-			return L_2420C;
-		if (is(c, "DQ"))
-			return L_2420D;
-		if (is(c, "DK"))
-			return L_2420E;
-		if (is(c, "DN") || is(c, "P3"))
-			return L_2420F;
-		if (is(c, "PW"))
-			return L_2420G;
-		if (is(c, "45"))
-			return L_2420H;
+		switch (v) {
+		case ID2('8', '2'):	return L_2420A;
+		case ID2('Q', 'B'):	return L_2420B;
+		case ID2('7', '7'):	return L_2420C;
+		case ID2('D', 'Q'):	return L_2420D;
+		case ID2('D', 'K'):	return L_2420E;
+		case ID2('D', 'N'):
+		case ID2('P', '3'):	return L_2420F;
+		case ID2('P', 'W'):	return L_2420G;
+		case ID2('4', '5'):	return L_2420H;
+		}
 		break;
 	default:
 		break;
@@ -1180,66 +1371,70 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 }
 
 /*
- * Assign s to the current loop or the nearest one above it that has it.
- * In an unmapped loop (cur_extra 1: a repeat beyond what 837P allows;
- * 2: an NM1 of an unknown entity) the loop's own segments are kept as
- * extra segments; anything else leaves it.
+ * Assign s (id number id) to the current loop or the nearest one above it
+ * that has it: idt.route, worked out once.  In an unmapped loop
+ * (cur_extra 1: a repeat beyond what 837P allows; 2: an NM1 of an unknown
+ * entity) the loop's own segments are kept as extra segments; anything
+ * else leaves it.
  */
-static void
-walk_up(struct x837 *m, const struct x12_seg *s)
+static ALWAYS_INLINE void
+walk_up(struct x837 *m, const struct x12_seg *s, unsigned id)
 {
-	enum loop l = m->cur;
+	enum loop l = m->cur, to;
 
-	if (m->cur_extra) {
-		const char *segs = m->cur_extra == 2 ? party_segs :
-		    loops[l].segs;
-
-		if (seg_in(segs, s->id)) {
+	if (__builtin_expect(m->cur_extra != 0, 0)) {
+		if (m->cur_extra == 2 ? idt.party[id] :
+		    idt.route[l][id] == l) {
 			put(m, s, l, SS_EXTRA);
 			return;
 		}
 		if (m->cur_extra == 1)
 			l = (enum loop)loops[l].parent;
 	}
-	for (; l != L_NONE; l = (enum loop)loops[l].parent) {
-		if (seg_in(loops[l].segs, s->id)) {
-			if (m->cur_extra) {
-				m->cur = l;
-				m->cur_extra = 0;
-			}
-			put(m, s, l, 0);
-			return;
+	to = (enum loop)idt.route[l][id];
+	if (to != L_NONE) {
+		if (m->cur_extra) {
+			m->cur = to;
+			m->cur_extra = 0;
 		}
+		put_inline(m, s, to, 0);
+		return;
 	}
 	put_extra(m, s, m->cur, "unexpected segment");
 }
 
-static void
-map_segment(struct x837 *m, const struct x12_seg *s)
+/* sel(s, 1) without the call, for NM101 of every NM1. */
+static ALWAYS_INLINE struct str
+sel1(const struct x12_seg *s)
+{
+	if (s->nel < 1)
+		return nostr;
+	return trim(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
+}
+
+static ALWAYS_INLINE void
+map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 {
 	const char *id = s->id;
-	const uint32_t sid = pkid(s->id);	/* feed checked it */
 	enum loop fam = family(m->cur);
+	enum loop child;
 
-	if ((sid == IDC("SV2")) || (sid == IDC("CL1"))) {
+	switch (d->kind) {
+	case K_INST:
 		txn_error(m, s, "not_837p", "institutional segment in an 837P "
 		    "transaction set (is it an 837I?): '%s'", qs(m, id));
 		return;
-	}
-	if ((sid == IDC("SV3")) || (sid == IDC("TOO"))) {
+	case K_DENT:
 		txn_error(m, s, "not_837p", "dental segment in an 837P "
 		    "transaction set (is it an 837D?): '%s'", qs(m, id));
 		return;
-	}
-	if ((sid == IDC("HL"))) {
+	case K_HL:
 		on_hl(m, s);
 		return;
-	}
-	if ((sid == IDC("CLM"))) {
+	case K_CLM:
 		on_clm(m, s);
 		return;
-	}
-	if ((sid == IDC("LX"))) {
+	case K_LX:
 		if (!m->in_claim) {
 			txn_error(m, s, "bad_structure",
 			    "LX outside a claim (no CLM before it): '%s'",
@@ -1254,43 +1449,45 @@ map_segment(struct x837 *m, const struct x12_seg *s)
 		}
 		m->line++;
 		m->seen[L_2400] = 0;
-		start_loop(m, s, L_2400);
-		return;
-	}
-	if ((sid == IDC("SBR"))) {
+		child = L_2400;
+		break;
+	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
 			put(m, s, L_2000B, 0);
 		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
 		    m->cob < COB_MAX) {
 			m->cob++;
-			start_loop(m, s, L_2320);
+			child = L_2320;
+			break;
 		} else
 			put_extra(m, s, m->cur, "unexpected SBR");
 		return;
-	}
-	if ((sid == IDC("NM1"))) {
-		enum loop child = nm1_child(fam, sel(s, 1));
-
+	case K_NM1:
+		child = nm1_child(fam, sel1(s));
 		if (child == L_NONE) {
 			m->cur = fam;
 			m->cur_extra = 2;
 			put_extra(m, s, fam, "NM1 entity code not used here");
 			return;
 		}
-		start_loop(m, s, child);
-		return;
-	}
-	if ((sid == IDC("LIN")) || (sid == IDC("SVD")) || (sid == IDC("LQ"))) {
+		break;
+	case K_LIN:
+	case K_SVD:
+	case K_LQ:
 		if (fam != L_2400) {
 			put_extra(m, s, m->cur, "segment outside a service line");
 			return;
 		}
-		start_loop(m, s, (sid == IDC("LIN")) ? L_2410 : (sid == IDC("SVD")) ?
-		    L_2430 : L_2440);
+		child = d->kind == K_LIN ? L_2410 : d->kind == K_SVD ?
+		    L_2430 : L_2440;
+		break;
+	default:
+		walk_up(m, s, d->num);
 		return;
 	}
-	walk_up(m, s);
+	/* one place, start_loop() inline */
+	start_loop(m, s, child);
 }
 
 /* ---- envelope ---- */
@@ -1795,66 +1992,101 @@ id_ok(const struct x12_seg *s)
 	    (unsigned)(c - '0') < 10;
 }
 
+/*
+ * s has no id feed() knows of its length: the slot of its id when it is
+ * valid (a known id past its own slot, or one that maps to nothing), else
+ * NULL, the problem reported.  Apart from feed() so as not to weigh on
+ * it (the compiler loads what this needs before it knows it is needed).
+ */
+static __attribute__((noinline)) const struct idslot *
+feed_odd_id(struct x837 *m, const struct x12_seg *s, uint32_t key)
+{
+	static const struct idslot other;	/* an id the mapper ignores */
+	const struct idslot *d = id_probe(key);
+	struct str v = { s->text, s->idlen };
+
+	if (d->key == key && d->len == s->idlen)
+		return d;
+	if (id_ok(s))
+		return &other;
+	if (m->st.open) {
+		char id8[8];
+
+		snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ? v.n : 7),
+		    v.p);
+		txn_error_at(m, "bad_segment_id", s->index, s->offset, id8,
+		    s->text, s->len, "invalid segment identifier: '%s'",
+		    q(m, v));
+	}
+	else
+		outside(m, s, "invalid segment identifier");
+	return NULL;
+}
+
 static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
 	const char *id = s->id;
-	/* used only once id_ok() passed */
-	const uint32_t sid = pkid(s->id);
+	const uint32_t key = pkid(s->id);
+	const struct idslot *d = &idt.h[id_hash(key)];
 
 	m->stats.segments++;
 	m->last_index = s->index;
-	m->last_offset = s->offset + s->len;
 	if (m->st.open)
 		m->st.nseg++;
-	if (!id_ok(s)) {
-		struct str v = { s->text, s->idlen };
-
-		if (m->st.open) {
-			char id8[8];
-
-			snprintf(id8, sizeof id8, "%.*s", (int)(v.n < 7 ?
-			    v.n : 7), v.p);
-			txn_error_at(m, "bad_segment_id", s->index, s->offset,
-			    id8, s->text, s->len,
-			    "invalid segment identifier: '%s'", q(m, v));
-		}
-		else
-			outside(m, s, "invalid segment identifier");
+	/* a known id of its own length is valid */
+	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
+	    (d = feed_odd_id(m, s, key)) == NULL)
 		return;
-	}
 	if (s->flags & X12_F_UNTERMINATED) {
 		if (m->isa.open)
 			warnx_at(m, T_ISA, "unterminated_segment", s->index,
 			    s->offset, id, "last segment has no segment "
 			    "terminator: '%s'", qs(m, id));
 	}
-	if ((sid == IDC("ISA")) || (sid == IDC("IEA")) || (sid == IDC("GS")) ||
-	    (sid == IDC("GE")) || (sid == IDC("ST")) || (sid == IDC("SE")))
+	/* most segments: in a transaction set, no more to see to */
+	if (__builtin_expect(d->kind == K_LOOP && m->st.open && !m->st.skip,
+	    1)) {
+		walk_up(m, s, d->num);
+		return;
+	}
+	if (d->kind >= K_ISA && d->kind <= K_SE) {
 		outside_close(m);
-	if ((sid == IDC("ISA")) && (s->flags & X12_F_ISA))
-		on_isa(m, s);
-	else if ((sid == IDC("IEA")))
-		on_iea(m, s);
-	else if ((sid == IDC("GS")))
-		on_gs(m, s);
-	else if ((sid == IDC("GE")))
-		on_ge(m, s);
-	else if ((sid == IDC("ST")))
-		on_st(m, s);
-	else if ((sid == IDC("SE")))
-		on_se(m, s);
-	else if (!m->st.open)
+		switch (d->kind) {
+		case K_ISA:
+			if (s->flags & X12_F_ISA) {
+				on_isa(m, s);
+				return;
+			}
+			break;
+		case K_IEA:
+			on_iea(m, s);
+			return;
+		case K_GS:
+			on_gs(m, s);
+			return;
+		case K_GE:
+			on_ge(m, s);
+			return;
+		case K_ST:
+			on_st(m, s);
+			return;
+		default:
+			on_se(m, s);
+			return;
+		}
+	}
+	if (!m->st.open)
 		outside(m, s, m->isa.open ? "segment outside a transaction "
 		    "set (no ST before it)" : "segment outside an interchange "
 		    "(no ISA before it)");
 	else if (m->st.skip) {
-		if ((sid == IDC("CLM"))) {
+		if (d->kind == K_CLM) {
 			m->st.nclm++;
 			m->stats.claims++;
 		}
 	} else {
-		if ((sid == IDC("CLM"))) {
+		if (d->kind == K_CLM) {
 			struct str c5 = sel(s, 5), part;
 			size_t n;
 
@@ -1869,7 +2101,7 @@ feed(struct x837 *m, const struct x12_seg *s)
 				return;
 			}
 		}
-		map_segment(m, s);
+		map_segment(m, s, d);
 	}
 }
 
@@ -1880,6 +2112,7 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 	struct pos end;
 	int rc, unusable = 0;
 
+	ids_init();
 	m->file = name;
 	for (;;) {
 		rc = x12r_next(r, &s);
@@ -2107,12 +2340,50 @@ jplain(struct jw *w, const char *s, size_t n)
 	out_end(w, o);
 }
 
+/*
+ * A member whose key and string value need no escaping, written at once:
+ * one room check and one comma for both (most members of a record).
+ */
+static ALWAYS_INLINE void
+fkv(struct jw *w, const char *key, const char *s, size_t n)
+{
+	size_t kl = strlen(key);
+	char *o = out_begin(w, kl + n + 6);
+
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = '"';
+	buf_copy(o, s, n);
+	o += n;
+	*o++ = '"';
+	out_end(w, o);
+}
+
+/* The same with a value that goes out as it is (a number, a boolean). */
+static ALWAYS_INLINE void
+fkraw(struct jw *w, const char *key, const char *s, size_t n)
+{
+	size_t kl = strlen(key);
+	char *o = out_begin(w, kl + n + 4);
+
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	buf_copy(o, s, n);
+	o += n;
+	out_end(w, o);
+}
+
 /* Key and a string that needs no escaping (dates, times, segment ids). */
 static ALWAYS_INLINE void
 fkstr(struct rc *c, const char *key, const char *v)
 {
-	fkey(&c->w, key);
-	jplain(&c->w, v, strlen(v));
+	fkv(&c->w, key, v, strlen(v));
 }
 
 /*
@@ -2132,10 +2403,27 @@ jraw(struct jw *w, const char *s, size_t n)
 static ALWAYS_INLINE char *
 udigits(char *end, unsigned long long v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	static const char d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
+
+	/* two digits a step: offsets and indexes have six or seven */
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		end -= 2;
+		end[0] = d2[2 * r];
+		end[1] = d2[2 * r + 1];
+	}
+	if (v >= 10) {
+		end -= 2;
+		end[0] = d2[2 * v];
+		end[1] = d2[2 * v + 1];
+	} else
+		*--end = (char)('0' + v);
 	return end;
 }
 
@@ -2153,15 +2441,19 @@ jint(struct jw *w, long long v)
 static ALWAYS_INLINE void
 fkint(struct rc *c, const char *key, long long v)
 {
-	fkey(&c->w, key);
-	jint(&c->w, v);
+	char t[24], *p = udigits(t + sizeof t, v < 0 ?
+	    0ULL - (unsigned long long)v : (unsigned long long)v);
+
+	if (v < 0)
+		*--p = '-';
+	fkraw(&c->w, key, p, (size_t)(t + sizeof t - p));
 }
 
-/* Cents as money_fmt() has them: "-123.45", "0.05". */
-static ALWAYS_INLINE void
-fkcents(struct rc *c, const char *key, int64_t v)
+/* Cents as money_fmt() has them: "-123.45", "0.05"; ends before end. */
+static ALWAYS_INLINE char *
+cents_txt(char *end, int64_t v)
 {
-	char t[MONEY_FMT_SIZE], *p = t + sizeof t;
+	char *p = end;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v;
 
@@ -2173,15 +2465,21 @@ fkcents(struct rc *c, const char *key, int64_t v)
 	p = udigits(p, u);
 	if (v < 0)
 		*--p = '-';
-	fkey(&c->w, key);
-	jraw(&c->w, p, (size_t)(t + sizeof t - p));
+	return p;
+}
+
+static ALWAYS_INLINE void
+fkcents(struct rc *c, const char *key, int64_t v)
+{
+	char t[MONEY_FMT_SIZE], *p = cents_txt(t + sizeof t, v);
+
+	fkraw(&c->w, key, p, (size_t)(t + sizeof t - p));
 }
 
 static ALWAYS_INLINE void
 fkbool(struct rc *c, const char *key, int v)
 {
-	fkey(&c->w, key);
-	jraw(&c->w, v ? "true" : "false", v ? 4 : 5);
+	fkraw(&c->w, key, v ? "true" : "false", v ? 4 : 5);
 }
 
 static ALWAYS_INLINE void
@@ -2192,55 +2490,58 @@ kput(struct rc *c, const char *k)
 	fkey(&c->w, k);
 }
 
-/* jw_obj/jw_arr and their ends, inline. */
+/*
+ * Open an object (arr 0) or array (arr 1), after a key or as an element.
+ * Inline, with jopen's work folded in: a claim opens some twenty.
+ */
 static ALWAYS_INLINE void
-jopen(struct jw *w, int ch)
-{
-	if (w->depth >= JW_MAX_DEPTH)
-		diag_fatal(CK_EX_SOFTWARE, "jw: nesting too deep");
-	jraw(w, ch == '{' ? "{" : "[", 1);
-	w->first[++w->depth] = 1;
-}
-
-static ALWAYS_INLINE void
-jclose(struct jw *w, int ch)
-{
-	if (w->depth == 0)
-		diag_fatal(CK_EX_SOFTWARE, "jw: unbalanced close");
-	w->depth--;
-	buf_addc(w->b, ch);
-}
-
-/* Open an object (arr 0) or array (arr 1), after a key or as an element. */
-static void
 opn(struct rc *c, int arr)
 {
-	int d = c->w.depth + 1;
+	struct jw *w = &c->w;
+	struct buf *b = w->b;
+	int d = w->depth;
+	char *o;
 
-	if (d > JW_MAX_DEPTH)
-		d = JW_MAX_DEPTH + 1;
-	if (c->w.after_key) {
-		c->mpos[d] = c->kpos;
-		c->mfirst[d] = c->kfirst;
+	if (d >= JW_MAX_DEPTH)
+		diag_fatal(CK_EX_SOFTWARE, "jw: nesting too deep");
+	if (b->len + 4 > b->cap)
+		buf_grow(b, 3);
+	o = b->s + b->len;
+	if (w->after_key) {
+		w->after_key = 0;
+		c->mpos[d + 1] = c->kpos;
+		c->mfirst[d + 1] = c->kfirst;
 	} else {
-		c->mpos[d] = c->w.b->len;
-		c->mfirst[d] = c->w.first[c->w.depth];
+		c->mpos[d + 1] = b->len;
+		c->mfirst[d + 1] = w->first[d];
+		if (!w->first[d])
+			*o++ = ',';
 	}
-	jopen(&c->w, arr ? '[' : '{');
+	w->first[d] = 0;
+	*o++ = arr ? '[' : '{';
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
+	w->depth = d + 1;
+	w->first[d + 1] = 1;
 }
 
 /* Close it; an empty one is removed with its key. */
-static void
+static ALWAYS_INLINE void
 cls(struct rc *c, int arr)
 {
-	int d = c->w.depth, empty = c->w.first[c->w.depth];
+	struct jw *w = &c->w;
+	struct buf *b = w->b;
+	int d = w->depth;
 
-	jclose(&c->w, arr ? ']' : '}');
-	if (empty && d <= JW_MAX_DEPTH + 1) {
-		c->w.b->len = c->mpos[d];
-		c->w.b->s[c->w.b->len] = '\0';
-		c->w.first[c->w.depth] = c->mfirst[d];
-	}
+	if (d == 0)
+		diag_fatal(CK_EX_SOFTWARE, "jw: unbalanced close");
+	w->depth = d - 1;
+	if (w->first[d]) {
+		b->len = c->mpos[d];
+		b->s[b->len] = '\0';
+		w->first[d - 1] = c->mfirst[d];
+	} else
+		buf_addc(b, arr ? ']' : '}');
 }
 
 static int
@@ -2332,27 +2633,28 @@ all_plain8(const char *p, size_t n)
 	return (bad & high) == 0;
 }
 
-/*
- * A JSON string from element text.  Text that is not UTF-8 is read as
- * ISO 8859-1 (the X12 extended character set in practice).
- */
+/* Does s go into a JSON string as it is (printable ASCII, no '"' or '\\')? */
+static ALWAYS_INLINE int
+str_plain(struct str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i;
+
+	if (s.n >= 8)
+		return all_plain8(s.p, s.n);
+	for (i = 0; i < s.n && plain[p[i]]; i++)
+		;
+	return i == s.n;
+}
+
+/* jstr for text that needs escaping or conversion. */
 static void
-jstr(struct rc *c, struct str s)
+jstr_slow(struct rc *c, struct str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
 	struct buf *b = &c->m->conv;
 	size_t i;
 
-	if (s.n >= 8)
-		i = all_plain8(s.p, s.n) ? s.n : 0;
-	else
-		for (i = 0; i < s.n && plain[p[i]]; i++)
-			;
-	if (i == s.n) {
-		/* plain printable ASCII, the usual case: no escaping */
-		jplain(&c->w, s.p, s.n);
-		return;
-	}
 	for (i = 0; i < s.n && p[i] < 0x80; i++)
 		;
 	if (i == s.n || utf8_ok(p + i, s.n - i)) {
@@ -2371,13 +2673,31 @@ jstr(struct rc *c, struct str s)
 	jw_strn(&c->w, b->s, b->len);
 }
 
+/*
+ * A JSON string from element text.  Text that is not UTF-8 is read as
+ * ISO 8859-1 (the X12 extended character set in practice).
+ */
+static void
+jstr(struct rc *c, struct str s)
+{
+	if (str_plain(s))
+		/* plain printable ASCII, the usual case: no escaping */
+		jplain(&c->w, s.p, s.n);
+	else
+		jstr_slow(c, s);
+}
+
 static ALWAYS_INLINE void
 ks(struct rc *c, const char *key, struct str s)
 {
 	if (s.n == 0)
 		return;
-	kput(c, key);
-	jstr(c, s);
+	if (str_plain(s))
+		fkv(&c->w, key, s.p, s.n);
+	else {
+		fkey(&c->w, key);
+		jstr_slow(c, s);
+	}
 }
 
 /*
@@ -2400,8 +2720,12 @@ ksk(struct rc *c, const char *key, size_t k, struct str s)
 {
 	if (s.n == 0)
 		return;
-	kput(c, key);
-	jstrk(c, k, s);
+	if (c->st->seg[k].flags & SS_PLAIN)
+		fkv(&c->w, key, s.p, s.n);
+	else {
+		fkey(&c->w, key);
+		jstr(c, s);
+	}
 }
 
 /* Key and element el of segment k. */
@@ -2409,6 +2733,100 @@ static ALWAYS_INLINE void
 ke(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	ksk(c, key, k, E(c->st, k, el));
+}
+
+/*
+ * Runs: several members of the open object from one segment, written
+ * through a cursor kept in a local (so not reloaded from jw and the buffer
+ * after every byte stored) into room made once.  The segment's elements
+ * are taken out first (els) for the same reason.  A segment with anything
+ * to escape goes member by member through ksk instead.
+ */
+#define RUN_KEYS	512	/* room for the keys and punctuation of a run */
+
+struct run {
+	char	*o;
+	size_t	 room;
+	int	 first, plain;
+};
+
+/* Elements 1 to max of segment k into e[1..max]. */
+static ALWAYS_INLINE void
+els(const struct store *st, size_t k, struct str *e, unsigned max)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo = st->eo + s->eo;
+	const char *t = st->text.s + s->off;
+	unsigned i, n = s->nel < max ? s->nel : max;
+
+	for (i = 1; i <= n; i++)
+		e[i] = trim(t + eo[i], eo[i + 1] - 1 - eo[i]);
+	for (; i <= max; i++)
+		e[i] = nostr;
+}
+
+static ALWAYS_INLINE void
+run_open(struct rc *c, struct run *r, size_t room)
+{
+	struct jw *w = &c->w;
+	struct buf *b = w->b;
+
+	if (b->len + room + 2 > b->cap)
+		buf_grow(b, room + 1);
+	r->o = b->s + b->len;
+	r->room = room;
+	/* (a run starts after a value or an opening brace, not a key) */
+	r->first = w->first[w->depth];
+}
+
+/* Start a run for segment k. */
+static ALWAYS_INLINE void
+run_seg(struct rc *c, struct run *r, size_t k)
+{
+	const struct sseg *s = &c->st->seg[k];
+
+	r->plain = (s->flags & SS_PLAIN) != 0;
+	run_open(c, r, s->len + RUN_KEYS);
+}
+
+static ALWAYS_INLINE void
+run_close(struct rc *c, struct run *r)
+{
+	struct jw *w = &c->w;
+
+	*r->o = '\0';
+	w->b->len = (size_t)(r->o - w->b->s);
+	w->first[w->depth] = (unsigned char)r->first;
+}
+
+/* ksk() in a run: v is from segment k. */
+static ALWAYS_INLINE void
+rke(struct rc *c, struct run *r, const char *key, size_t k, struct str v)
+{
+	size_t kl = strlen(key);
+	char *o = r->o;
+
+	if (v.n == 0)
+		return;
+	if (!r->plain) {
+		run_close(c, r);
+		ksk(c, key, k, v);
+		run_open(c, r, r->room);
+		return;
+	}
+	if (!r->first)
+		*o++ = ',';
+	r->first = 0;
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = '"';
+	buf_copy(o, v.p, v.n);
+	o += v.n;
+	*o++ = '"';
+	r->o = o;
 }
 
 static void
@@ -2452,8 +2870,38 @@ bad(struct rc *c, size_t k, unsigned el, unsigned cp, const char *what,
  * Elements of segment k not in the bit set mapped (bit i: element i) must
  * be empty; otherwise the segment is kept in extra_segments too.
  */
-static void
+static void mapped_rest(struct rc *, size_t, uint32_t);
+
+static ALWAYS_INLINE void
 mapped(struct rc *c, size_t k, uint32_t bits)
+{
+	const struct sseg *s = &c->st->seg[k];
+	unsigned nel = s->nel;
+	uint32_t rest;
+	const uint32_t *eo;
+
+	/*
+	 * Inline, the usual cases: the segment ends within bits, or the
+	 * elements outside it are empty.
+	 */
+	if (nel > 31) {
+		mapped_rest(c, k, bits);
+		return;
+	}
+	rest = ~bits & (uint32_t)((2ull << nel) - 2);
+	eo = c->st->eo + s->eo;
+	for (; rest != 0; rest &= rest - 1) {
+		unsigned i = (unsigned)__builtin_ctz(rest);
+
+		if (eo[i + 1] - 1 > eo[i]) {
+			mapped_rest(c, k, bits);
+			return;
+		}
+	}
+}
+
+static void
+mapped_rest(struct rc *c, size_t k, uint32_t bits)
 {
 	const struct sseg *s = &c->st->seg[k];
 	unsigned i;
@@ -2492,14 +2940,21 @@ mapped(struct rc *c, size_t k, uint32_t bits)
 }
 
 /* A required element (837P) that is empty: a warning, nothing else. */
-static void
+static void required_warn(struct rc *, size_t, unsigned);
+
+static ALWAYS_INLINE void
 required(struct rc *c, size_t k, unsigned el)
+{
+	if (E(c->st, k, el).n == 0)
+		required_warn(c, k, el);
+}
+
+static void
+required_warn(struct rc *c, size_t k, unsigned el)
 {
 	const struct sseg *s = &c->st->seg[k];
 	char name[24];
 
-	if (E(c->st, k, el).n)
-		return;
 	elname(name, sizeof name, s, el, 0);
 	warnx_at(c->m, c->lv, "missing_element", s->index, s->offset, s->id,
 	    "required element is missing: '%s'", name);
@@ -2561,18 +3016,55 @@ compsep(struct x837 *m, struct str e)
 	return sep;
 }
 
-/* Split composite element el of segment k into up to max components. */
-static unsigned
+static unsigned comps_guess(struct rc *, size_t, unsigned, struct str *,
+    unsigned, struct str);
+
+/*
+ * Split composite element el of segment k into up to max components.
+ * The usual case inline: split at ISA16 in one pass, which also tells
+ * whether the element has it (else compsep has a guess to make).
+ */
+static ALWAYS_INLINE unsigned
 comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 {
 	struct str e = E(c->st, k, el);
 	int sep;
 	unsigned n = 0;
-	const char *p, *end, *qq;
+	size_t i, from;
 
 	if (e.n == 0)
 		return 0;
+	sep = c->m->isa.d.comp;
+	for (i = 0, from = 0; i < e.n; i++) {
+		if ((unsigned char)e.p[i] != sep)
+			continue;
+		if (n < max)
+			v[n] = trim(e.p + from, i - from);
+		n++;
+		from = i + 1;
+	}
+	if (n > 0) {
+		if (n < max)
+			v[n] = trim(e.p + from, e.n - from);
+		return n + 1;
+	}
+	return comps_guess(c, k, el, v, max, e);
+}
+
+/* comps() for an element without ISA16. */
+static unsigned
+comps_guess(struct rc *c, size_t k, unsigned el, struct str *v,
+    unsigned max, struct str e)
+{
+	int sep;
+	unsigned n = 0;
+	const char *p, *end, *qq;
+
 	sep = compsep(c->m, e);
+	if (sep == c->m->isa.d.comp) {
+		v[0] = e;
+		return 1;
+	}
 	if (sep != c->m->isa.d.comp &&
 	    strchr(c->m->isa.guessed, sep) == NULL) {
 		struct ichg *I = &c->m->isa;
@@ -2604,9 +3096,23 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 	return n;
 }
 
-/* Components beyond the first max of composite el must be empty. */
-static void
+static void comps_rest(struct rc *, size_t, unsigned, const struct str *,
+    unsigned, unsigned, unsigned);
+
+/*
+ * Components beyond the first max of composite el must be empty (inline:
+ * usually there are none).
+ */
+static ALWAYS_INLINE void
 comps_mapped(struct rc *c, size_t k, unsigned el, const struct str *v,
+    unsigned n, unsigned max, unsigned have)
+{
+	if (n > max)
+		comps_rest(c, k, el, v, n, max, have);
+}
+
+static void
+comps_rest(struct rc *c, size_t k, unsigned el, const struct str *v,
     unsigned n, unsigned max, unsigned have)
 {
 	unsigned i;
@@ -2642,16 +3148,63 @@ cents_of(struct str v, int64_t *cents)
 	return money_parse(v.p, n, MONEY_X12, cents);
 }
 
-static void
+/*
+ * Cents of the usual amounts ("123", "123.4", "123.45": up to 12 digits
+ * before the point, none of the forms money_parse takes care of), with
+ * what money_parse would make of them; -1 for anything else.
+ */
+static ALWAYS_INLINE int
+cents_fast(struct str v, int64_t *cents)
+{
+	size_t i;
+	int64_t w = 0;
+
+	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		w = w * 10 + (v.p[i] - '0');
+	if (i == 0)
+		return -1;
+	if (i == v.n) {
+		*cents = w * 100;
+		return 0;
+	}
+	if (v.p[i] != '.' || v.n - i < 2 || v.n - i > 3 ||
+	    v.p[i + 1] < '0' || v.p[i + 1] > '9')
+		return -1;
+	w = w * 100 + (v.p[i + 1] - '0') * 10;
+	if (v.n - i == 3) {
+		if (v.p[i + 2] < '0' || v.p[i + 2] > '9')
+			return -1;
+		w += v.p[i + 2] - '0';
+	}
+	*cents = w;
+	return 0;
+}
+
+static void kmoney_slow(struct rc *, const char *, struct str, size_t,
+    unsigned, unsigned);
+
+static ALWAYS_INLINE void
 kmoney_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
     unsigned cp)
+{
+	int64_t cents;
+
+	if (v.n == 0)
+		return;
+	if (cents_fast(v, &cents) == 0)
+		fkcents(c, key, cents);
+	else
+		kmoney_slow(c, key, v, k, el, cp);
+}
+
+static void
+kmoney_slow(struct rc *c, const char *key, struct str v, size_t k,
+    unsigned el, unsigned cp)
 {
 	int64_t cents;
 	const char *err;
 	char what[80];
 
-	if (v.n == 0)
-		return;
 	if ((err = cents_of(v, &cents)) != NULL) {
 		snprintf(what, sizeof what, "is not an amount (%s)", err);
 		bad(c, k, el, cp, what, v, 1);
@@ -2719,18 +3272,55 @@ num_norm(struct str v, struct buf *out)
 	return i == v.n ? 0 : -1;
 }
 
-static void
+/*
+ * Is v already what num_norm would make of it: digits without leading
+ * zeros ("0" alone), then maybe '.' and digits, at most 18 in all?
+ */
+static ALWAYS_INLINE int
+num_as_is(struct str v)
+{
+	size_t i;
+
+	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
+	    v.p[1] != '.'))
+		return 0;
+	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	if (i == 0)
+		return 0;
+	if (i == v.n)
+		return i <= 18;
+	if (v.p[i] != '.' || i + 1 == v.n)
+		return 0;
+	for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	return i == v.n && i - 1 <= 18;
+}
+
+static void knum_slow(struct rc *, const char *, struct str, size_t,
+    unsigned, unsigned);
+
+static ALWAYS_INLINE void
 knum_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
     unsigned cp)
 {
 	if (v.n == 0)
 		return;
+	if (num_as_is(v))
+		fkraw(&c->w, key, v.p, v.n);
+	else
+		knum_slow(c, key, v, k, el, cp);
+}
+
+static void
+knum_slow(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
+    unsigned cp)
+{
 	if (num_norm(v, &c->m->tmp) != 0) {
 		bad(c, k, el, cp, "is not a number", v, 1);
 		return;
 	}
-	kput(c, key);
-	jw_raw(&c->w, c->m->tmp.s, c->m->tmp.len);
+	fkraw(&c->w, key, c->m->tmp.s, c->m->tmp.len);
 }
 
 static ALWAYS_INLINE void
@@ -2769,23 +3359,43 @@ int_of(struct rc *c, struct str v, size_t k, unsigned el, unsigned cp,
 	return 0;
 }
 
-static void
+static ALWAYS_INLINE void
 kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	struct str v = E(c->st, k, el);
-	long n;
+	size_t i;
+	long n = 0;
 
-	if (v.n && int_of(c, v, k, el, 0, &n) == 0)
+	if (v.n == 0)
+		return;
+	/* a few digits, the usual case, without int_of's call */
+	for (i = 0; i < v.n && i < 9 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		n = n * 10 + (v.p[i] - '0');
+	if (i == v.n || int_of(c, v, k, el, 0, &n) == 0)
 		fkint(c, key, n);
 }
 
 /* D8 text to ISO into out; -1 when it is not a date. */
-static int
+static ALWAYS_INLINE int
 d8(struct str v, char out[11])
 {
-	struct ckdate dt;
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	unsigned dg[8], y, mo, d, i;
 
-	if (date_parse_d8(v.p, v.n, &dt) != 0)
+	/* date_parse_d8 and date_valid, inline: dates are many */
+	if (v.n != 8)
+		return -1;
+	for (i = 0; i < 8; i++) {
+		dg[i] = (unsigned)(unsigned char)v.p[i] - '0';
+		if (dg[i] > 9)
+			return -1;
+	}
+	y = dg[0] * 1000 + dg[1] * 100 + dg[2] * 10 + dg[3];
+	mo = dg[4] * 10 + dg[5];
+	d = dg[6] * 10 + dg[7];
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo -
+	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
 		return -1;
 	/* what date_fmt() makes of it: the same digits, dashes put in */
 	memcpy(out, v.p, 4);
@@ -2797,7 +3407,7 @@ d8(struct str v, char out[11])
 	return 0;
 }
 
-static void
+static ALWAYS_INLINE void
 kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 {
 	char iso[11];
@@ -2808,7 +3418,7 @@ kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 		bad(c, k, el, 0, "is not a date (CCYYMMDD)", v, 0);
 		return;
 	}
-	fkstr(c, key, iso);
+	fkv(&c->w, key, iso, 10);
 }
 
 static void
@@ -2988,18 +3598,30 @@ address(struct rc *c, size_t n3, size_t n4)
 	kput(c, "address");
 	opn(c, 0);
 	if (n3 != NONE) {
-		ke(c, "line1", n3, 1);
-		ke(c, "line2", n3, 2);
+		struct str e[3];
+		struct run r;
+
+		els(c->st, n3, e, 2);
+		run_seg(c, &r, n3);
+		rke(c, &r, "line1", n3, e[1]);
+		rke(c, &r, "line2", n3, e[2]);
+		run_close(c, &r);
 		mapped(c, n3, BR(1, 2));
 	}
 	if (n4 != NONE) {
-		ke(c, "city", n4, 1);
-		ke(c, "state", n4, 2);
-		ke(c, "zip", n4, 3);
-		ke(c, "country", n4, 4);
-		ke(c, "location_qualifier", n4, 5);
-		ke(c, "location_id", n4, 6);
-		ke(c, "subdivision", n4, 7);
+		struct str e[8];
+		struct run r;
+
+		els(c->st, n4, e, 7);
+		run_seg(c, &r, n4);
+		rke(c, &r, "city", n4, e[1]);
+		rke(c, &r, "state", n4, e[2]);
+		rke(c, &r, "zip", n4, e[3]);
+		rke(c, &r, "country", n4, e[4]);
+		rke(c, &r, "location_qualifier", n4, e[5]);
+		rke(c, &r, "location_id", n4, e[6]);
+		rke(c, &r, "subdivision", n4, e[7]);
+		run_close(c, &r);
 		mapped(c, n4, BR(1, 7));
 	}
 	cls(c, 0);
@@ -3009,14 +3631,17 @@ address(struct rc *c, size_t n3, size_t n4)
  * The members of a party object from loop l (instance inst, 0: any) in
  * [from, to): NM1, N3, N4, REF, PER, PRV, DMG.
  */
-static void
+static int
 party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     int kind)
 {
 	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
-	size_t k, tax = NONE, nref = 0, nper;
+	size_t k, tax = NONE, nref = 0, nper = 0;
 
-	/* one pass for the segments a party has once */
+	/*
+	 * One pass for the segments a party has once, and to count REFs
+	 * (the first EI or SY of a provider is its tax id) and PERs.
+	 */
 	FOREACH(c, k, from, to, l) {
 		const struct sseg *s = &c->st->seg[k];
 		size_t *slot;
@@ -3029,6 +3654,20 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		case ID2('N', '4'): slot = &n4; break;
 		case ID3('D', 'M', 'G'): slot = &dmg; break;
 		case ID3('P', 'R', 'V'): slot = &prv; break;
+		case ID3('R', 'E', 'F'): {
+			struct str rq = E(c->st, k, 1);
+
+			if (kind == K_PROVIDER && tax == NONE &&
+			    (is(rq, "EI") || is(rq, "SY")) &&
+			    E(c->st, k, 2).n)
+				tax = k;
+			else
+				nref++;
+			continue;
+		}
+		case ID3('P', 'E', 'R'):
+			nper++;
+			continue;
 		default: continue;
 		}
 		if (*slot == NONE)
@@ -3038,51 +3677,59 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 
 	if (nm1 != NONE) {
-		required(c, nm1, 2);
-		ke(c, "entity_code", nm1, 1);
-		ke(c, "entity_type", nm1, 2);
-		ke(c, is(E(c->st, nm1, 2), "1") ? "last_name" : "name", nm1,
-		    3);
-		ke(c, "first_name", nm1, 4);
-		ke(c, "middle_name", nm1, 5);
-		ke(c, "prefix", nm1, 6);
-		ke(c, "suffix", nm1, 7);
+		struct str e[10];
+		struct run r;
+
+		els(c->st, nm1, e, 9);
+		if (e[2].n == 0)
+			required_warn(c, nm1, 2);
+		run_seg(c, &r, nm1);
+		rke(c, &r, "entity_code", nm1, e[1]);
+		rke(c, &r, "entity_type", nm1, e[2]);
+		if (is(e[2], "1"))
+			rke(c, &r, "last_name", nm1, e[3]);
+		else
+			rke(c, &r, "name", nm1, e[3]);
+		rke(c, &r, "first_name", nm1, e[4]);
+		rke(c, &r, "middle_name", nm1, e[5]);
+		rke(c, &r, "prefix", nm1, e[6]);
+		rke(c, &r, "suffix", nm1, e[7]);
 		if (kind == K_PAYER) {
-			ke(c, "payer_id_qualifier", nm1, 8);
-			ke(c, "payer_id", nm1, 9);
+			rke(c, &r, "payer_id_qualifier", nm1, e[8]);
+			rke(c, &r, "payer_id", nm1, e[9]);
 		} else if (kind == K_MEMBER) {
-			ke(c, "member_id_qualifier", nm1, 8);
-			ke(c, "member_id", nm1, 9);
-		} else if (is(E(c->st, nm1, 8), "XX"))
-			ke(c, "npi", nm1, 9);
+			rke(c, &r, "member_id_qualifier", nm1, e[8]);
+			rke(c, &r, "member_id", nm1, e[9]);
+		} else if (is(e[8], "XX"))
+			rke(c, &r, "npi", nm1, e[9]);
 		else {
-			ke(c, "id_qualifier", nm1, 8);
-			ke(c, "id", nm1, 9);
+			rke(c, &r, "id_qualifier", nm1, e[8]);
+			rke(c, &r, "id", nm1, e[9]);
 		}
+		run_close(c, &r);
 		mapped(c, nm1, BR(1, 9));
 	}
-	FOREACH(c, k, from, to, l) {
-		if (match(c, k, l, inst, "REF")) {
-			struct str rq = E(c->st, k, 1);
-
-			if (kind == K_PROVIDER && tax == NONE &&
-			    (is(rq, "EI") || is(rq, "SY")) &&
-			    E(c->st, k, 2).n) {
-				tax = k;
-				continue;
-			}
-			nref++;
-		}
-	}
 	if (tax != NONE) {
-		ke(c, "tax_id_type", tax, 1);
-		ke(c, "tax_id", tax, 2);
+		struct str e[3];
+		struct run r;
+
+		els(c->st, tax, e, 2);
+		run_seg(c, &r, tax);
+		rke(c, &r, "tax_id_type", tax, e[1]);
+		rke(c, &r, "tax_id", tax, e[2]);
+		run_close(c, &r);
 		mapped(c, tax, BR(1, 2));
 	}
 	if (prv != NONE) {
-		ke(c, "provider_code", prv, 1);
-		ke(c, "taxonomy_qualifier", prv, 2);
-		ke(c, "taxonomy", prv, 3);
+		struct str e[4];
+		struct run r;
+
+		els(c->st, prv, e, 3);
+		run_seg(c, &r, prv);
+		rke(c, &r, "provider_code", prv, e[1]);
+		rke(c, &r, "taxonomy_qualifier", prv, e[2]);
+		rke(c, &r, "taxonomy", prv, e[3]);
+		run_close(c, &r);
 		mapped(c, prv, BR(1, 3));
 	}
 	if (dmg != NONE) {
@@ -3111,6 +3758,8 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		cls(c, 1);
 	}
+	if (nper == 0)
+		return nm1 != NONE;
 	nper = 0;
 	FOREACH(c, k, from, to, l) {
 		if (!match(c, k, l, inst, "PER"))
@@ -3126,6 +3775,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 	if (nper > 1)
 		cls(c, 1);
+	return nm1 != NONE;
 }
 
 /*
@@ -3136,22 +3786,31 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * positions.  Billing providers, payers and rendering providers repeat in
  * practice, so this saves most of their work.
  */
-static uint64_t
-key_hash(const char *p, size_t n)
-{
-	const uint64_t mul = 0x9e3779b97f4a7c15ULL;
-	uint64_t h = n * mul, w;
+/*
+ * PC_WAYS entries may hold a hash, the one used last first: parties
+ * outnumber the entries, and a set keeps a frequent one that shares its
+ * place with others.
+ */
+#define PC_WAYS	4
 
-	/* eight bytes at a time: keys are a few hundred bytes */
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * mul;
-		h ^= h >> 32;
+static ALWAYS_INLINE struct pcache *
+cache_set(struct x837 *m, uint64_t h)
+{
+	return &m->pc[h % (PC_SIZE / PC_WAYS) * PC_WAYS];
+}
+
+/* Entry i of set e was used: first in the set now. */
+static ALWAYS_INLINE const struct pcache *
+cache_hit(struct pcache *e, int i)
+{
+	struct pcache t;
+
+	if (i) {
+		t = e[i];
+		memmove(e + 1, e, (size_t)i * sizeof *e);
+		e[0] = t;
 	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * mul;
-	return h ^ h >> 29;
+	return e;
 }
 
 /* Append the key of loop l (instance inst) in [from, to) to m->pkey. */
@@ -3176,24 +3835,17 @@ cache_key(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 	}
 }
 
-static struct pcache *
-cache_find(struct x837 *m, uint64_t h)
-{
-	struct pcache *e = &m->pc[h % PC_SIZE];
-
-	if (e->kv != NULL && e->h == h && e->klen == m->pkey.len &&
-	    memcmp(e->kv, m->pkey.s, m->pkey.len) == 0)
-		return e;
-	return NULL;
-}
-
 static void
 cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 {
-	struct pcache *e = &m->pc[h % PC_SIZE];
+	struct pcache *e = cache_set(m, h), t;
 
 	if (vlen == 0 || m->pkey.len + vlen > PC_MAX)
 		return;
+	/* the set's oldest entry goes (its memory is used again) */
+	t = e[PC_WAYS - 1];
+	memmove(e + 1, e, (PC_WAYS - 1) * sizeof *e);
+	e[0] = t;
 	if (e->kv == NULL)
 		e->kv = xmalloc(PC_MAX);
 	memcpy(e->kv, m->pkey.s, m->pkey.len);
@@ -3201,6 +3853,86 @@ cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 	e->h = h;
 	e->klen = (uint32_t)m->pkey.len;
 	e->vlen = (uint32_t)vlen;
+}
+
+/*
+ * The hash of the key cache_key would build, and whether a cached entry
+ * has that key, read from the store where the segments are rather than
+ * from a copy: most lookups hit.  Both go loop by loop (kh_loop, ks_loop)
+ * as cache_key does.
+ */
+#define KH_MUL	0x9e3779b97f4a7c15ULL
+
+static ALWAYS_INLINE uint64_t
+kh_loop(struct rc *c, uint64_t h, size_t from, size_t to, enum loop l,
+    uint32_t inst, int kind, int skip_hl)
+{
+	uint64_t w;
+	size_t k, n, i;
+	const char *p;
+
+	h = (h ^ ((uint64_t)kind << 8 | (uint64_t)l)) * KH_MUL;
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
+		    (skip_hl && s->pid == ID2('H', 'L')))
+			continue;
+		/*
+		 * The length and the first and last eight bytes of each
+		 * segment (the ids at the end tell parties apart): ks_loop
+		 * compares all of it anyway.
+		 */
+		p = c->st->text.s + s->off;
+		n = s->len;
+		h = (h ^ n) * KH_MUL;
+		h ^= h >> 32;
+		if (n >= 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * KH_MUL;
+			h ^= h >> 32;
+			memcpy(&w, p + n - 8, 8);
+		} else
+			for (w = 0, i = 0; i < n; i++)
+				w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+		h = (h ^ w) * KH_MUL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+static ALWAYS_INLINE uint64_t
+kh_end(uint64_t h)
+{
+	return h ^ h >> 29;
+}
+
+/* Where the key text at p matches loop l to; NULL if it does not. */
+static ALWAYS_INLINE const char *
+ks_loop(struct rc *c, const char *p, const char *end, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, int skip_hl)
+{
+	size_t k;
+	uint32_t len;
+
+	if (end - p < 2 || p[0] != (char)kind || p[1] != (char)l)
+		return NULL;
+	p += 2;
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
+		    (skip_hl && s->pid == ID2('H', 'L')))
+			continue;
+		if ((size_t)(end - p) < sizeof len + s->len)
+			return NULL;
+		memcpy(&len, p, sizeof len);
+		if (len != s->len || memcmp(p + sizeof len,
+		    c->st->text.s + s->off, s->len) != 0)
+			return NULL;
+		p += sizeof len + s->len;
+	}
+	return p;
 }
 
 /* Did rendering flag any segment of the instance as extra? */
@@ -3223,17 +3955,22 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 {
 	struct x837 *m = c->m;
 	unsigned long long w0 = m->stats.warnings;
+	struct pcache *set;
 	const struct pcache *e;
 	uint64_t h;
 	size_t start;
+	int i;
 
-	buf_reset(&m->pkey);
-	cache_key(c, from, to, l, inst, kind, 0);
-	h = key_hash(m->pkey.s, m->pkey.len);
-	if ((e = cache_find(m, h)) != NULL) {
-		fkey(&c->w, key);
-		jw_raw(&c->w, e->kv + e->klen, e->vlen);
-		return;
+	h = kh_end(kh_loop(c, 0, from, to, l, inst, kind, 0));
+	set = cache_set(m, h);
+	for (i = 0; i < PC_WAYS; i++) {
+		e = &set[i];
+		if (e->kv != NULL && e->h == h && ks_loop(c, e->kv, e->kv +
+		    e->klen, from, to, l, inst, kind, 0) == e->kv + e->klen) {
+			e = cache_hit(set, i);
+			fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+			return;
+		}
 	}
 	kput(c, key);
 	start = c->w.b->len;
@@ -3247,6 +3984,8 @@ cached_party(struct rc *c, const char *key, size_t from, size_t to,
 
 		while (*v != '{')
 			v++;
+		buf_reset(&m->pkey);
+		cache_key(c, from, to, l, inst, kind, 0);
 		cache_put(m, h, v, (size_t)(c->w.b->s + c->w.b->len - v));
 	}
 }
@@ -3718,6 +4457,9 @@ providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 	size_t n;
 
 	for (; t->key != NULL; t++) {
+		/* a loop the claim does not have, most of them, at once */
+		if (from == 0 && to == c->st->n && c->st->lhead[t->l] == NOIDX)
+			continue;
 		n = instances(c, from, to, t->l, "NM1", in, 2);
 		if (n == 0)
 			continue;
@@ -4059,10 +4801,11 @@ render_a_cached(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_A];
 	unsigned long long w0 = m->stats.warnings;
+	struct pcache *set;
 	const struct pcache *e;
 	struct rc c;
 	uint64_t h;
-	int l;
+	int l, i;
 
 	c.m = m;
 	c.lv = LV_A;
@@ -4071,29 +4814,40 @@ render_a_cached(struct x837 *m)
 		render_a(m);
 		return;
 	}
-	buf_reset(&m->pkey);
+	h = 0;
 	for (l = L_2000A; l <= L_2010AC; l++)
-		cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
-	h = key_hash(m->pkey.s, m->pkey.len);
-	if ((e = cache_find(m, h)) != NULL) {
-		buf_reset(&L->frag);
-		buf_add(&L->frag, e->kv + e->klen, e->vlen);
-		buf_reset(&L->extra);
-		L->nextra = 0;
-		L->rendered = 1;
-		return;
-	}
-	{
-		struct buf key = m->pkey;
+		h = kh_loop(&c, h, 0, L->st.n, (enum loop)l, 0, 9, 1);
+	h = kh_end(h);
+	set = cache_set(m, h);
+	for (i = 0; i < PC_WAYS; i++) {
+		const char *p, *end;
 
-		m->pkey.s = NULL;
-		m->pkey.len = m->pkey.cap = 0;
-		render_a(m);
-		buf_free(&m->pkey);
-		m->pkey = key;
+		e = &set[i];
+		if (e->kv == NULL || e->h != h)
+			continue;
+		p = e->kv;
+		end = e->kv + e->klen;
+		for (l = L_2000A; p != NULL && l <= L_2010AC; l++)
+			p = ks_loop(&c, p, end, 0, L->st.n, (enum loop)l, 0, 9,
+			    1);
+		if (p == end) {
+			e = cache_hit(set, i);
+			buf_reset(&L->frag);
+			buf_add(&L->frag, e->kv + e->klen, e->vlen);
+			buf_reset(&L->extra);
+			L->nextra = 0;
+			L->rendered = 1;
+			return;
+		}
 	}
-	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0)
+	render_a(m);
+	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0) {
+		/* the key only now: render_a's parties use m->pkey too */
+		buf_reset(&m->pkey);
+		for (l = L_2000A; l <= L_2010AC; l++)
+			cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
 		cache_put(m, h, L->frag.s, L->frag.len);
+	}
 }
 
 /* PAT05-PAT09 (death date, weight, pregnancy) into the open object. */
@@ -4149,17 +4903,28 @@ render_b(struct x837 *m)
 	struct buf *person = &m->b_person, *sbr = &m->b_sbr;
 	struct buf *patf = &m->b_patf, *obj = &m->b_obj;
 	struct rc c;
-	size_t n = L->st.n, ks_ = NONE, pat;
+	size_t n = L->st.n, ks_ = NONE, pat = NONE, k;
 	struct str rel = nostr;
+	unsigned nsbr = 0, npat = 0;
+	int have_nm1;
 
 	rc_init(&c, m, LV_B, person);
 	opn(&c, 0);
-	party(&c, 0, n, L_2010BA, 0, K_MEMBER);
+	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
 	cls(&c, 0);
 
+	/* SBR and PAT in one pass; one() only for the warnings of repeats */
+	FOREACH(&c, k, 0, n, L_2000B) {
+		if (match(&c, k, L_2000B, 0, "SBR") && nsbr++ == 0)
+			ks_ = k;
+		else if (match(&c, k, L_2000B, 0, "PAT") && npat++ == 0)
+			pat = k;
+	}
 	rc_init(&c, m, LV_B, sbr);
 	opn(&c, 0);
-	if ((ks_ = one(&c, 0, n, L_2000B, 0, "SBR")) != NONE) {
+	if (nsbr > 1)
+		ks_ = one(&c, 0, n, L_2000B, 0, "SBR");
+	if (ks_ != NONE) {
 		ke(&c, "payer_responsibility", ks_, 1);
 		ke(&c, "relationship", ks_, 2);
 		ke(&c, "group_number", ks_, 3);
@@ -4173,7 +4938,9 @@ render_b(struct x837 *m)
 
 	rc_init(&c, m, LV_B, patf);
 	opn(&c, 0);
-	if ((pat = one(&c, 0, n, L_2000B, 0, "PAT")) != NONE) {
+	if (npat > 1)
+		pat = one(&c, 0, n, L_2000B, 0, "PAT");
+	if (pat != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, BR(5, 9));
 	}
@@ -4197,7 +4964,12 @@ render_b(struct x837 *m)
 	buf_reset(&L->frag2);
 	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
 	    "\"relationship\":");
-	if (rel.n) {
+	if (rel.n && str_plain(rel)) {
+		/* what json_escape makes of it, the usual case */
+		buf_addc(&L->frag2, '"');
+		buf_add(&L->frag2, rel.p, rel.n);
+		buf_addc(&L->frag2, '"');
+	} else if (rel.n) {
 		to_utf8(&m->conv, rel.p, rel.n);
 		json_escape(&L->frag2, m->conv.s, m->conv.len);
 	}
@@ -4207,7 +4979,7 @@ render_b(struct x837 *m)
 	add_members(&L->frag2, patf);
 	buf_addc(&L->frag2, '}');
 
-	if (!has(&c, 0, n, L_2010BA, "NM1"))
+	if (!have_nm1)
 		missing(m, LV_B, "no subscriber name (loop 2010BA, NM1*IL)");
 	if (!has(&c, 0, n, L_2010BB, "NM1"))
 		missing(m, LV_B, "no payer name (loop 2010BB, NM1*PR)");
@@ -4277,6 +5049,44 @@ is_hi_qual(struct str qual)
  * ("HI*BK*8901*...", the element separator written where the component
  * separator belongs) is read as one composite, with a warning.
  */
+/*
+ * A diagnosis object, all of it at once, for a segment with nothing to
+ * escape: what opn, fkint, ksk, fkbool and cls write (code is not empty,
+ * so the object never is).
+ */
+static ALWAYS_INLINE void
+diag_obj(struct jw *w, unsigned seq, struct str qual, struct str code,
+    int primary)
+{
+	char t[24], *p = udigits(t + sizeof t, seq);
+	size_t nd = (size_t)(t + sizeof t - p);
+	char *o = out_begin(w, nd + qual.n + code.n + 64);
+
+	memcpy(o, "{\"sequence\":", 12);
+	o += 12;
+	buf_copy(o, p, nd);
+	o += nd;
+	if (qual.n) {
+		memcpy(o, ",\"qualifier\":\"", 14);
+		o += 14;
+		buf_copy(o, qual.p, qual.n);
+		o += qual.n;
+		*o++ = '"';
+	}
+	memcpy(o, ",\"code\":\"", 9);
+	o += 9;
+	buf_copy(o, code.p, code.n);
+	o += code.n;
+	if (primary) {
+		memcpy(o, "\",\"is_primary\":true}", 20);
+		o += 20;
+	} else {
+		memcpy(o, "\",\"is_primary\":false}", 21);
+		o += 21;
+	}
+	out_end(w, o);
+}
+
 static void
 health_codes(struct rc *c, int which)
 {
@@ -4288,7 +5098,8 @@ health_codes(struct rc *c, int which)
 	FOREACH(c, k, 0, n, L_2300) {
 		if (!match(c, k, L_2300, 0, "HI"))
 			continue;
-		for (i = 1; i <= 12; i++) {
+		/* elements past nel are empty: comps would find nothing */
+		for (i = 1; i <= 12 && i <= c->st->seg[k].nel; i++) {
 			int diag;
 
 			nv = comps(c, k, i, v, 12);
@@ -4333,6 +5144,13 @@ health_codes(struct rc *c, int which)
 				    "health_care_codes");
 				opn(c, 1);
 			}
+			if (which == 0 && (c->st->seg[k].flags & SS_PLAIN)) {
+				diag_obj(&c->w, seq, v[0], v[1],
+				    (is(v[0], "ABK") || is(v[0], "BK")));
+				comps_mapped(c, k, i, v, nv, 2,
+				    nv < 12 ? nv : 12);
+				continue;
+			}
 			opn(c, 0);
 			if (which == 0)
 				fkint(c, "sequence", seq);
@@ -4353,12 +5171,13 @@ health_codes(struct rc *c, int which)
 		cls(c, 1);
 }
 
-static void
+/* (ISO dates: ten bytes each, compared as strcmp would) */
+static ALWAYS_INLINE void
 svc_date_span(struct x837 *m, const char *from, const char *to)
 {
-	if (m->svc_from[0] == '\0' || strcmp(from, m->svc_from) < 0)
+	if (m->svc_from[0] == '\0' || memcmp(from, m->svc_from, 10) < 0)
 		memcpy(m->svc_from, from, 11);
-	if (m->svc_to[0] == '\0' || strcmp(to, m->svc_to) > 0)
+	if (m->svc_to[0] == '\0' || memcmp(to, m->svc_to, 10) > 0)
 		memcpy(m->svc_to, to, 11);
 }
 
@@ -4483,7 +5302,7 @@ render_forms(struct rc *c, size_t from, size_t to)
 #define H_2430	0x40000u
 #define H_2440	0x80000u
 
-static unsigned
+static ALWAYS_INLINE unsigned
 kind_bit(uint32_t pid)
 {
 	switch (pid) {
@@ -4507,27 +5326,48 @@ kind_bit(uint32_t pid)
 	}
 }
 
-static unsigned
-line_kinds(const struct rc *c, size_t from, size_t to)
+/*
+ * What a service line has, in one pass: the kinds of its segments (to
+ * skip the rest quickly), its SV1 and how many, its first DTP*472 and how
+ * many DTPs.
+ */
+struct lscan {
+	unsigned	has, nsv1, ndtp;
+	size_t		sv1, d472;
+};
+
+static ALWAYS_INLINE void
+line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 {
-	unsigned has = 0;
 	size_t k;
 
+	ls->has = ls->nsv1 = ls->ndtp = 0;
+	ls->sv1 = ls->d472 = NONE;
 	for (k = from; k < to; k++) {
 		const struct sseg *s = &c->st->seg[k];
 
 		if (s->flags & SS_EXTRA)
 			continue;
 		switch (s->loop) {
-		case L_2400: has |= kind_bit(s->pid); break;
-		case L_2410: has |= H_2410; break;
-		case L_2430: has |= H_2430; break;
-		case L_2440: has |= H_2440; break;
+		case L_2400:
+			if (s->pid == ID3('S', 'V', '1')) {
+				if (ls->nsv1++ == 0)
+					ls->sv1 = k;
+			} else if (s->pid == ID3('D', 'T', 'P')) {
+				ls->ndtp++;
+				if (ls->d472 == NONE &&
+				    is(E(c->st, k, 1), "472"))
+					ls->d472 = k;
+			}
+			ls->has |= kind_bit(s->pid);
+			break;
+		case L_2410: ls->has |= H_2410; break;
+		case L_2430: ls->has |= H_2430; break;
+		case L_2440: ls->has |= H_2440; break;
 		case L_2300: break;
-		default: has |= H_2420; break;
+		default: ls->has |= H_2420; break;
 		}
 	}
-	return has;
 }
 
 static void
@@ -4536,13 +5376,18 @@ render_line(struct rc *c, size_t from, size_t to)
 	struct x837 *m = c->m;
 	size_t lx = from, sv1, k, dtp = NONE;
 	struct str v[12];
-	unsigned nv, i, has = line_kinds(c, from, to);
+	struct lscan ls;
+	unsigned nv, i, has;
 	int open;
 
+	line_scan(c, from, to, &ls);
+	has = ls.has;
 	opn(c, 0);
 	kint_el(c, "line_number", lx, 1);
 	mapped(c, lx, B(1));
-	if ((sv1 = one(c, from, to, L_2400, 0, "SV1")) != NONE) {
+	/* one() only for the warnings about repeats, in their place */
+	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
+	if (sv1 != NONE) {
 		required(c, sv1, 1);
 		required(c, sv1, 2);
 		required(c, sv1, 3);
@@ -4556,8 +5401,13 @@ render_line(struct rc *c, size_t from, size_t to)
 		for (i = 0, open = 0; i < nv && i < 4; i++) {
 			long p;
 
-			if (v[i].n == 0 ||
-			    int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
+			if (v[i].n == 0)
+				continue;
+			/* a digit or two, the usual pointer, without int_of */
+			if (v[i].n == 1 && v[i].p[0] >= '0' &&
+			    v[i].p[0] <= '9')
+				p = v[i].p[0] - '0';
+			else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
 				continue;
 			if (!open++) {
 				kput(c, "diagnosis_pointers");
@@ -4582,27 +5432,24 @@ render_line(struct rc *c, size_t from, size_t to)
 		    q(m, E(c->st, lx, 1)));
 	}
 	/* service date: the first DTP*472 */
-	FOREACH(c, k, from, to, L_2400)
-		if (match(c, k, L_2400, 0, "DTP") &&
-		    is(E(c->st, k, 1), "472")) {
-			struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
-			char a[11], b[11];
+	if ((k = ls.d472) != NONE) {
+		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
+		char a[11], b[11];
 
-			if (is(f, "D8") && d8(d, a) == 0) {
-				fkstr(c, "service_date", a);
-				fkstr(c, "service_date_end", a);
-				svc_date_span(m, a, a);
-				dtp = k;
-				mapped(c, k, BR(1, 3));
-			} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
-				fkstr(c, "service_date", a);
-				fkstr(c, "service_date_end", b);
-				svc_date_span(m, a, b);
-				dtp = k;
-				mapped(c, k, BR(1, 3));
-			}
-			break;
+		if (is(f, "D8") && d8(d, a) == 0) {
+			fkv(&c->w, "service_date", a, 10);
+			fkv(&c->w, "service_date_end", a, 10);
+			svc_date_span(m, a, a);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
+		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
+			fkv(&c->w, "service_date", a, 10);
+			fkv(&c->w, "service_date_end", b, 10);
+			svc_date_span(m, a, b);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
 		}
+	}
 	if (dtp == NONE) {
 		const struct sseg *s = &c->st->seg[lx];
 
@@ -4610,7 +5457,8 @@ render_line(struct rc *c, size_t from, size_t to)
 		    s->id, "service line has no service date (DTP*472 in D8 "
 		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
 	}
-	if (has & H_DTP)
+	/* (not when the service date is the line's only DTP) */
+	if ((has & H_DTP) && (ls.ndtp > 1 || dtp == NONE))
 		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
 	if (has & H_PWK)
 		attachments(c, from, to, L_2400);
@@ -4805,8 +5653,9 @@ render_claim_obj(struct rc *c)
 	ke(c, "delay_reason", clm, 20);
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
 	if (m->svc_from[0]) {
-		fkstr(c, "service_date_from", m->svc_from);
-		fkstr(c, "service_date_to", m->svc_to);
+		/* (ISO dates: ten bytes) */
+		fkv(&c->w, "service_date_from", m->svc_from, 10);
+		fkv(&c->w, "service_date_to", m->svc_to, 10);
 	}
 	FOREACH(c, k, 0, n, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
@@ -4873,7 +5722,7 @@ add_items(struct x837 *m, struct buf *b, int extra)
 	return n;
 }
 
-static void
+static ALWAYS_INLINE void
 add_member(struct buf *b, const char *key, const struct buf *v)
 {
 	if (v->len == 0)
@@ -4891,7 +5740,7 @@ add_member(struct buf *b, const char *key, const struct buf *v)
  * A member of "hierarchy": an HL01 id, printable ASCII in practice, goes
  * out as it is; anything else through to_utf8 and jw's escaping.
  */
-static void
+static ALWAYS_INLINE void
 khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
 {
 	size_t n = strlen(hl), i;
@@ -4902,8 +5751,7 @@ khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
 		kstr_utf8(w, tmp, key, hl);
 		return;
 	}
-	fkey(w, key);
-	jplain(w, hl, n);
+	fkv(w, key, hl, n);
 }
 
 /* The members of the object in v, after a comma, when there are any. */
@@ -4928,7 +5776,7 @@ render_claim(struct x837 *m)
 	struct buf *r;
 	size_t base;
 	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
-	size_t k, n = K->st.n, lfrom = NONE;
+	size_t k, n = K->st.n, lfrom = NONE, lx0 = NONE;
 	uint32_t hdr[4];
 	unsigned nw, nlines = 0, ncob = 0;
 	struct str v;
@@ -4945,7 +5793,9 @@ render_claim(struct x837 *m)
 	/* lines first: the claim's service dates come from them */
 	m->svc_from[0] = m->svc_to[0] = '\0';
 	rc_init(&c, m, LV_CLM, &m->b_lines);
-	for (k = 0; k <= n; k++) {
+	/* each LX up to the next (through the list of loop 2400) */
+	for (k = it_first(&c, 0, n, L_2400);; k = it_next(&c, k, 0, n,
+	    L_2400)) {
 		if (k < n && !match(&c, k, L_2400, 0, "LX"))
 			continue;
 		if (lfrom != NONE) {
@@ -4953,6 +5803,10 @@ render_claim(struct x837 *m)
 				opn(&c, 1);
 			render_line(&c, lfrom, k);
 		}
+		if (k >= n)
+			break;
+		if (lx0 == NONE)
+			lx0 = k;
 		lfrom = k;
 	}
 	if (nlines)
@@ -4968,20 +5822,22 @@ render_claim(struct x837 *m)
 	/* other payers: from each 2320 SBR to the next one or the first LX */
 	rc_init(&c, m, LV_CLM, &m->b_cob);
 	lfrom = NONE;
-	for (k = 0; k <= n; k++) {
-		int sbr = k < n && match(&c, k, L_2320, 0, "SBR");
-		int lx = k < n && match(&c, k, L_2400, 0, "LX");
-
-		if (k < n && !sbr && !lx)
+	if (lx0 == NONE)
+		lx0 = n;
+	for (k = it_first(&c, 0, n, L_2320);; k = it_next(&c, k, 0, n,
+	    L_2320)) {
+		if (k > lx0)
+			k = lx0;
+		if (k < lx0 && !match(&c, k, L_2320, 0, "SBR"))
 			continue;
 		if (lfrom != NONE) {
 			if (ncob++ == 0)
 				opn(&c, 1);
 			render_cob(&c, lfrom, k);
 		}
-		lfrom = sbr ? k : NONE;
-		if (lx)
+		if (k >= lx0)
 			break;
+		lfrom = k;
 	}
 	if (ncob)
 		cls(&c, 1);
@@ -5032,12 +5888,25 @@ render_claim(struct x837 *m)
 		if (C->active && C->hl[0])
 			khl(&w, &m->conv, "patient", C->hl);
 	}
-	buf_adds(r, "},\"segment_index\":");
-	buf_addu(r, K->st.seg[0].index);
-	buf_adds(r, ",\"byte_offset\":");
-	buf_addu(r, K->st.seg[0].offset);
-	buf_adds(r, ",\"claim_ordinal\":");
-	buf_addu(r, m->ordinal);
+	{
+		char t[24 * 3 + 64], *o = t, u[24], *p;
+
+		/* what buf_addu writes, without its calls */
+#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
+	memcpy(o, p, (size_t)(u + sizeof u - p)); \
+	o += u + sizeof u - p; } while (0)
+		memcpy(o, "},\"segment_index\":", 18);
+		o += 18;
+		ADDU(K->st.seg[0].index);
+		memcpy(o, ",\"byte_offset\":", 15);
+		o += 15;
+		ADDU(K->st.seg[0].offset);
+		memcpy(o, ",\"claim_ordinal\":", 17);
+		o += 17;
+		ADDU(m->ordinal);
+#undef ADDU
+		buf_add(r, t, (size_t)(o - t));
+	}
 	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
 	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
 		char d[4][2] = { { (char)m->isa.d.elem, 0 },
