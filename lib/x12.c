@@ -1,4 +1,4 @@
-/* x12: streaming X12 tokenizer (block reads, bitmap index, no copy per segment). */
+/* x12: streaming X12 tokenizer (block reads, bitmap index, no copies). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,13 +52,15 @@ struct x12r {
 	 * those in the buffer: bit k of ie[w], it[w] and ib[w] says whether
 	 * buf[iblk + 64 * w + k] is an element separator, a terminator, a
 	 * byte that is not plain (X12_F_PLAIN).  ipos is pos when the next
-	 * segment can be had from it; whatever else moves pos, the buffer or
-	 * the delimiters sets ipos to NOIDX.
+	 * segment can be had from it; whatever else moves the buffer or the
+	 * delimiters sets ipos to NOIDX, and the slow path (which alone moves
+	 * pos otherwise: skip_blanks, find_isa) starts by doing so.
 	 */
 	size_t			 ipos, iblk, ilim;
 	uint64_t		 ie[IW], it[IW], ib[IW];
 #ifdef __SSE2__
-	__m128i			 vse, vst; /* elem and seg, 16 times */
+	/* elem and seg, 16 times (malloc's 16-byte alignment suffices) */
+	__m128i			 vse, vst;
 #endif
 	int			 avx2;	/* index with AVX2 */
 	unsigned long long	 count;
@@ -795,6 +797,8 @@ static __attribute__((noinline)) int
 seg_edge(struct x12r *r, size_t np)
 {
 	r->ipos = NOIDX;
+	if (np + 1 < r->end && r->buf[np] == '\r' && r->buf[np + 1] == '\n')
+		np++;
 	if (np < r->end && r->buf[np] == '\n')
 		np++;
 	r->pos = np;
@@ -836,7 +840,7 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
 	s->index = ++r->count;
 	s->offset = r->base + pos;
 	s->d = r->d;
-	/* as set_elems() does; t[3] is there, a separator or the terminator */
+	/* as set_elems() does; buf[pos + 3] is in the segment or its terminator */
 	if ((s->idlen = r->eoff[1] - 1) >= 3) {
 		memcpy(id, buf + pos, sizeof id);
 		id[3] = '\0';
@@ -853,9 +857,13 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
 	 * the window and can start a segment.
 	 */
 	np = pos + len + 1;
-	if (np + 1 >= r->ilim)
+	if (np + 2 >= r->ilim)
 		return seg_edge(r, np);
-	if ((c = (unsigned char)buf[np]) == '\n')
+	/* CRLF counts as one line break (else each CRLF file's segment
+	 * would go the slow way and index its window again) */
+	if ((c = (unsigned char)buf[np]) == '\r' && buf[np + 1] == '\n')
+		c = (unsigned char)buf[++np];
+	if (c == '\n')
 		c = (unsigned char)buf[++np];
 	r->pos = r->ipos = np;
 	if (lead_slow[c])

@@ -10,9 +10,10 @@
  *	}
  *	x12r_close(r);
  *
- * Input is read in large blocks and split with memchr on the segment
- * terminator; a segment's text stays in the reader's buffer (no copy, no
- * allocation per segment) and is valid until the next x12r_next() call.
+ * Input is read in large blocks; a window of the buffer at a time is
+ * indexed (bitmaps of separators and terminators, SSE2 or AVX2) and split
+ * from the index; a segment's text stays in the reader's buffer (no copy,
+ * no allocation per segment) and is valid until the next x12r_next() call.
  * Memory is bounded by the block size plus X12_MAX_SEG.
  *
  * Delimiters come from each ISA: the element separator is the byte after
