@@ -173,7 +173,8 @@ pk(const char *s)
 /*
  * pk() of the id a reader gives (x12_seg.id, NUL-padded to four bytes) in
  * a single load.  The two differ only for an id with a NUL byte inside,
- * which is no valid id: use this once the id passed id_ok().
+ * which is no valid id: a lookup by it must also compare the id's length
+ * (feed() does), or come after id_ok().
  */
 static ALWAYS_INLINE uint32_t
 pkid(const char id[4])
@@ -203,7 +204,7 @@ pkid(const char id[4])
  * mapping).
  */
 enum idkind {
-	K_LOOP,			/* only in the lists of loops[] */
+	K_LOOP,			/* in the lists of loops[], or unknown */
 	K_ISA, K_IEA, K_GS, K_GE, K_ST, K_SE,	/* envelope: first, together */
 	K_HL, K_CLM, K_LX, K_SBR, K_NM1, K_LIN, K_SVD, K_LQ,
 	K_INST, K_DENT		/* 837I and 837D segments */
@@ -553,7 +554,7 @@ struct x837 {
 	unsigned long		 ordinal;
 	struct spool		*sp;
 	struct x837_stats	 stats;
-	unsigned long long	 last_index, last_offset;
+	unsigned long long	 last_index;
 	char			 last_isa13[CTL_MAX];
 	/* scratch */
 	struct buf		 rec, tmp, conv, msg;
@@ -1080,10 +1081,11 @@ level_close(struct x837 *m, int lv)
 }
 
 /*
- * Forget the children seen in the instance of loop parent.  Only those
- * with a repeat limit are counted (start_loop()), and they lie next to
- * each other in enum loop (ids_init() checks): one range of up to 16,
- * cleared with two overlapping stores.
+ * Forget the children seen in the instance of loop parent.  Only the
+ * counts of those with a repeat limit are read (start_loop()), so only
+ * they are cleared; the others count on and may wrap (read nowhere).  The
+ * limited ones lie next to each other in enum loop (ids_init() checks):
+ * one range of up to 16, cleared with two overlapping stores.
  */
 static ALWAYS_INLINE void
 reset_children(struct x837 *m, enum loop parent)
