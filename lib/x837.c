@@ -3881,8 +3881,9 @@ kh_loop(struct rc *c, uint64_t h, size_t from, size_t to, enum loop l,
 		    (skip_hl && s->pid == ID2('H', 'L')))
 			continue;
 		/*
-		 * The length and the first and last eight bytes of each
-		 * segment (the ids at the end tell parties apart): ks_loop
+		 * The length and the first, middle and last eight bytes of
+		 * each segment (the ids at the end tell parties apart, the
+		 * middle ones those that differ only in a name): ks_loop
 		 * compares all of it anyway.
 		 */
 		p = c->st->text.s + s->off;
@@ -3893,6 +3894,11 @@ kh_loop(struct rc *c, uint64_t h, size_t from, size_t to, enum loop l,
 			memcpy(&w, p, 8);
 			h = (h ^ w) * KH_MUL;
 			h ^= h >> 32;
+			if (n >= 24) {
+				memcpy(&w, p + n / 2 - 4, 8);
+				h = (h ^ w) * KH_MUL;
+				h ^= h >> 32;
+			}
 			memcpy(&w, p + n - 8, 8);
 		} else
 			for (w = 0, i = 0; i < n; i++)
