@@ -2308,6 +2308,28 @@ out_end(struct jw *w, char *o)
 	w->b->len = (size_t)(o - w->b->s);
 }
 
+/* The bytes of "key": and of "s" at o (room made); past them. */
+static ALWAYS_INLINE char *
+key_at(char *o, const char *key, size_t kl)
+{
+	*o++ = '"';
+	buf_copy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	return o;
+}
+
+static ALWAYS_INLINE char *
+str_at(char *o, const char *s, size_t n)
+{
+	*o++ = '"';
+	buf_copy(o, s, n);
+	o += n;
+	*o++ = '"';
+	return o;
+}
+
 /*
  * A key (a plain ASCII name: nothing to escape) with its comma, written at
  * once; jw_key would escape it byte by byte.
@@ -2316,14 +2338,8 @@ static ALWAYS_INLINE void
 fkey(struct jw *w, const char *key)
 {
 	size_t kl = strlen(key);
-	char *p = out_begin(w, kl + 3);
 
-	*p++ = '"';
-	buf_copy(p, key, kl);
-	p += kl;
-	*p++ = '"';
-	*p++ = ':';
-	out_end(w, p);
+	out_end(w, key_at(out_begin(w, kl + 3), key, kl));
 	w->after_key = 1;
 }
 
@@ -2333,13 +2349,7 @@ static void jstr(struct rc *c, struct str s);
 static ALWAYS_INLINE void
 jplain(struct jw *w, const char *s, size_t n)
 {
-	char *o = out_begin(w, n + 2);
-
-	*o++ = '"';
-	buf_copy(o, s, n);
-	o += n;
-	*o++ = '"';
-	out_end(w, o);
+	out_end(w, str_at(out_begin(w, n + 2), s, n));
 }
 
 /*
@@ -2350,18 +2360,9 @@ static ALWAYS_INLINE void
 fkv(struct jw *w, const char *key, const char *s, size_t n)
 {
 	size_t kl = strlen(key);
-	char *o = out_begin(w, kl + n + 6);
+	char *o = key_at(out_begin(w, kl + n + 6), key, kl);
 
-	*o++ = '"';
-	buf_copy(o, key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
-	*o++ = '"';
-	buf_copy(o, s, n);
-	o += n;
-	*o++ = '"';
-	out_end(w, o);
+	out_end(w, str_at(o, s, n));
 }
 
 /* The same with a value that goes out as it is (a number, a boolean). */
@@ -2369,16 +2370,10 @@ static ALWAYS_INLINE void
 fkraw(struct jw *w, const char *key, const char *s, size_t n)
 {
 	size_t kl = strlen(key);
-	char *o = out_begin(w, kl + n + 4);
+	char *o = key_at(out_begin(w, kl + n + 4), key, kl);
 
-	*o++ = '"';
-	buf_copy(o, key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
 	buf_copy(o, s, n);
-	o += n;
-	out_end(w, o);
+	out_end(w, o + n);
 }
 
 /* Key and a string that needs no escaping (dates, times, segment ids). */
@@ -2819,16 +2814,7 @@ rke(struct rc *c, struct run *r, const char *key, size_t k, struct str v)
 	if (!r->first)
 		*o++ = ',';
 	r->first = 0;
-	*o++ = '"';
-	buf_copy(o, key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
-	*o++ = '"';
-	buf_copy(o, v.p, v.n);
-	o += v.n;
-	*o++ = '"';
-	r->o = o;
+	r->o = str_at(key_at(o, key, kl), v.p, v.n);
 }
 
 static void
