@@ -8,7 +8,8 @@
 # Data: bench/out/bench-837p.837 (edi-gen -S 10 --size 520M, 545 MB),
 # generated once and kept.  The baseline reads a prefix of it cut at an
 # interchange boundary (BENCH_BASELINE_MB, default 50) because it needs
-# minutes for the whole file; MB/s is comparable either way.
+# minutes for the whole file; MB/s is comparable either way.  Each side
+# runs BENCH_RUNS times (default 3), alternating; medians are reported.
 # MB = 10^6 bytes.
 set -eu
 BUILD=${1:-build}
@@ -50,10 +51,6 @@ bytes=$(wc -c <"$DATA")
 claims=$(grep -c '^CLM\*' "$DATA")
 echo "data: $DATA, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $claims claims"
 
-# edi-parse on the whole file, output discarded.
-time_run "$OUT/edi-parse.time" sh -c 'edi-parse "$1" >/dev/null' sh "$DATA"
-read -r ps pu py pk <"$OUT/edi-parse.time"
-
 # Baseline: x12-parser 1.3.0 from npm, installed under bench/out/node.
 NODEDIR=$OUT/node
 if [ ! -f "$NODEDIR/node_modules/x12-parser/package.json" ]; then
@@ -70,18 +67,55 @@ if [ ! -s "$PREFIX" ]; then
 fi
 pbytes=$(wc -c <"$PREFIX")
 pclaims=$(grep -c '^CLM\*' "$PREFIX")
-NODE_PATH=$NODEDIR/node_modules time_run "$OUT/x12-parser.time" node -e "
+
+# Each side runs BENCH_RUNS times (default 3), the two alternating so that
+# both see the same load of a shared machine; the median of each is used.
+# One run alone can be 30% off either way on a busy machine.
+RUNS=${BENCH_RUNS:-3}
+case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number" ;; esac
+: >"$OUT/edi-parse.runs"
+: >"$OUT/x12-parser.runs"
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+	i=$((i + 1))
+	# edi-parse on the whole file, output discarded.
+	time_run "$OUT/edi-parse.time" sh -c 'edi-parse "$1" >/dev/null' sh \
+	    "$DATA"
+	cat "$OUT/edi-parse.time" >>"$OUT/edi-parse.runs"
+	NODE_PATH=$NODEDIR/node_modules time_run "$OUT/x12-parser.time" \
+	    node -e "
 const {X12parser} = require('x12-parser');
 process.stdin.pipe(new X12parser()).on('data', d => {
 	process.stdout.write(JSON.stringify(d) + '\n');
 });" <"$PREFIX" >/dev/null
-read -r bs bu by bk <"$OUT/x12-parser.time"
+	cat "$OUT/x12-parser.time" >>"$OUT/x12-parser.runs"
+	awk -v b="$bytes" -v pb="$pbytes" -v i="$i" -v n="$RUNS" '
+	    NR == FNR { e = $1 } NR != FNR { x = $1 }
+	    END { if (e <= 0) e = 0.01; if (x <= 0) x = 0.01
+		printf "run %d/%d: edi-parse %.1f MB/s, x12-parser %.1f MB/s, " \
+		"%.1fx\n", i, n, b / 1e6 / e, pb / 1e6 / x,
+		(b / e) / (pb / x) }' "$OUT/edi-parse.time" \
+	    "$OUT/x12-parser.time"
+done
+# median: the middle run by elapsed time (the lower middle for an even
+# count); the whole line, so its CPU time is from the same run.  Peak RSS
+# is the largest of all runs, not the median's.
+median() {
+	sort -n -k1,1 "$1" | awk -v n="$RUNS" 'NR == int((n + 1) / 2)'
+}
+set -- $(median "$OUT/edi-parse.runs")
+ps=$1 pu=$2 py=$3 pk=$4
+set -- $(median "$OUT/x12-parser.runs")
+bs=$1 bu=$2 by=$3 bk=$4
+pk=$(awk '$4 > m { m = $4 } END { print m + 0 }' "$OUT/edi-parse.runs")
+bk=$(awk '$4 > m { m = $4 } END { print m + 0 }' "$OUT/x12-parser.runs")
 
-# Wall-clock MB/s is the headline; CPU MB/s (user + system) is printed too
-# because the machine may be shared and wall time then says little.
+# Medians.  Wall-clock MB/s is the headline; CPU MB/s (user + system) is
+# printed too because the machine may be shared and wall time then says
+# little.
 awk -v b="$bytes" -v c="$claims" -v s="$ps" -v k="$pk" -v cpu="$pu $py" \
     -v pb="$pbytes" -v pc="$pclaims" -v bs="$bs" -v bk="$bk" \
-    -v bcpu="$bu $by" 'BEGIN {
+    -v bcpu="$bu $by" -v runs="$RUNS" 'BEGIN {
 	split(cpu, x, " "); pcpu = x[1] + x[2]
 	split(bcpu, x, " "); bcpu = x[1] + x[2]
 	if (s <= 0) s = 0.01
@@ -97,8 +131,8 @@ awk -v b="$bytes" -v c="$claims" -v s="$ps" -v k="$pk" -v cpu="$pu $py" \
 	    cmbs / bcmbs
 	printf "edi-parse: %.1f MB peak RSS (%.2fx x12-parser; target < 64)\n", \
 	    k / 1024, k / bk
-	printf "edi-parse: %.1f s (%.1f s CPU) for %.0f MB, %d claims\n", s, \
-	    pcpu, b / 1e6, c
+	printf "edi-parse: %.1f s (%.1f s CPU) for %.0f MB, %d claims " \
+	    "(median of %d runs)\n", s, pcpu, b / 1e6, c, runs
 	printf "x12-parser 1.3.0: %.1f MB/s, %.1f MB/s of CPU, %.0f claims/s, " \
 	    "%.1f MB peak RSS (on the first %.0f MB, cut at an ISA)\n", bmbs, \
 	    bcmbs, pc / bs, bk / 1024, pb / 1e6
