@@ -311,6 +311,25 @@ trim(const char *p, size_t n)
 	return s;
 }
 
+/*
+ * trim() of an element that is not the id: the byte before it is the
+ * element separator, never a blank (read_isa() refuses one), so the loop
+ * stops there without testing n at every step.  The id, element 0, of a
+ * segment that is stored is 2 or 3 letters and digits (feed() keeps
+ * others out): it too ends in a byte that is not a blank.
+ */
+static ALWAYS_INLINE struct str
+trim_el(const char *p, size_t n)
+{
+	struct str s;
+
+	while (p[n - 1] == ' ')
+		n--;
+	s.p = p;
+	s.n = n;
+	return s;
+}
+
 /* Element i of a tokenizer segment, trailing blanks removed. */
 static struct str
 sel(const struct x12_seg *s, unsigned i)
@@ -327,13 +346,24 @@ sel(const struct x12_seg *s, unsigned i)
 #define SS_ALSO		2	/* mapped, but not all of it: also there */
 #define SS_PLAIN	4	/* X12_F_PLAIN: no byte needs escaping */
 
+/*
+ * 48 bytes, no padding: the render code finds segment k at seg + 48 * k
+ * in two instructions (56 took three, at every access).
+ */
 struct sseg {
 	uint32_t		off, len, eo, inst, pid;
 	uint16_t		nel, line, cob;
 	uint8_t			loop, flags;
-	unsigned long long	index, offset;
 	char			id[4];
+	unsigned long long	index, offset;
 };
+
+/*
+ * What a stored segment counts for against CLAIM_MAX and LEVEL_MAX on top
+ * of its text: the size struct sseg had when the limits were set, kept so
+ * that the same inputs are too large.
+ */
+#define SSEG_ACCT	56
 
 #define NOIDX UINT32_MAX
 
@@ -432,7 +462,7 @@ E(const struct store *st, size_t k, unsigned i)
 	if (i > s->nel)
 		return nostr;
 	eo = st->eo + s->eo;
-	return trim(st->text.s + s->off + eo[i], eo[i + 1] - 1 - eo[i]);
+	return trim_el(st->text.s + s->off + eo[i], eo[i + 1] - 1 - eo[i]);
 }
 
 static struct str
@@ -1138,7 +1168,7 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	struct sseg *ss;
 	uint32_t lc;
 
-	if (__builtin_expect(tlen + k * sizeof(struct sseg) > idt.lim[l], 0)) {
+	if (__builtin_expect(tlen + k * SSEG_ACCT > idt.lim[l], 0)) {
 		too_large(m, s, l);
 		return NULL;
 	}
@@ -1411,7 +1441,7 @@ sel1(const struct x12_seg *s)
 {
 	if (s->nel < 1)
 		return nostr;
-	return trim(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
+	return trim_el(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
 }
 
 static ALWAYS_INLINE void
@@ -2757,7 +2787,7 @@ els(const struct store *st, size_t k, struct str *e, unsigned max)
 	unsigned i, n = s->nel < max ? s->nel : max;
 
 	for (i = 1; i <= n; i++)
-		e[i] = trim(t + eo[i], eo[i + 1] - 1 - eo[i]);
+		e[i] = trim_el(t + eo[i], eo[i + 1] - 1 - eo[i]);
 	for (; i <= max; i++)
 		e[i] = nostr;
 }
