@@ -211,8 +211,6 @@ enum idkind {
 };
 
 #define NIDS	64
-#define LC_LINE	1	/* a 2400 loop: segments get the line number */
-#define LC_COB	2	/* a 2320 loop: ... the other payer's number */
 #define IDH_BITS 8
 #define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
 /*
@@ -237,7 +235,11 @@ static struct {
 	uint8_t		 fam[L_COUNT];		/* family() */
 	/* the children of a loop that have a repeat limit: a range */
 	uint8_t		 kid0[L_COUNT], nkid[L_COUNT];
-	uint8_t		 lc[L_COUNT];		/* LC_*: put() sets */
+	/*
+	 * put() stores line & lmask[l] and cob & cmask[l]: 0xffff in a 2400
+	 * loop (and those under it) and a 2320 loop, else 0
+	 */
+	uint16_t	 lmask[L_COUNT], cmask[L_COUNT];
 	uint32_t	 lim[L_COUNT];		/* store bytes allowed */
 	uint32_t	 stoff[L_COUNT];	/* offset of its store in x837 */
 	int		 done;
@@ -345,6 +347,7 @@ sel(const struct x12_seg *s, unsigned i)
 #define SS_EXTRA	1	/* not mapped: goes to extra_segments */
 #define SS_ALSO		2	/* mapped, but not all of it: also there */
 #define SS_PLAIN	4	/* X12_F_PLAIN: no byte needs escaping */
+_Static_assert(SS_PLAIN == X12_F_PLAIN, "put() copies the bit as it is");
 
 /*
  * 48 bytes, no padding: the render code finds segment k at seg + 48 * k
@@ -384,8 +387,8 @@ store_reset(struct store *st)
 	buf_reset(&st->text);
 	st->n = 0;
 	st->neo = 0;
+	/* ltail[l] is read only after lhead[l] is set: not reset */
 	memset(st->lhead, 0xff, sizeof st->lhead);
-	memset(st->ltail, 0xff, sizeof st->ltail);
 }
 
 static void
@@ -1025,10 +1028,10 @@ ids_init(void)
 		idt.fam[l] = (uint8_t)u;
 		if (loops[l].level == LV_CLM && (l == L_2400 ||
 		    loops[l].parent == L_2400))
-			idt.lc[l] |= LC_LINE;
+			idt.lmask[l] = 0xffff;
 		if (loops[l].level == LV_CLM && (l == L_2320 ||
 		    loops[l].parent == L_2320))
-			idt.lc[l] |= LC_COB;
+			idt.cmask[l] = 0xffff;
 		idt.lim[l] = loops[l].level == LV_CLM ? CLAIM_MAX : LEVEL_MAX;
 		idt.stoff[l] = (uint32_t)(offsetof(struct x837, lv) +
 		    loops[l].level * sizeof(struct level) +
@@ -1166,7 +1169,6 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	size_t k = st->n, tlen = st->text.len, neo = st->neo;
 	size_t len = s->len, ne = (size_t)s->nel + 2;
 	struct sseg *ss;
-	uint32_t lc;
 
 	if (__builtin_expect(tlen + k * SSEG_ACCT > idt.lim[l], 0)) {
 		too_large(m, s, l);
@@ -1188,10 +1190,9 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	ss->len = (uint32_t)len;
 	ss->loop = (uint8_t)l;
 	ss->eo = (uint32_t)neo;
-	ss->flags = (uint8_t)(flags | (s->flags & X12_F_PLAIN ? SS_PLAIN : 0));
-	lc = idt.lc[l];
-	ss->line = (lc & LC_LINE) ? (uint16_t)m->line : 0;
-	ss->cob = (lc & LC_COB) ? (uint16_t)m->cob : 0;
+	ss->flags = (uint8_t)(flags | (s->flags & X12_F_PLAIN));
+	ss->line = (uint16_t)(m->line & idt.lmask[l]);
+	ss->cob = (uint16_t)(m->cob & idt.cmask[l]);
 	ss->index = s->index;
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
@@ -1366,7 +1367,7 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 	m->cur_extra = 0;
 	m->cur_inst[m->cur] = ++m->inst;
 	reset_children(m, m->cur);
-	put(m, s, m->cur, 0);
+	put_inline(m, s, m->cur, 0);
 	if (lv > LV_A) {
 		m->lv[up].nchildren++;
 		if (!is(parent, m->lv[up].hl))
@@ -1399,7 +1400,7 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 	m->cur_extra = 0;
 	m->cur_inst[L_2300] = ++m->inst;
 	reset_children(m, L_2300);
-	put(m, s, L_2300, 0);
+	put_inline(m, s, L_2300, 0);
 }
 
 /*
