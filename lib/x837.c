@@ -519,8 +519,14 @@ struct txn {
 	int			open, skip;
 	unsigned		seq;
 	char			st01[CTL_MAX], st02[CTL_MAX], impl[CTL_MAX];
+	/*
+	 * index: the ST's; a transaction set's segments (counted by SE01)
+	 * are those numbered from it to its SE, every segment in between
+	 * being fed in it (the reader numbers the segments it returns, and
+	 * an error that returns none, a bad ISA, closes the set)
+	 */
 	unsigned long long	index, offset;
-	unsigned long		nseg, nclm;
+	unsigned long		nclm;
 	struct problem		err, warn1;
 	struct buf		warn;
 	unsigned		nwarn;
@@ -1868,7 +1874,6 @@ on_st(struct x837 *m, const struct x12_seg *s)
 	scopy(t->st02, sel(s, 2));
 	t->index = s->index;
 	t->offset = s->offset;
-	t->nseg = 1;
 	t->nclm = 0;
 	t->err.set = t->warn1.set = 0;
 	buf_reset(&t->warn);
@@ -1964,8 +1969,8 @@ on_se(struct x837 *m, const struct x12_seg *s)
 	if (!m->st.skip && !m->isa.broken) {
 		/* the last claim first, so that its warnings come first */
 		level_close(m, LV_A);
-		check_count(m, s, T_TXN, "se_count", 1, m->st.nseg,
-		    "segment");
+		check_count(m, s, T_TXN, "se_count", 1,
+		    (unsigned long)(s->index - m->st.index + 1), "segment");
 		check_ctl(m, s, T_TXN, "se_control", 2, m->st.st02, "ST02");
 	}
 	txn_close(m, pos_of(s), NULL);
@@ -2065,8 +2070,6 @@ feed(struct x837 *m, const struct x12_seg *s)
 
 	m->stats.segments++;
 	m->last_index = s->index;
-	if (m->st.open)
-		m->st.nseg++;
 	/* a known id of its own length is valid */
 	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
 	    (d = feed_odd_id(m, s, key)) == NULL)
@@ -2159,7 +2162,6 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 		case X12_E_TOO_LONG:
 			m->stats.segments++;
 			if (m->st.open) {
-				m->st.nseg++;
 				txn_error_at(m, "segment_too_long", s.index,
 				    s.offset, "", s.text, s.len, "%s",
 				    x12r_error(r));
