@@ -1495,7 +1495,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
-			put(m, s, L_2000B, 0);
+			put_inline(m, s, L_2000B, 0);
 		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
 		    m->cob < COB_MAX) {
 			m->cob++;
