@@ -211,8 +211,6 @@ enum idkind {
 };
 
 #define NIDS	64
-#define LC_LINE	1	/* a 2400 loop: segments get the line number */
-#define LC_COB	2	/* a 2320 loop: ... the other payer's number */
 #define IDH_BITS 8
 #define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
 /*
@@ -237,7 +235,11 @@ static struct {
 	uint8_t		 fam[L_COUNT];		/* family() */
 	/* the children of a loop that have a repeat limit: a range */
 	uint8_t		 kid0[L_COUNT], nkid[L_COUNT];
-	uint8_t		 lc[L_COUNT];		/* LC_*: put() sets */
+	/*
+	 * put() stores line & lmask[l] and cob & cmask[l]: 0xffff in a 2400
+	 * loop (and those under it) and a 2320 loop, else 0
+	 */
+	uint16_t	 lmask[L_COUNT], cmask[L_COUNT];
 	uint32_t	 lim[L_COUNT];		/* store bytes allowed */
 	uint32_t	 stoff[L_COUNT];	/* offset of its store in x837 */
 	int		 done;
@@ -311,14 +313,35 @@ trim(const char *p, size_t n)
 	return s;
 }
 
-/* Element i of a tokenizer segment, trailing blanks removed. */
-static struct str
+/*
+ * trim() of an element that is not the id: the byte before it is the
+ * element separator, never a blank (read_isa() refuses one), so the loop
+ * stops there without testing n at every step.  The id, element 0, of a
+ * segment that is stored is 2 or 3 letters and digits (feed() keeps
+ * others out): it too ends in a byte that is not a blank.
+ */
+static ALWAYS_INLINE struct str
+trim_el(const char *p, size_t n)
+{
+	struct str s;
+
+	while (p[n - 1] == ' ')
+		n--;
+	s.p = p;
+	s.n = n;
+	return s;
+}
+
+/*
+ * Element i of a tokenizer segment, trailing blanks removed: x12_el()
+ * without the call.
+ */
+static ALWAYS_INLINE struct str
 sel(const struct x12_seg *s, unsigned i)
 {
-	size_t n;
-	const char *p = x12_el(s, i, &n);
-
-	return trim(p, n);
+	if (i > s->nel)
+		return nostr;
+	return trim(s->text + s->eoff[i], s->eoff[i + 1] - 1 - s->eoff[i]);
 }
 
 /* ---- stores: segments copied out of the reader's buffer ---- */
@@ -326,14 +349,26 @@ sel(const struct x12_seg *s, unsigned i)
 #define SS_EXTRA	1	/* not mapped: goes to extra_segments */
 #define SS_ALSO		2	/* mapped, but not all of it: also there */
 #define SS_PLAIN	4	/* X12_F_PLAIN: no byte needs escaping */
+_Static_assert(SS_PLAIN == X12_F_PLAIN, "put() copies the bit as it is");
 
+/*
+ * 48 bytes, no padding: the render code finds segment k at seg + 48 * k
+ * in two instructions (56 took three, at every access).
+ */
 struct sseg {
 	uint32_t		off, len, eo, inst, pid;
 	uint16_t		nel, line, cob;
 	uint8_t			loop, flags;
-	unsigned long long	index, offset;
 	char			id[4];
+	unsigned long long	index, offset;
 };
+
+/*
+ * What a stored segment counts for against CLAIM_MAX and LEVEL_MAX on top
+ * of its text: the size struct sseg had when the limits were set, kept so
+ * that the same inputs are too large.
+ */
+#define SSEG_ACCT	56
 
 #define NOIDX UINT32_MAX
 
@@ -354,8 +389,8 @@ store_reset(struct store *st)
 	buf_reset(&st->text);
 	st->n = 0;
 	st->neo = 0;
+	/* ltail[l] is read only after lhead[l] is set: not reset */
 	memset(st->lhead, 0xff, sizeof st->lhead);
-	memset(st->ltail, 0xff, sizeof st->ltail);
 }
 
 static void
@@ -432,7 +467,7 @@ E(const struct store *st, size_t k, unsigned i)
 	if (i > s->nel)
 		return nostr;
 	eo = st->eo + s->eo;
-	return trim(st->text.s + s->off + eo[i], eo[i + 1] - 1 - eo[i]);
+	return trim_el(st->text.s + s->off + eo[i], eo[i + 1] - 1 - eo[i]);
 }
 
 static struct str
@@ -486,8 +521,14 @@ struct txn {
 	int			open, skip;
 	unsigned		seq;
 	char			st01[CTL_MAX], st02[CTL_MAX], impl[CTL_MAX];
+	/*
+	 * index: the ST's; a transaction set's segments (counted by SE01)
+	 * are those numbered from it to its SE, every segment in between
+	 * being fed in it (the reader numbers the segments it returns, and
+	 * an error that returns none, a bad ISA, closes the set)
+	 */
 	unsigned long long	index, offset;
-	unsigned long		nseg, nclm;
+	unsigned long		nclm;
 	struct problem		err, warn1;
 	struct buf		warn;
 	unsigned		nwarn;
@@ -995,10 +1036,10 @@ ids_init(void)
 		idt.fam[l] = (uint8_t)u;
 		if (loops[l].level == LV_CLM && (l == L_2400 ||
 		    loops[l].parent == L_2400))
-			idt.lc[l] |= LC_LINE;
+			idt.lmask[l] = 0xffff;
 		if (loops[l].level == LV_CLM && (l == L_2320 ||
 		    loops[l].parent == L_2320))
-			idt.lc[l] |= LC_COB;
+			idt.cmask[l] = 0xffff;
 		idt.lim[l] = loops[l].level == LV_CLM ? CLAIM_MAX : LEVEL_MAX;
 		idt.stoff[l] = (uint32_t)(offsetof(struct x837, lv) +
 		    loops[l].level * sizeof(struct level) +
@@ -1136,9 +1177,8 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	size_t k = st->n, tlen = st->text.len, neo = st->neo;
 	size_t len = s->len, ne = (size_t)s->nel + 2;
 	struct sseg *ss;
-	uint32_t lc;
 
-	if (__builtin_expect(tlen + k * sizeof(struct sseg) > idt.lim[l], 0)) {
+	if (__builtin_expect(tlen + k * SSEG_ACCT > idt.lim[l], 0)) {
 		too_large(m, s, l);
 		return NULL;
 	}
@@ -1158,10 +1198,9 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	ss->len = (uint32_t)len;
 	ss->loop = (uint8_t)l;
 	ss->eo = (uint32_t)neo;
-	ss->flags = (uint8_t)(flags | (s->flags & X12_F_PLAIN ? SS_PLAIN : 0));
-	lc = idt.lc[l];
-	ss->line = (lc & LC_LINE) ? (uint16_t)m->line : 0;
-	ss->cob = (lc & LC_COB) ? (uint16_t)m->cob : 0;
+	ss->flags = (uint8_t)(flags | (s->flags & X12_F_PLAIN));
+	ss->line = (uint16_t)(m->line & idt.lmask[l]);
+	ss->cob = (uint16_t)(m->cob & idt.cmask[l]);
 	ss->index = s->index;
 	ss->offset = s->offset;
 	memcpy(ss->id, s->id, sizeof ss->id);
@@ -1336,7 +1375,7 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 	m->cur_extra = 0;
 	m->cur_inst[m->cur] = ++m->inst;
 	reset_children(m, m->cur);
-	put(m, s, m->cur, 0);
+	put_inline(m, s, m->cur, 0);
 	if (lv > LV_A) {
 		m->lv[up].nchildren++;
 		if (!is(parent, m->lv[up].hl))
@@ -1369,7 +1408,7 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 	m->cur_extra = 0;
 	m->cur_inst[L_2300] = ++m->inst;
 	reset_children(m, L_2300);
-	put(m, s, L_2300, 0);
+	put_inline(m, s, L_2300, 0);
 }
 
 /*
@@ -1411,7 +1450,7 @@ sel1(const struct x12_seg *s)
 {
 	if (s->nel < 1)
 		return nostr;
-	return trim(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
+	return trim_el(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
 }
 
 static ALWAYS_INLINE void
@@ -1456,7 +1495,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
-			put(m, s, L_2000B, 0);
+			put_inline(m, s, L_2000B, 0);
 		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
 		    m->cob < COB_MAX) {
 			m->cob++;
@@ -1837,7 +1876,6 @@ on_st(struct x837 *m, const struct x12_seg *s)
 	scopy(t->st02, sel(s, 2));
 	t->index = s->index;
 	t->offset = s->offset;
-	t->nseg = 1;
 	t->nclm = 0;
 	t->err.set = t->warn1.set = 0;
 	buf_reset(&t->warn);
@@ -1933,8 +1971,8 @@ on_se(struct x837 *m, const struct x12_seg *s)
 	if (!m->st.skip && !m->isa.broken) {
 		/* the last claim first, so that its warnings come first */
 		level_close(m, LV_A);
-		check_count(m, s, T_TXN, "se_count", 1, m->st.nseg,
-		    "segment");
+		check_count(m, s, T_TXN, "se_count", 1,
+		    (unsigned long)(s->index - m->st.index + 1), "segment");
 		check_ctl(m, s, T_TXN, "se_control", 2, m->st.st02, "ST02");
 	}
 	txn_close(m, pos_of(s), NULL);
@@ -2034,8 +2072,6 @@ feed(struct x837 *m, const struct x12_seg *s)
 
 	m->stats.segments++;
 	m->last_index = s->index;
-	if (m->st.open)
-		m->st.nseg++;
 	/* a known id of its own length is valid */
 	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
 	    (d = feed_odd_id(m, s, key)) == NULL)
@@ -2128,7 +2164,6 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 		case X12_E_TOO_LONG:
 			m->stats.segments++;
 			if (m->st.open) {
-				m->st.nseg++;
 				txn_error_at(m, "segment_too_long", s.index,
 				    s.offset, "", s.text, s.len, "%s",
 				    x12r_error(r));
@@ -2757,7 +2792,7 @@ els(const struct store *st, size_t k, struct str *e, unsigned max)
 	unsigned i, n = s->nel < max ? s->nel : max;
 
 	for (i = 1; i <= n; i++)
-		e[i] = trim(t + eo[i], eo[i + 1] - 1 - eo[i]);
+		e[i] = trim_el(t + eo[i], eo[i + 1] - 1 - eo[i]);
 	for (; i <= max; i++)
 		e[i] = nostr;
 }
