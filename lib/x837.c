@@ -323,12 +323,14 @@ trim(const char *p, size_t n)
 static ALWAYS_INLINE struct str
 trim_el(const char *p, size_t n)
 {
+	const char *e = p + n;
 	struct str s;
 
-	while (p[n - 1] == ' ')
-		n--;
+	/* (e[-1], not p[n - 1]: an empty element reads its separator) */
+	while (e[-1] == ' ')
+		e--;
 	s.p = p;
-	s.n = n;
+	s.n = (size_t)(e - p);
 	return s;
 }
 
