@@ -3168,6 +3168,46 @@ cents_fast(struct str v, int64_t *cents)
 	return 0;
 }
 
+/*
+ * For the usual amounts written the usual way ("123", "0.5", "123.45": up
+ * to 12 digits without a leading zero, then maybe '.' and one or two
+ * digits) money_fmt's text is the element's text with what is missing of
+ * the two decimals: how many bytes of ".00" to add (3, 1 or 0), or -1
+ * for anything else (to go through cents).  No division per digit.
+ */
+static ALWAYS_INLINE int
+money_tail(struct str v)
+{
+	size_t i;
+
+	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	if (i == 0 || (i > 1 && v.p[0] == '0'))
+		return -1;
+	if (i == v.n)
+		return 3;
+	if (v.p[i] != '.' || v.n - i < 2 || v.n - i > 3 ||
+	    v.p[i + 1] < '0' || v.p[i + 1] > '9')
+		return -1;
+	if (v.n - i == 2)
+		return 1;
+	return v.p[i + 2] >= '0' && v.p[i + 2] <= '9' ? 0 : -1;
+}
+
+/* Key and amount v as it is, with tail bytes of ".00" after it. */
+static ALWAYS_INLINE void
+fkmoney_txt(struct jw *w, const char *key, struct str v, int tail)
+{
+	size_t kl = strlen(key);
+	char *o = key_at(out_begin(w, kl + v.n + 3 + 3), key, kl);
+
+	buf_copy(o, v.p, v.n);
+	o += v.n;
+	/* (".00" whole: the bytes past the tail are written over later) */
+	memcpy(o, ".00" + (3 - tail), 3);
+	out_end(w, o + tail);
+}
+
 static void kmoney_slow(struct rc *, const char *, struct str, size_t,
     unsigned, unsigned);
 
@@ -3176,10 +3216,13 @@ kmoney_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
     unsigned cp)
 {
 	int64_t cents;
+	int tail;
 
 	if (v.n == 0)
 		return;
-	if (cents_fast(v, &cents) == 0)
+	if ((tail = money_tail(v)) >= 0)
+		fkmoney_txt(&c->w, key, v, tail);
+	else if (cents_fast(v, &cents) == 0)
 		fkcents(c, key, cents);
 	else
 		kmoney_slow(c, key, v, k, el, cp);
@@ -3359,7 +3402,10 @@ kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 	/* a few digits, the usual case, without int_of's call */
 	for (i = 0; i < v.n && i < 9 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		n = n * 10 + (v.p[i] - '0');
-	if (i == v.n || int_of(c, v, k, el, 0, &n) == 0)
+	/* without a leading zero they are what fkint would write */
+	if (i == v.n && (v.p[0] != '0' || v.n == 1))
+		fkraw(&c->w, key, v.p, v.n);
+	else if (i == v.n || int_of(c, v, k, el, 0, &n) == 0)
 		fkint(c, key, n);
 }
 
