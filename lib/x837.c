@@ -3013,9 +3013,9 @@ static unsigned comps_guess(struct rc *, size_t, unsigned, struct str *,
  * whether the element has it (else compsep has a guess to make).
  */
 static ALWAYS_INLINE unsigned
-comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
+comps_e(struct rc *c, size_t k, unsigned el, struct str e, struct str *v,
+    unsigned max)
 {
-	struct str e = E(c->st, k, el);
 	int sep;
 	unsigned n = 0;
 	size_t i, from;
@@ -3037,6 +3037,13 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 		return n + 1;
 	}
 	return comps_guess(c, k, el, v, max, e);
+}
+
+/* comps() of element el of segment k (e: the element, already taken). */
+static ALWAYS_INLINE unsigned
+comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
+{
+	return comps_e(c, k, el, E(c->st, k, el), v, max);
 }
 
 /* comps() for an element without ISA16. */
@@ -3194,6 +3201,19 @@ money_tail(struct str v)
 	return v.p[i + 2] >= '0' && v.p[i + 2] <= '9' ? 0 : -1;
 }
 
+/* The last tail bytes of ".00" at o; past them. */
+static ALWAYS_INLINE char *
+money_tail_at(char *o, int tail)
+{
+	if (tail == 3) {
+		memcpy(o, ".00", 3);
+		return o + 3;
+	}
+	if (tail == 1)
+		*o++ = '0';
+	return o;
+}
+
 /* Key and amount v as it is, with tail bytes of ".00" after it. */
 static ALWAYS_INLINE void
 fkmoney_txt(struct jw *w, const char *key, struct str v, int tail)
@@ -3202,10 +3222,7 @@ fkmoney_txt(struct jw *w, const char *key, struct str v, int tail)
 	char *o = key_at(out_begin(w, kl + v.n + 3 + 3), key, kl);
 
 	buf_copy(o, v.p, v.n);
-	o += v.n;
-	/* (".00" whole: the bytes past the tail are written over later) */
-	memcpy(o, ".00" + (3 - tail), 3);
-	out_end(w, o + tail);
+	out_end(w, money_tail_at(o + v.n, tail));
 }
 
 static void kmoney_slow(struct rc *, const char *, struct str, size_t,
@@ -3358,6 +3375,68 @@ static ALWAYS_INLINE void
 knum(struct rc *c, const char *key, size_t k, unsigned el)
 {
 	knum_v(c, key, E(c->st, k, el), k, el, 0);
+}
+
+/*
+ * More writers for runs (of a segment with nothing to escape): the comma
+ * and "key": of a member; raw bytes, an amount, a number as the writers
+ * above have them.  What needs the general way (an amount or number not
+ * written the usual way) closes the run around it.
+ */
+static ALWAYS_INLINE char *
+rkey(struct run *r, const char *key)
+{
+	size_t kl = strlen(key);
+	char *o = r->o;
+
+	if (!r->first)
+		*o++ = ',';
+	r->first = 0;
+	return key_at(o, key, kl);
+}
+
+static ALWAYS_INLINE void
+rkraw(struct run *r, const char *key, const char *s, size_t n)
+{
+	char *o = rkey(r, key);
+
+	buf_copy(o, s, n);
+	r->o = o + n;
+}
+
+static ALWAYS_INLINE void
+rkmoney(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
+    struct str v)
+{
+	int tail;
+	char *o;
+
+	if (v.n == 0)
+		return;
+	if ((tail = money_tail(v)) >= 0) {
+		o = rkey(r, key);
+		buf_copy(o, v.p, v.n);
+		r->o = money_tail_at(o + v.n, tail);
+		return;
+	}
+	run_close(c, r);
+	kmoney_v(c, key, v, k, el, 0);
+	run_open(c, r, r->room);
+}
+
+static ALWAYS_INLINE void
+rknum(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
+    struct str v)
+{
+	if (v.n == 0)
+		return;
+	if (num_as_is(v)) {
+		rkraw(r, key, v.p, v.n);
+		return;
+	}
+	run_close(c, r);
+	knum_slow(c, key, v, k, el, 0);
+	run_open(c, r, r->room);
 }
 
 /* A whole number (N0); "1.00" is read as 1 with a warning. */
@@ -4543,6 +4622,41 @@ procedure(struct rc *c, size_t k, unsigned el)
 	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
 }
 
+/*
+ * procedure() in a run, from the components v[0..n) of element el of
+ * segment k (plain, so rke writes every member itself).
+ */
+static void
+procedure_run(struct rc *c, struct run *r, size_t k, unsigned el,
+    const struct str *v, unsigned n)
+{
+	unsigned i, nm = 0;
+	char *o;
+
+	if (n == 0)
+		return;
+	rke(c, r, "procedure_qualifier", k, v[0]);
+	if (n > 1)
+		rke(c, r, "procedure_code", k, v[1]);
+	for (i = 2; i < 6 && i < n; i++) {
+		if (v[i].n == 0)
+			continue;
+		if (nm++ == 0) {
+			o = rkey(r, "modifiers");
+			*o++ = '[';
+		} else {
+			o = r->o;
+			*o++ = ',';
+		}
+		r->o = str_at(o, v[i].p, v[i].n);
+	}
+	if (nm)
+		*r->o++ = ']';
+	if (n > 6)
+		rke(c, r, "description", k, v[6]);
+	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
+}
+
 /* ---- rendering: tables ---- */
 
 static const struct qmap clm_refs[] = {
@@ -5410,6 +5524,64 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 	}
 }
 
+/*
+ * The SV1 members of a service line, for an SV1 with nothing to escape:
+ * its elements taken out once and its members written in one run, with
+ * the warnings of the general way (in render_line) in the same order.
+ */
+static void
+sv1_run(struct rc *c, size_t sv1)
+{
+	struct str e[16], v[12];
+	struct run r;
+	unsigned nv, i, np;
+	char *o;
+
+	els(c->st, sv1, e, 15);
+	for (i = 1; i <= 4; i++)
+		if (e[i].n == 0)
+			required_warn(c, sv1, i);
+	run_seg(c, &r, sv1);
+	nv = comps_e(c, sv1, 1, e[1], v, 12);
+	procedure_run(c, &r, sv1, 1, v, nv);
+	rkmoney(c, &r, "charge", sv1, 2, e[2]);
+	rke(c, &r, "unit_basis", sv1, e[3]);
+	rknum(c, &r, "units", sv1, 4, e[4]);
+	rke(c, &r, "place_of_service", sv1, e[5]);
+	nv = comps_e(c, sv1, 7, e[7], v, 12);
+	for (i = 0, np = 0; i < nv && i < 4; i++) {
+		char t[24], *p;
+		long pt;
+
+		if (v[i].n == 0)
+			continue;
+		/* a digit or two, the usual pointer, without int_of */
+		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
+			pt = v[i].p[0] - '0';
+		else if (int_of(c, v[i], sv1, 7, i + 1, &pt) != 0)
+			continue;
+		if (np++ == 0) {
+			o = rkey(&r, "diagnosis_pointers");
+			*o++ = '[';
+		} else {
+			o = r.o;
+			*o++ = ',';
+		}
+		p = udigits(t + sizeof t, (unsigned long long)pt);
+		buf_copy(o, p, (size_t)(t + sizeof t - p));
+		r.o = o + (t + sizeof t - p);
+	}
+	if (np)
+		*r.o++ = ']';
+	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+	rke(c, &r, "emergency", sv1, e[9]);
+	rke(c, &r, "epsdt", sv1, e[11]);
+	rke(c, &r, "family_planning", sv1, e[12]);
+	rke(c, &r, "copay_exempt", sv1, e[15]);
+	run_close(c, &r);
+	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+}
+
 static void
 render_line(struct rc *c, size_t from, size_t to)
 {
@@ -5427,7 +5599,9 @@ render_line(struct rc *c, size_t from, size_t to)
 	mapped(c, lx, B(1));
 	/* one() only for the warnings about repeats, in their place */
 	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
-	if (sv1 != NONE) {
+	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
+		sv1_run(c, sv1);
+	else if (sv1 != NONE) {
 		required(c, sv1, 1);
 		required(c, sv1, 2);
 		required(c, sv1, 3);
