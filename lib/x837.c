@@ -5820,15 +5820,14 @@ render_cob(struct rc *c, size_t from, size_t to)
 	cls(c, 0);
 }
 
+/* The members from CLM (and the service dates): the general way. */
 static void
-render_claim_obj(struct rc *c)
+clm_members(struct rc *c, size_t clm)
 {
 	struct x837 *m = c->m;
-	size_t clm = 0, n = c->st->n, k;
 	struct str v[8];
-	unsigned nv, i, nc, has = 0;
+	unsigned nv, i, nc;
 
-	opn(c, 0);
 	required(c, clm, 1);
 	required(c, clm, 2);
 	required(c, clm, 5);
@@ -5871,6 +5870,89 @@ render_claim_obj(struct rc *c)
 		fkv(&c->w, "service_date_from", m->svc_from, 10);
 		fkv(&c->w, "service_date_to", m->svc_to, 10);
 	}
+}
+
+/*
+ * The same for a CLM with nothing to escape: its elements taken out once,
+ * its members written in one run, the same warnings in the same order.
+ */
+static void
+clm_run(struct rc *c, size_t clm)
+{
+	struct x837 *m = c->m;
+	struct str e[21], v[8];
+	struct run r;
+	unsigned nv, i, nc;
+	char *o;
+
+	els(c->st, clm, e, 20);
+	if (e[1].n == 0)
+		required_warn(c, clm, 1);
+	if (e[2].n == 0)
+		required_warn(c, clm, 2);
+	if (e[5].n == 0)
+		required_warn(c, clm, 5);
+	/* (the keys of all the members with their punctuation: some 420) */
+	r.plain = 1;
+	run_open(c, &r, c->st->seg[clm].len + 2 * RUN_KEYS);
+	rke(c, &r, "patient_account_number", clm, e[1]);
+	rkmoney(c, &r, "total_charge", clm, 2, e[2]);
+	nv = comps_e(c, clm, 5, e[5], v, 8);
+	if (nv > 0)
+		rke(c, &r, "place_of_service", clm, v[0]);
+	if (nv > 1)
+		rke(c, &r, "facility_code_qualifier", clm, v[1]);
+	if (nv > 2)
+		rke(c, &r, "frequency_code", clm, v[2]);
+	comps_mapped(c, clm, 5, v, nv, 3, nv < 8 ? nv : 8);
+	rke(c, &r, "provider_signature", clm, e[6]);
+	rke(c, &r, "assignment", clm, e[7]);
+	rke(c, &r, "benefits_assignment", clm, e[8]);
+	rke(c, &r, "release_of_information", clm, e[9]);
+	rke(c, &r, "patient_signature_source", clm, e[10]);
+	nv = comps_e(c, clm, 11, e[11], v, 8);
+	for (i = 0, nc = 0; i < 3 && i < nv; i++) {
+		if (v[i].n == 0)
+			continue;
+		if (nc++ == 0) {
+			o = rkey(&r, "related_causes");
+			*o++ = '[';
+		} else {
+			o = r.o;
+			*o++ = ',';
+		}
+		r.o = str_at(o, v[i].p, v[i].n);
+	}
+	if (nc)
+		*r.o++ = ']';
+	if (nv > 3)
+		rke(c, &r, "auto_accident_state", clm, v[3]);
+	if (nv > 4)
+		rke(c, &r, "auto_accident_country", clm, v[4]);
+	comps_mapped(c, clm, 11, v, nv, 5, nv < 8 ? nv : 8);
+	rke(c, &r, "special_program", clm, e[12]);
+	rke(c, &r, "delay_reason", clm, e[20]);
+	if (m->svc_from[0]) {
+		o = str_at(rkey(&r, "service_date_from"), m->svc_from, 10);
+		r.o = o;
+		r.o = str_at(rkey(&r, "service_date_to"), m->svc_to, 10);
+	}
+	run_close(c, &r);
+	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
+}
+
+static void
+render_claim_obj(struct rc *c)
+{
+	struct x837 *m = c->m;
+	size_t clm = 0, n = c->st->n, k;
+	unsigned has = 0;
+
+	opn(c, 0);
+	if (c->st->seg[clm].flags & SS_PLAIN)
+		clm_run(c, clm);
+	else
+		clm_members(c, clm);
 	FOREACH(c, k, 0, n, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
 			has |= kind_bit(c->st->seg[k].pid);
