@@ -5994,73 +5994,230 @@ render_claim_obj(struct rc *c)
 	cls(c, 0);
 }
 
-/* Append the warnings or extra items of every level of this claim. */
-static unsigned
-add_items(struct x837 *m, struct buf *b, int extra)
+/*
+ * The record's parts at a cursor o (room made): each returns past what it
+ * wrote.  A literal's bytes:
+ */
+#define PUTL(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), \
+	(o) + sizeof(lit) - 1)
+
+static ALWAYS_INLINE char *
+put_at(char *o, const char *s, size_t n)
+{
+	buf_copy(o, s, n);
+	return o + n;
+}
+
+/*
+ * The warnings or extra items of every level of this claim at o (how
+ * many in *n).
+ */
+static ALWAYS_INLINE char *
+items_at(struct x837 *m, char *o, int extra, unsigned *n)
 {
 	int i;
-	unsigned n = 0;
 
+	*n = 0;
 	for (i = LV_HDR; i < LV_N; i++) {
 		const struct level *L = &m->lv[i];
 		const struct buf *src = extra ? &L->extra : &L->warn;
 		unsigned cnt = extra ? L->nextra : L->nwarn;
 
-		if (i == LV_C && !L->active)
+		if ((i == LV_C && !L->active) || cnt == 0)
 			continue;
-		if (cnt == 0)
-			continue;
-		if (n)
-			buf_addc(b, ',');
-		buf_add(b, src->s, src->len);
-		n += cnt;
+		if (*n)
+			*o++ = ',';
+		o = put_at(o, src->s, src->len);
+		*n += cnt;
 	}
-	return n;
-}
-
-static ALWAYS_INLINE void
-add_member(struct buf *b, const char *key, const struct buf *v)
-{
-	if (v->len == 0)
-		return;
-	buf_addc(b, ',');
-	if (key != NULL) {
-		buf_addc(b, '"');
-		buf_adds(b, key);
-		buf_adds(b, "\":");
-	}
-	buf_add(b, v->s, v->len);
+	return o;
 }
 
 /*
- * A member of "hierarchy": an HL01 id, printable ASCII in practice, goes
- * out as it is; anything else through to_utf8 and jw's escaping.
+ * A member of the record when v is not empty: key (kl bytes, with its
+ * comma) or, for a fragment of members, a comma alone.
  */
-static ALWAYS_INLINE void
-khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
+static ALWAYS_INLINE char *
+member_at(char *o, const char *key, size_t kl, const struct buf *v)
 {
-	size_t n = strlen(hl), i;
-
-	for (i = 0; i < n && plain[(unsigned char)hl[i]]; i++)
-		;
-	if (i < n) {
-		kstr_utf8(w, tmp, key, hl);
-		return;
-	}
-	fkv(w, key, hl, n);
+	if (v->len == 0)
+		return o;
+	if (key != NULL)
+		o = put_at(o, key, kl);
+	else
+		*o++ = ',';
+	return put_at(o, v->s, v->len);
 }
 
 /* The members of the object in v, after a comma, when there are any. */
-static void
-add_inner(struct buf *b, const struct buf *v)
+static ALWAYS_INLINE char *
+inner_at(char *o, const struct buf *v)
 {
-	struct str in = inner(v);
-
-	if (in.n == 0)
-		return;
-	buf_addc(b, ',');
-	buf_add(b, in.p, in.n);
+	if (v->len <= 2)
+		return o;
+	*o++ = ',';
+	return put_at(o, v->s + 1, v->len - 2);
 }
+
+/*
+ * The record of the claim just rendered (id: its claim_id), written in
+ * place at the end of the spool, from base, through a cursor o into room
+ * made once for all of it (need: every part's length and the keys and
+ * punctuation around them).  The rare parts that go through jw (an HL id
+ * to escape, the delimiters) set the buffer's length right before and
+ * take the cursor back after.
+ */
+static __attribute__((noinline)) void
+put_record(struct x837 *m, const char *id)
+{
+	struct level *H = &m->lv[LV_HDR], *A = &m->lv[LV_A];
+	struct level *Bv = &m->lv[LV_B], *C = &m->lv[LV_C];
+	struct level *K = &m->lv[LV_CLM];
+	struct buf *r;
+	size_t base, need;
+	uint32_t hdr[4];
+	unsigned nw;
+	char *o;
+	int i;
+
+	need = 1024 + H->frag2.len + H->frag.len + A->frag.len +
+	    Bv->frag.len + Bv->frag2.len + C->frag.len + m->b_claim.len +
+	    m->b_diag.len + m->b_prov.len + m->b_cob.len + m->b_lines.len;
+	for (i = LV_HDR; i < LV_N; i++)
+		need += m->lv[i].warn.len + m->lv[i].extra.len;
+	r = spool_begin(m->sp);
+	base = r->len;
+	buf_grow(r, need);
+	o = r->s + r->len;
+	o += sizeof hdr;
+	o = PUTL(o, "{\"record_version\":1,\"claim_id\":\"");
+	memcpy(o, id, CLAIMID_LEN);
+	o += CLAIMID_LEN;
+	o = PUTL(o, "\",\"source\":{");
+	o = put_at(o, H->frag2.s, H->frag2.len);
+	o = PUTL(o, ",\"hierarchy\":{");
+	{
+		static const char *const hkey[3] = { "billing_provider",
+		    "subscriber", "patient" };
+		const struct level *hlv[3] = { A, Bv, C };
+		int first = 1;
+
+		for (i = 0; i < 3; i++) {
+			const char *hl = hlv[i]->hl;
+			size_t hn, j;
+
+			if (!hlv[i]->active || !hl[0])
+				continue;
+			/* an HL01 id, printable ASCII in practice: as it is */
+			hn = strlen(hl);
+			for (j = 0; j < hn && plain[(unsigned char)hl[j]]; j++)
+				;
+			if (j == hn) {
+				if (!first)
+					*o++ = ',';
+				o = str_at(key_at(o, hkey[i], strlen(hkey[i])),
+				    hl, hn);
+			} else {
+				struct jw w;
+
+				r->len = (size_t)(o - r->s);
+				jw_init(&w, r);
+				w.first[0] = (unsigned char)first;
+				kstr_utf8(&w, &m->conv, hkey[i], hl);
+				buf_grow(r, need);
+				o = r->s + r->len;
+			}
+			first = 0;
+		}
+	}
+	{
+		char u[24], *p;
+
+		/* what buf_addu writes, without its calls */
+#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
+	o = put_at(o, p, (size_t)(u + sizeof u - p)); } while (0)
+		o = PUTL(o, "},\"segment_index\":");
+		ADDU(K->st.seg[0].index);
+		o = PUTL(o, ",\"byte_offset\":");
+		ADDU(K->st.seg[0].offset);
+		o = PUTL(o, ",\"claim_ordinal\":");
+		ADDU(m->ordinal);
+#undef ADDU
+	}
+	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
+	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
+		char d[4][2] = { { (char)m->isa.d.elem, 0 },
+		    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
+		    { (char)m->isa.d.seg, 0 } };
+		struct jw w;
+
+		r->len = (size_t)(o - r->s);
+		buf_adds(r, ",\"delimiters\":");
+		jw_init(&w, r);
+		jw_obj(&w);
+		kstrn_utf8(&w, &m->conv, "element", d[0], 1);
+		kstrn_utf8(&w, &m->conv, "component", d[1], 1);
+		if (m->isa.d.rep)
+			kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
+		kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
+		jw_obj_end(&w);
+		buf_grow(r, need);
+		o = r->s + r->len;
+	}
+	nw = 0;
+	if (H->nwarn + A->nwarn * A->active + Bv->nwarn * Bv->active +
+	    C->nwarn * C->active + K->nwarn) {
+		o = PUTL(o, ",\"warnings\":[");
+		o = items_at(m, o, 0, &nw);
+		hdr[0] = (uint32_t)(o - (r->s + base) - sizeof hdr);
+		*o++ = ']';
+	} else
+		hdr[0] = (uint32_t)(o - (r->s + base) - sizeof hdr);
+	*o++ = '}';
+	o = member_at(o, NULL, 0, &H->frag);
+	if (A->active)
+		o = member_at(o, NULL, 0, &A->frag);
+	if (Bv->active)
+		o = member_at(o, NULL, 0, &Bv->frag);
+	if (C->active)
+		o = member_at(o, NULL, 0, &C->frag);
+	else if (Bv->active)
+		o = member_at(o, NULL, 0, &Bv->frag2);
+	o = member_at(o, ",\"claim\":", 9, &m->b_claim);
+	o = inner_at(o, &m->b_diag);
+	o = inner_at(o, &m->b_prov);
+	o = member_at(o, ",\"other_payers\":", 16, &m->b_cob);
+	o = member_at(o, ",\"lines\":", 9, &m->b_lines);
+	{
+		unsigned ne;
+		char *x = PUTL(o, ",\"extra_segments\":[");
+
+		/* (the prefix written first, taken back when there are none) */
+		x = items_at(m, x, 1, &ne);
+		if (ne) {
+			o = x;
+			*o++ = ']';
+		}
+	}
+	*o++ = '}';
+	*o++ = '\n';
+	*o = '\0';
+	r->len = (size_t)(o - r->s);
+	hdr[1] = m->st.seq;
+	hdr[2] = m->gs.open ? m->gs.seq : 0;
+	hdr[3] = nw > 0;
+	memcpy(r->s + base, hdr, sizeof hdr);
+	spool_end(m->sp);
+}
+
+/*
+ * The levels above the claim are rendered once for many claims: kept out
+ * of render_claim (and its profile) whatever the compiler's size limits.
+ */
+static void render_hdr(struct x837 *) __attribute__((noinline));
+static void render_a_cached(struct x837 *) __attribute__((noinline));
+static void render_b(struct x837 *) __attribute__((noinline));
+static void render_c(struct x837 *) __attribute__((noinline));
 
 static void
 render_claim(struct x837 *m)
@@ -6069,12 +6226,9 @@ render_claim(struct x837 *m)
 	struct level *Bv = &m->lv[LV_B], *C = &m->lv[LV_C];
 	struct level *K = &m->lv[LV_CLM];
 	struct rc c;
-	struct buf *r;
-	size_t base;
 	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
 	size_t k, n = K->st.n, lfrom = NONE, lx0 = NONE;
-	uint32_t hdr[4];
-	unsigned nw, nlines = 0, ncob = 0;
+	unsigned nlines = 0, ncob = 0;
 	struct str v;
 
 	if (!H->rendered)
@@ -6162,111 +6316,6 @@ render_claim(struct x837 *m)
 	    clm01, m->ordinal);
 	if (clm01 != clm01_buf)
 		free(clm01);
-	/* written in place at the end of the spool, from base */
-	r = spool_begin(m->sp);
-	base = r->len;
-	buf_grow(r, 4096);
-	buf_add(r, hdr, sizeof hdr);
-	buf_adds(r, "{\"record_version\":1,\"claim_id\":\"");
-	buf_adds(r, id);
-	buf_adds(r, "\",\"source\":{");
-	buf_add(r, H->frag2.s, H->frag2.len);
-	buf_adds(r, ",\"hierarchy\":{");
-	{
-		struct jw w;
-
-		jw_init(&w, r);
-		w.first[0] = 1;
-		if (A->active && A->hl[0])
-			khl(&w, &m->conv, "billing_provider", A->hl);
-		if (Bv->active && Bv->hl[0])
-			khl(&w, &m->conv, "subscriber", Bv->hl);
-		if (C->active && C->hl[0])
-			khl(&w, &m->conv, "patient", C->hl);
-	}
-	{
-		char t[24 * 3 + 64], *o = t, u[24], *p;
-
-		/* what buf_addu writes, without its calls */
-#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
-	memcpy(o, p, (size_t)(u + sizeof u - p)); \
-	o += u + sizeof u - p; } while (0)
-		memcpy(o, "},\"segment_index\":", 18);
-		o += 18;
-		ADDU(K->st.seg[0].index);
-		memcpy(o, ",\"byte_offset\":", 15);
-		o += 15;
-		ADDU(K->st.seg[0].offset);
-		memcpy(o, ",\"claim_ordinal\":", 17);
-		o += 17;
-		ADDU(m->ordinal);
-#undef ADDU
-		buf_add(r, t, (size_t)(o - t));
-	}
-	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
-	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
-		char d[4][2] = { { (char)m->isa.d.elem, 0 },
-		    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
-		    { (char)m->isa.d.seg, 0 } };
-		struct jw w;
-
-		buf_adds(r, ",\"delimiters\":");
-		jw_init(&w, r);
-		jw_obj(&w);
-		kstrn_utf8(&w, &m->conv, "element", d[0], 1);
-		kstrn_utf8(&w, &m->conv, "component", d[1], 1);
-		if (m->isa.d.rep)
-			kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
-		kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
-		jw_obj_end(&w);
-	}
-	nw = 0;
-	if (H->nwarn + A->nwarn * A->active + Bv->nwarn * Bv->active +
-	    C->nwarn * C->active + K->nwarn) {
-		buf_adds(r, ",\"warnings\":[");
-		nw = add_items(m, r, 0);
-		hdr[0] = (uint32_t)(r->len - base - sizeof hdr);
-		buf_addc(r, ']');
-	} else
-		hdr[0] = (uint32_t)(r->len - base - sizeof hdr);
-	buf_addc(r, '}');
-	if (H->frag.len) {
-		buf_addc(r, ',');
-		buf_add(r, H->frag.s, H->frag.len);
-	}
-	if (A->active && A->frag.len) {
-		buf_addc(r, ',');
-		buf_add(r, A->frag.s, A->frag.len);
-	}
-	if (Bv->active && Bv->frag.len) {
-		buf_addc(r, ',');
-		buf_add(r, Bv->frag.s, Bv->frag.len);
-	}
-	if (C->active)
-		add_member(r, NULL, &C->frag);
-	else if (Bv->active)
-		add_member(r, NULL, &Bv->frag2);
-	add_member(r, "claim", &m->b_claim);
-	add_inner(r, &m->b_diag);
-	add_inner(r, &m->b_prov);
-	add_member(r, "other_payers", &m->b_cob);
-	add_member(r, "lines", &m->b_lines);
-	{
-		unsigned ne;
-
-		buf_reset(&m->tmp);
-		ne = add_items(m, &m->tmp, 1);
-		if (ne) {
-			buf_adds(r, ",\"extra_segments\":[");
-			buf_add(r, m->tmp.s, m->tmp.len);
-			buf_addc(r, ']');
-		}
-	}
-	buf_addc(r, '}');
-	buf_addc(r, '\n');
-	hdr[1] = m->st.seq;
-	hdr[2] = m->gs.open ? m->gs.seq : 0;
-	hdr[3] = nw > 0;
-	memcpy(r->s + base, hdr, sizeof hdr);
-	spool_end(m->sp);
+	put_record(m, id);
 }
+
