@@ -2330,6 +2330,10 @@ str_at(char *o, const char *s, size_t n)
 	return o;
 }
 
+/* A literal's bytes at o; past them. */
+#define PUTL(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), \
+	(o) + sizeof(lit) - 1)
+
 /*
  * A key (a plain ASCII name: nothing to escape) with its comma, written at
  * once; jw_key would escape it byte by byte.
@@ -3494,22 +3498,33 @@ d8(struct str v, char out[11])
 {
 	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
 	    31, 30, 31, 30, 31 };
-	unsigned dg[8], y, mo, d, i;
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
+	uint64_t w;
+	unsigned y, mo, d;
 
 	/* date_parse_d8 and date_valid, inline: dates are many */
 	if (v.n != 8)
 		return -1;
-	for (i = 0; i < 8; i++) {
-		dg[i] = (unsigned)(unsigned char)v.p[i] - '0';
-		if (dg[i] > 9)
+	/*
+	 * Eight digits, all at once: each byte 0x30 to 0x3f, and still so
+	 * with 6 added (0x3a to 0x3f are not; no byte carries into the next).
+	 */
+	memcpy(&w, v.p, 8);
+	if ((w & hi) != zeros || ((w + 0x0606060606060606ULL) & hi) != zeros)
+		return -1;
+	mo = (unsigned)(v.p[4] - '0') * 10 + (unsigned)(v.p[5] - '0');
+	d = (unsigned)(v.p[6] - '0') * 10 + (unsigned)(v.p[7] - '0');
+	if (mo < 1 || mo > 12 || d < 1 || memcmp(v.p, "0000", 4) == 0)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(v.p[0] - '0') * 1000 + (unsigned)(v.p[1] -
+		    '0') * 100 + (unsigned)(v.p[2] - '0') * 10 +
+		    (unsigned)(v.p[3] - '0');
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
 			return -1;
 	}
-	y = dg[0] * 1000 + dg[1] * 100 + dg[2] * 10 + dg[3];
-	mo = dg[4] * 10 + dg[5];
-	d = dg[6] * 10 + dg[7];
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo -
-	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
-		return -1;
 	/* what date_fmt() makes of it: the same digits, dashes put in */
 	memcpy(out, v.p, 4);
 	out[4] = '-';
@@ -5651,8 +5666,15 @@ render_line(struct rc *c, size_t from, size_t to)
 		char a[11], b[11];
 
 		if (is(f, "D8") && d8(d, a) == 0) {
-			fkv(&c->w, "service_date", a, 10);
-			fkv(&c->w, "service_date_end", a, 10);
+			char *o = out_begin(&c->w, 64);
+
+			/* fkv twice, at once */
+			o = PUTL(o, "\"service_date\":\"");
+			memcpy(o, a, 10);
+			o = PUTL(o + 10, "\",\"service_date_end\":\"");
+			memcpy(o, a, 10);
+			*(o += 10) = '"';
+			out_end(&c->w, o + 1);
 			svc_date_span(m, a, a);
 			dtp = k;
 			mapped(c, k, BR(1, 3));
@@ -5996,10 +6018,8 @@ render_claim_obj(struct rc *c)
 
 /*
  * The record's parts at a cursor o (room made): each returns past what it
- * wrote.  A literal's bytes:
+ * wrote.
  */
-#define PUTL(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), \
-	(o) + sizeof(lit) - 1)
 
 static ALWAYS_INLINE char *
 put_at(char *o, const char *s, size_t n)
