@@ -6080,6 +6080,37 @@ inner_at(char *o, const struct buf *v)
 }
 
 /*
+ * A member of "hierarchy" at o: an HL01 id, printable ASCII in practice,
+ * as it is; anything else through to_utf8 and jw's escaping (r's length
+ * set for it, the cursor taken back after, with room for need again).
+ */
+static ALWAYS_INLINE char *
+hl_at(struct x837 *m, struct buf *r, char *o, size_t need, const char *key,
+    const char *hl, int *first)
+{
+	size_t n = strlen(hl), i;
+
+	for (i = 0; i < n && plain[(unsigned char)hl[i]]; i++)
+		;
+	if (i == n) {
+		if (!*first)
+			*o++ = ',';
+		o = str_at(key_at(o, key, strlen(key)), hl, n);
+	} else {
+		struct jw w;
+
+		r->len = (size_t)(o - r->s);
+		jw_init(&w, r);
+		w.first[0] = (unsigned char)*first;
+		kstr_utf8(&w, &m->conv, key, hl);
+		buf_grow(r, need);
+		o = r->s + r->len;
+	}
+	*first = 0;
+	return o;
+}
+
+/*
  * The record of the claim just rendered (id: its claim_id), written in
  * place at the end of the spool, from base, through a cursor o into room
  * made once for all of it (need: every part's length and the keys and
@@ -6098,7 +6129,7 @@ put_record(struct x837 *m, const char *id)
 	uint32_t hdr[4];
 	unsigned nw;
 	char *o;
-	int i;
+	int i, first;
 
 	need = 1024 + H->frag2.len + H->frag.len + A->frag.len +
 	    Bv->frag.len + Bv->frag2.len + C->frag.len + m->b_claim.len +
@@ -6116,40 +6147,13 @@ put_record(struct x837 *m, const char *id)
 	o = PUTL(o, "\",\"source\":{");
 	o = put_at(o, H->frag2.s, H->frag2.len);
 	o = PUTL(o, ",\"hierarchy\":{");
-	{
-		static const char *const hkey[3] = { "billing_provider",
-		    "subscriber", "patient" };
-		const struct level *hlv[3] = { A, Bv, C };
-		int first = 1;
-
-		for (i = 0; i < 3; i++) {
-			const char *hl = hlv[i]->hl;
-			size_t hn, j;
-
-			if (!hlv[i]->active || !hl[0])
-				continue;
-			/* an HL01 id, printable ASCII in practice: as it is */
-			hn = strlen(hl);
-			for (j = 0; j < hn && plain[(unsigned char)hl[j]]; j++)
-				;
-			if (j == hn) {
-				if (!first)
-					*o++ = ',';
-				o = str_at(key_at(o, hkey[i], strlen(hkey[i])),
-				    hl, hn);
-			} else {
-				struct jw w;
-
-				r->len = (size_t)(o - r->s);
-				jw_init(&w, r);
-				w.first[0] = (unsigned char)first;
-				kstr_utf8(&w, &m->conv, hkey[i], hl);
-				buf_grow(r, need);
-				o = r->s + r->len;
-			}
-			first = 0;
-		}
-	}
+	first = 1;
+	if (A->active && A->hl[0])
+		o = hl_at(m, r, o, need, "billing_provider", A->hl, &first);
+	if (Bv->active && Bv->hl[0])
+		o = hl_at(m, r, o, need, "subscriber", Bv->hl, &first);
+	if (C->active && C->hl[0])
+		o = hl_at(m, r, o, need, "patient", C->hl, &first);
 	{
 		char u[24], *p;
 
