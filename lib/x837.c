@@ -5547,12 +5547,13 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 static void
 sv1_run(struct rc *c, size_t sv1)
 {
-	struct str e[16], v[12];
+	struct str e[8], v[12];
 	struct run r;
 	unsigned nv, i, np;
 	char *o;
 
-	els(c->st, sv1, e, 15);
+	/* (SV1 has seven elements mostly: the rest is looked up if there) */
+	els(c->st, sv1, e, 7);
 	for (i = 1; i <= 4; i++)
 		if (e[i].n == 0)
 			required_warn(c, sv1, i);
@@ -5589,10 +5590,12 @@ sv1_run(struct rc *c, size_t sv1)
 	if (np)
 		*r.o++ = ']';
 	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
-	rke(c, &r, "emergency", sv1, e[9]);
-	rke(c, &r, "epsdt", sv1, e[11]);
-	rke(c, &r, "family_planning", sv1, e[12]);
-	rke(c, &r, "copay_exempt", sv1, e[15]);
+	if (c->st->seg[sv1].nel >= 9) {
+		rke(c, &r, "emergency", sv1, E(c->st, sv1, 9));
+		rke(c, &r, "epsdt", sv1, E(c->st, sv1, 11));
+		rke(c, &r, "family_planning", sv1, E(c->st, sv1, 12));
+		rke(c, &r, "copay_exempt", sv1, E(c->st, sv1, 15));
+	}
 	run_close(c, &r);
 	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
 }
@@ -5902,12 +5905,13 @@ static void
 clm_run(struct rc *c, size_t clm)
 {
 	struct x837 *m = c->m;
-	struct str e[21], v[8];
+	struct str e[12], v[8];
 	struct run r;
 	unsigned nv, i, nc;
 	char *o;
 
-	els(c->st, clm, e, 20);
+	/* (CLM12 and CLM20 are rare: looked up when CLM has them) */
+	els(c->st, clm, e, 11);
 	if (e[1].n == 0)
 		required_warn(c, clm, 1);
 	if (e[2].n == 0)
@@ -5952,8 +5956,10 @@ clm_run(struct rc *c, size_t clm)
 	if (nv > 4)
 		rke(c, &r, "auto_accident_country", clm, v[4]);
 	comps_mapped(c, clm, 11, v, nv, 5, nv < 8 ? nv : 8);
-	rke(c, &r, "special_program", clm, e[12]);
-	rke(c, &r, "delay_reason", clm, e[20]);
+	if (c->st->seg[clm].nel >= 12) {
+		rke(c, &r, "special_program", clm, E(c->st, clm, 12));
+		rke(c, &r, "delay_reason", clm, E(c->st, clm, 20));
+	}
 	if (m->svc_from[0]) {
 		o = str_at(rkey(&r, "service_date_from"), m->svc_from, 10);
 		r.o = o;
