@@ -5583,6 +5583,11 @@ sv1_run(struct rc *c, size_t sv1)
 			o = r.o;
 			*o++ = ',';
 		}
+		if (pt < 10) {
+			*o++ = (char)('0' + pt);
+			r.o = o;
+			continue;
+		}
 		p = udigits(t + sizeof t, (unsigned long long)pt);
 		buf_copy(o, p, (size_t)(t + sizeof t - p));
 		r.o = o + (t + sizeof t - p);
@@ -6024,9 +6029,8 @@ render_claim_obj(struct rc *c)
 
 /*
  * The record's parts at a cursor o (room made): each returns past what it
- * wrote.
+ * wrote.  n bytes of s:
  */
-
 static ALWAYS_INLINE char *
 put_at(char *o, const char *s, size_t n)
 {
