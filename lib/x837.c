@@ -5309,8 +5309,11 @@ health_codes(struct rc *c, int which)
 			if (diag != (which == 0))
 				continue;
 			if (!open++) {
-				kput(c, which == 0 ? "diagnoses" :
-				    "health_care_codes");
+				/* (literal keys: their lengths are known) */
+				if (which == 0)
+					kput(c, "diagnoses");
+				else
+					kput(c, "health_care_codes");
 				opn(c, 1);
 			}
 			if (which == 0 && (c->st->seg[k].flags & SS_PLAIN)) {
