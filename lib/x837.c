@@ -4570,8 +4570,16 @@ static size_t
 instances(const struct rc *c, size_t from, size_t to, enum loop l,
     const char *startid, uint32_t *out, size_t max)
 {
+	const struct store *st = c->st;
 	size_t k, n = 0;
 
+	if (from == 0 && to == st->n) {
+		/* the whole store: down the loop's list, up to max found */
+		for (k = st->lhead[l]; k != NOIDX && n < max; k = st->lnext[k])
+			if (match(c, k, l, 0, startid))
+				out[n++] = st->seg[k].inst;
+		return n;
+	}
 	FOREACH(c, k, from, to, l)
 		if (n < max && match(c, k, l, 0, startid))
 			out[n++] = c->st->seg[k].inst;
@@ -6082,16 +6090,6 @@ member_at(char *o, const char *key, size_t kl, const struct buf *v)
 	return put_at(o, v->s, v->len);
 }
 
-/* The members of the object in v, after a comma, when there are any. */
-static ALWAYS_INLINE char *
-inner_at(char *o, const struct buf *v)
-{
-	if (v->len <= 2)
-		return o;
-	*o++ = ',';
-	return put_at(o, v->s + 1, v->len - 2);
-}
-
 /*
  * A member of "hierarchy" at o: an HL01 id, printable ASCII in practice,
  * as it is; anything else through to_utf8 and jw's escaping (r's length
@@ -6221,8 +6219,8 @@ put_record(struct x837 *m, const char *id)
 	else if (Bv->active)
 		o = member_at(o, NULL, 0, &Bv->frag2);
 	o = member_at(o, ",\"claim\":", 9, &m->b_claim);
-	o = inner_at(o, &m->b_diag);
-	o = inner_at(o, &m->b_prov);
+	o = member_at(o, NULL, 0, &m->b_diag);
+	o = member_at(o, NULL, 0, &m->b_prov);
 	o = member_at(o, ",\"other_payers\":", 16, &m->b_cob);
 	o = member_at(o, ",\"lines\":", 9, &m->b_lines);
 	{
@@ -6331,16 +6329,13 @@ render_claim(struct x837 *m)
 
 	/* diagnoses before the claim: they find out about other HI lists */
 	m->hi_other = 0;
+	/* (members of the record: no object of their own around them) */
 	rc_init(&c, m, LV_CLM, &m->b_diag);
-	opn(&c, 0);
 	health_codes(&c, 0);
-	cls(&c, 0);
 	rc_init(&c, m, LV_CLM, &m->b_claim);
 	render_claim_obj(&c);
 	rc_init(&c, m, LV_CLM, &m->b_prov);
-	opn(&c, 0);
 	providers(&c, 0, n, clm_prov);
-	cls(&c, 0);
 	render_extras(m, LV_CLM);
 
 	/* the record */
