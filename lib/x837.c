@@ -4144,7 +4144,7 @@ static void
 refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     const struct qmap *t, const char *arrkey)
 {
-	size_t k, j, nrest = 0;
+	size_t k, j, nrest = 0, ref0 = NONE;
 
 	FOREACH(c, k, from, to, l) {
 		struct str rq;
@@ -4152,10 +4152,13 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 
 		if (!match(c, k, l, inst, "REF"))
 			continue;
+		/* (earlier REFs, to compare with, start at the first) */
+		if (ref0 == NONE)
+			ref0 = k;
 		rq = E(c->st, k, 1);
 		key = t ? qkey(t, rq) : NULL;
 		/* the first REF of a named qualifier gets the name */
-		for (j = from; key && j < k; j++)
+		for (j = ref0; key && j < k; j++)
 			if (match(c, j, l, inst, "REF")) {
 				struct str o = E(c->st, j, 1);
 
@@ -4180,7 +4183,7 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			continue;
 		rq = E(c->st, k, 1);
 		key = t ? qkey(t, rq) : NULL;
-		for (j = from; key && j < k; j++)
+		for (j = ref0; key && j < k; j++)
 			if (match(c, j, l, inst, "REF")) {
 				struct str o = E(c->st, j, 1);
 
@@ -5351,13 +5354,37 @@ health_codes(struct rc *c, int which)
 		cls(c, 1);
 }
 
+/*
+ * The sign of memcmp(a, b, 10), inline: the first eight bytes as one
+ * number in memory order, then the last two.
+ */
+static ALWAYS_INLINE int
+iso_cmp(const char *a, const char *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+	y = __builtin_bswap64(y);
+#endif
+	if (x != y)
+		return x < y ? -1 : 1;
+	if (a[8] != b[8])
+		return (unsigned char)a[8] < (unsigned char)b[8] ? -1 : 1;
+	if (a[9] != b[9])
+		return (unsigned char)a[9] < (unsigned char)b[9] ? -1 : 1;
+	return 0;
+}
+
 /* (ISO dates: ten bytes each, compared as strcmp would) */
 static ALWAYS_INLINE void
 svc_date_span(struct x837 *m, const char *from, const char *to)
 {
-	if (m->svc_from[0] == '\0' || memcmp(from, m->svc_from, 10) < 0)
+	if (m->svc_from[0] == '\0' || iso_cmp(from, m->svc_from) < 0)
 		memcpy(m->svc_from, from, 11);
-	if (m->svc_to[0] == '\0' || memcmp(to, m->svc_to, 10) > 0)
+	if (m->svc_to[0] == '\0' || iso_cmp(to, m->svc_to) > 0)
 		memcpy(m->svc_to, to, 11);
 }
 
