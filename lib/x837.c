@@ -2267,6 +2267,15 @@ struct rc {
 	unsigned char	 kfirst, mfirst[JW_MAX_DEPTH + 2];
 };
 
+/*
+ * The levels above the claim are rendered once for many claims: kept out
+ * of render_claim (and its profile) whatever the compiler's size limits.
+ */
+static void render_hdr(struct x837 *) __attribute__((noinline));
+static void render_a_cached(struct x837 *) __attribute__((noinline));
+static void render_b(struct x837 *) __attribute__((noinline));
+static void render_c(struct x837 *) __attribute__((noinline));
+
 static void
 rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
 {
@@ -6271,15 +6280,6 @@ put_record(struct x837 *m, const char *id)
 	memcpy(r->s + base, hdr, sizeof hdr);
 	spool_end(m->sp);
 }
-
-/*
- * The levels above the claim are rendered once for many claims: kept out
- * of render_claim (and its profile) whatever the compiler's size limits.
- */
-static void render_hdr(struct x837 *) __attribute__((noinline));
-static void render_a_cached(struct x837 *) __attribute__((noinline));
-static void render_b(struct x837 *) __attribute__((noinline));
-static void render_c(struct x837 *) __attribute__((noinline));
 
 static void
 render_claim(struct x837 *m)
