@@ -5625,9 +5625,10 @@ sv1_run(struct rc *c, size_t sv1)
 
 	/* (SV1 has seven elements mostly: the rest is looked up if there) */
 	els(c->st, sv1, e, 7);
-	for (i = 1; i <= 4; i++)
-		if (e[i].n == 0)
-			required_warn(c, sv1, i);
+	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0)
+		for (i = 1; i <= 4; i++)
+			if (e[i].n == 0)
+				required_warn(c, sv1, i);
 	run_seg(c, &r, sv1);
 	nv = comps_e(c, sv1, 1, e[1], v, 12);
 	procedure_run(c, &r, sv1, 1, v, nv);
