@@ -2758,6 +2758,7 @@ struct run {
 	char	*o;
 	size_t	 room;
 	int	 first, plain;
+	int	 wide;	/* values may be copied 16 bytes at a time */
 };
 
 /* Elements 1 to max of segment k into e[1..max]. */
@@ -2796,7 +2797,13 @@ run_seg(struct rc *c, struct run *r, size_t k)
 	const struct sseg *s = &c->st->seg[k];
 
 	r->plain = (s->flags & SS_PLAIN) != 0;
-	run_open(c, r, s->len + RUN_KEYS);
+	/*
+	 * A value of this segment (16 bytes or less) is copied as 16 bytes
+	 * when those stay within the store's text: the bytes past its end
+	 * land in the room (16 more) and are written over by what follows.
+	 */
+	r->wide = (size_t)s->off + s->len + 16 <= c->st->text.len;
+	run_open(c, r, s->len + RUN_KEYS + 16);
 }
 
 static ALWAYS_INLINE void
@@ -2827,7 +2834,15 @@ rke(struct rc *c, struct run *r, const char *key, size_t k, struct str v)
 	if (!r->first)
 		*o++ = ',';
 	r->first = 0;
-	r->o = str_at(key_at(o, key, kl), v.p, v.n);
+	o = key_at(o, key, kl);
+	*o++ = '"';
+	if (r->wide && v.n <= 16)
+		memcpy(o, v.p, 16);
+	else
+		buf_copy(o, v.p, v.n);
+	o += v.n;
+	*o++ = '"';
+	r->o = o;
 }
 
 static void
@@ -5997,7 +6012,9 @@ clm_run(struct rc *c, size_t clm)
 		required_warn(c, clm, 5);
 	/* (the keys of all the members with their punctuation: some 420) */
 	r.plain = 1;
-	run_open(c, &r, c->st->seg[clm].len + 2 * RUN_KEYS);
+	r.wide = (size_t)c->st->seg[clm].off + c->st->seg[clm].len + 16 <=
+	    c->st->text.len;
+	run_open(c, &r, c->st->seg[clm].len + 2 * RUN_KEYS + 16);
 	rke(c, &r, "patient_account_number", clm, e[1]);
 	rkmoney(c, &r, "total_charge", clm, 2, e[2]);
 	nv = comps_e(c, clm, 5, e[5], v, 8);
