@@ -2304,6 +2304,15 @@ struct rc {
 	unsigned char	 kfirst, mfirst[JW_MAX_DEPTH + 2];
 };
 
+/*
+ * The levels above the claim are rendered once for many claims: kept out
+ * of render_claim (and its profile) whatever the compiler's size limits.
+ */
+static void render_hdr(struct x837 *) __attribute__((noinline));
+static void render_a_cached(struct x837 *) __attribute__((noinline));
+static void render_b(struct x837 *) __attribute__((noinline));
+static void render_c(struct x837 *) __attribute__((noinline));
+
 static void
 rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
 {
@@ -2366,6 +2375,10 @@ str_at(char *o, const char *s, size_t n)
 	*o++ = '"';
 	return o;
 }
+
+/* A literal's bytes at o; past them. */
+#define PUTL(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), \
+	(o) + sizeof(lit) - 1)
 
 /*
  * A key (a plain ASCII name: nothing to escape) with its comma, written at
@@ -2782,6 +2795,7 @@ struct run {
 	char	*o;
 	size_t	 room;
 	int	 first, plain;
+	int	 wide;	/* values may be copied 16 bytes at a time */
 };
 
 /* Elements 1 to max of segment k into e[1..max]. */
@@ -2820,7 +2834,13 @@ run_seg(struct rc *c, struct run *r, size_t k)
 	const struct sseg *s = &c->st->seg[k];
 
 	r->plain = (s->flags & SS_PLAIN) != 0;
-	run_open(c, r, s->len + RUN_KEYS);
+	/*
+	 * A value of this segment (16 bytes or less) is copied as 16 bytes
+	 * when those stay within the store's text: the bytes past its end
+	 * land in the room (16 more) and are written over by what follows.
+	 */
+	r->wide = (size_t)s->off + s->len + 16 <= c->st->text.len;
+	run_open(c, r, s->len + RUN_KEYS + 16);
 }
 
 static ALWAYS_INLINE void
@@ -2851,7 +2871,15 @@ rke(struct rc *c, struct run *r, const char *key, size_t k, struct str v)
 	if (!r->first)
 		*o++ = ',';
 	r->first = 0;
-	r->o = str_at(key_at(o, key, kl), v.p, v.n);
+	o = key_at(o, key, kl);
+	*o++ = '"';
+	if (r->wide && v.n <= 16)
+		memcpy(o, v.p, 16);
+	else
+		buf_copy(o, v.p, v.n);
+	o += v.n;
+	*o++ = '"';
+	r->o = o;
 }
 
 static void
@@ -3041,6 +3069,10 @@ compsep(struct x837 *m, struct str e)
 	return sep;
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>	/* (comps_e) */
+#endif
+
 static unsigned comps_guess(struct rc *, size_t, unsigned, struct str *,
     unsigned, struct str);
 
@@ -3050,9 +3082,9 @@ static unsigned comps_guess(struct rc *, size_t, unsigned, struct str *,
  * whether the element has it (else compsep has a guess to make).
  */
 static ALWAYS_INLINE unsigned
-comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
+comps_e(struct rc *c, size_t k, unsigned el, struct str e, struct str *v,
+    unsigned max)
 {
-	struct str e = E(c->st, k, el);
 	int sep;
 	unsigned n = 0;
 	size_t i, from;
@@ -3060,7 +3092,27 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 	if (e.n == 0)
 		return 0;
 	sep = c->m->isa.d.comp;
-	for (i = 0, from = 0; i < e.n; i++) {
+	from = 0;
+#ifdef __SSE2__
+	/*
+	 * An element of up to 16 bytes (nearly all) at once, when 16 bytes
+	 * from it stay within the store's text: its separators as bits.
+	 */
+	if (e.n <= 16 && e.p + 16 <= c->st->text.s + c->st->text.len) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)e.p);
+		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+		    _mm_set1_epi8((char)sep))) & ((1u << e.n) - 1);
+
+		for (; hit != 0; hit &= hit - 1) {
+			i = (size_t)__builtin_ctz(hit);
+			if (n < max)
+				v[n] = trim(e.p + from, i - from);
+			n++;
+			from = i + 1;
+		}
+	} else
+#endif
+	for (i = 0; i < e.n; i++) {
 		if ((unsigned char)e.p[i] != sep)
 			continue;
 		if (n < max)
@@ -3074,6 +3126,13 @@ comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
 		return n + 1;
 	}
 	return comps_guess(c, k, el, v, max, e);
+}
+
+/* comps() of element el of segment k (e: the element, already taken). */
+static ALWAYS_INLINE unsigned
+comps(struct rc *c, size_t k, unsigned el, struct str *v, unsigned max)
+{
+	return comps_e(c, k, el, E(c->st, k, el), v, max);
 }
 
 /* comps() for an element without ISA16. */
@@ -3205,6 +3264,56 @@ cents_fast(struct str v, int64_t *cents)
 	return 0;
 }
 
+/*
+ * For the usual amounts written the usual way ("123", "0.5", "123.45": up
+ * to 12 digits without a leading zero, then maybe '.' and one or two
+ * digits) money_fmt's text is the element's text with what is missing of
+ * the two decimals: how many bytes of ".00" to add (3, 1 or 0), or -1
+ * for anything else (to go through cents).  No division per digit.
+ */
+static ALWAYS_INLINE int
+money_tail(struct str v)
+{
+	size_t i;
+
+	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	if (i == 0 || (i > 1 && v.p[0] == '0'))
+		return -1;
+	if (i == v.n)
+		return 3;
+	if (v.p[i] != '.' || v.n - i < 2 || v.n - i > 3 ||
+	    v.p[i + 1] < '0' || v.p[i + 1] > '9')
+		return -1;
+	if (v.n - i == 2)
+		return 1;
+	return v.p[i + 2] >= '0' && v.p[i + 2] <= '9' ? 0 : -1;
+}
+
+/* The last tail bytes of ".00" at o; past them. */
+static ALWAYS_INLINE char *
+money_tail_at(char *o, int tail)
+{
+	if (tail == 3) {
+		memcpy(o, ".00", 3);
+		return o + 3;
+	}
+	if (tail == 1)
+		*o++ = '0';
+	return o;
+}
+
+/* Key and amount v as it is, with tail bytes of ".00" after it. */
+static ALWAYS_INLINE void
+fkmoney_txt(struct jw *w, const char *key, struct str v, int tail)
+{
+	size_t kl = strlen(key);
+	char *o = key_at(out_begin(w, kl + v.n + 3 + 3), key, kl);
+
+	buf_copy(o, v.p, v.n);
+	out_end(w, money_tail_at(o + v.n, tail));
+}
+
 static void kmoney_slow(struct rc *, const char *, struct str, size_t,
     unsigned, unsigned);
 
@@ -3213,10 +3322,13 @@ kmoney_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el,
     unsigned cp)
 {
 	int64_t cents;
+	int tail;
 
 	if (v.n == 0)
 		return;
-	if (cents_fast(v, &cents) == 0)
+	if ((tail = money_tail(v)) >= 0)
+		fkmoney_txt(&c->w, key, v, tail);
+	else if (cents_fast(v, &cents) == 0)
 		fkcents(c, key, cents);
 	else
 		kmoney_slow(c, key, v, k, el, cp);
@@ -3354,6 +3466,68 @@ knum(struct rc *c, const char *key, size_t k, unsigned el)
 	knum_v(c, key, E(c->st, k, el), k, el, 0);
 }
 
+/*
+ * More writers for runs (of a segment with nothing to escape): the comma
+ * and "key": of a member; raw bytes, an amount, a number as the writers
+ * above have them.  What needs the general way (an amount or number not
+ * written the usual way) closes the run around it.
+ */
+static ALWAYS_INLINE char *
+rkey(struct run *r, const char *key)
+{
+	size_t kl = strlen(key);
+	char *o = r->o;
+
+	if (!r->first)
+		*o++ = ',';
+	r->first = 0;
+	return key_at(o, key, kl);
+}
+
+static ALWAYS_INLINE void
+rkraw(struct run *r, const char *key, const char *s, size_t n)
+{
+	char *o = rkey(r, key);
+
+	buf_copy(o, s, n);
+	r->o = o + n;
+}
+
+static ALWAYS_INLINE void
+rkmoney(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
+    struct str v)
+{
+	int tail;
+	char *o;
+
+	if (v.n == 0)
+		return;
+	if ((tail = money_tail(v)) >= 0) {
+		o = rkey(r, key);
+		buf_copy(o, v.p, v.n);
+		r->o = money_tail_at(o + v.n, tail);
+		return;
+	}
+	run_close(c, r);
+	kmoney_v(c, key, v, k, el, 0);
+	run_open(c, r, r->room);
+}
+
+static ALWAYS_INLINE void
+rknum(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
+    struct str v)
+{
+	if (v.n == 0)
+		return;
+	if (num_as_is(v)) {
+		rkraw(r, key, v.p, v.n);
+		return;
+	}
+	run_close(c, r);
+	knum_slow(c, key, v, k, el, 0);
+	run_open(c, r, r->room);
+}
+
 /* A whole number (N0); "1.00" is read as 1 with a warning. */
 static int
 int_of(struct rc *c, struct str v, size_t k, unsigned el, unsigned cp,
@@ -3396,7 +3570,10 @@ kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 	/* a few digits, the usual case, without int_of's call */
 	for (i = 0; i < v.n && i < 9 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		n = n * 10 + (v.p[i] - '0');
-	if (i == v.n || int_of(c, v, k, el, 0, &n) == 0)
+	/* without a leading zero they are what fkint would write */
+	if (i == v.n && (v.p[0] != '0' || v.n == 1))
+		fkraw(&c->w, key, v.p, v.n);
+	else if (i == v.n || int_of(c, v, k, el, 0, &n) == 0)
 		fkint(c, key, n);
 }
 
@@ -3406,22 +3583,33 @@ d8(struct str v, char out[11])
 {
 	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
 	    31, 30, 31, 30, 31 };
-	unsigned dg[8], y, mo, d, i;
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
+	uint64_t w;
+	unsigned y, mo, d;
 
 	/* date_parse_d8 and date_valid, inline: dates are many */
 	if (v.n != 8)
 		return -1;
-	for (i = 0; i < 8; i++) {
-		dg[i] = (unsigned)(unsigned char)v.p[i] - '0';
-		if (dg[i] > 9)
+	/*
+	 * Eight digits, all at once: each byte 0x30 to 0x3f, and still so
+	 * with 6 added (0x3a to 0x3f are not; no byte carries into the next).
+	 */
+	memcpy(&w, v.p, 8);
+	if ((w & hi) != zeros || ((w + 0x0606060606060606ULL) & hi) != zeros)
+		return -1;
+	mo = (unsigned)(v.p[4] - '0') * 10 + (unsigned)(v.p[5] - '0');
+	d = (unsigned)(v.p[6] - '0') * 10 + (unsigned)(v.p[7] - '0');
+	if (mo < 1 || mo > 12 || d < 1 || memcmp(v.p, "0000", 4) == 0)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(v.p[0] - '0') * 1000 + (unsigned)(v.p[1] -
+		    '0') * 100 + (unsigned)(v.p[2] - '0') * 10 +
+		    (unsigned)(v.p[3] - '0');
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
 			return -1;
 	}
-	y = dg[0] * 1000 + dg[1] * 100 + dg[2] * 10 + dg[3];
-	mo = dg[4] * 10 + dg[5];
-	d = dg[6] * 10 + dg[7];
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo -
-	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
-		return -1;
 	/* what date_fmt() makes of it: the same digits, dashes put in */
 	memcpy(out, v.p, 4);
 	out[4] = '-';
@@ -4041,7 +4229,7 @@ static void
 refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     const struct qmap *t, const char *arrkey)
 {
-	size_t k, j, nrest = 0;
+	size_t k, j, nrest = 0, ref0 = NONE;
 
 	FOREACH(c, k, from, to, l) {
 		struct str rq;
@@ -4049,10 +4237,13 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 
 		if (!match(c, k, l, inst, "REF"))
 			continue;
+		/* (earlier REFs, to compare with, start at the first) */
+		if (ref0 == NONE)
+			ref0 = k;
 		rq = E(c->st, k, 1);
 		key = t ? qkey(t, rq) : NULL;
 		/* the first REF of a named qualifier gets the name */
-		for (j = from; key && j < k; j++)
+		for (j = ref0; key && j < k; j++)
 			if (match(c, j, l, inst, "REF")) {
 				struct str o = E(c->st, j, 1);
 
@@ -4077,7 +4268,7 @@ refs(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			continue;
 		rq = E(c->st, k, 1);
 		key = t ? qkey(t, rq) : NULL;
-		for (j = from; key && j < k; j++)
+		for (j = ref0; key && j < k; j++)
 			if (match(c, j, l, inst, "REF")) {
 				struct str o = E(c->st, j, 1);
 
@@ -4467,8 +4658,16 @@ static size_t
 instances(const struct rc *c, size_t from, size_t to, enum loop l,
     const char *startid, uint32_t *out, size_t max)
 {
+	const struct store *st = c->st;
 	size_t k, n = 0;
 
+	if (from == 0 && to == st->n) {
+		/* the whole store: down the loop's list, up to max found */
+		for (k = st->lhead[l]; k != NOIDX && n < max; k = st->lnext[k])
+			if (match(c, k, l, 0, startid))
+				out[n++] = st->seg[k].inst;
+		return n;
+	}
 	FOREACH(c, k, from, to, l)
 		if (n < max && match(c, k, l, 0, startid))
 			out[n++] = c->st->seg[k].inst;
@@ -4531,6 +4730,41 @@ procedure(struct rc *c, size_t k, unsigned el)
 		cls(c, 1);
 	if (n > 6)
 		ksk(c, "description", k, v[6]);
+	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
+}
+
+/*
+ * procedure() in a run, from the components v[0..n) of element el of
+ * segment k (plain, so rke writes every member itself).
+ */
+static void
+procedure_run(struct rc *c, struct run *r, size_t k, unsigned el,
+    const struct str *v, unsigned n)
+{
+	unsigned i, nm = 0;
+	char *o;
+
+	if (n == 0)
+		return;
+	rke(c, r, "procedure_qualifier", k, v[0]);
+	if (n > 1)
+		rke(c, r, "procedure_code", k, v[1]);
+	for (i = 2; i < 6 && i < n; i++) {
+		if (v[i].n == 0)
+			continue;
+		if (nm++ == 0) {
+			o = rkey(r, "modifiers");
+			*o++ = '[';
+		} else {
+			o = r->o;
+			*o++ = ',';
+		}
+		r->o = str_at(o, v[i].p, v[i].n);
+	}
+	if (nm)
+		*r->o++ = ']';
+	if (n > 6)
+		rke(c, r, "description", k, v[6]);
 	comps_mapped(c, k, el, v, n, 7, n < 12 ? n : 12);
 }
 
@@ -5171,8 +5405,11 @@ health_codes(struct rc *c, int which)
 			if (diag != (which == 0))
 				continue;
 			if (!open++) {
-				kput(c, which == 0 ? "diagnoses" :
-				    "health_care_codes");
+				/* (literal keys: their lengths are known) */
+				if (which == 0)
+					kput(c, "diagnoses");
+				else
+					kput(c, "health_care_codes");
 				opn(c, 1);
 			}
 			if (which == 0 && (c->st->seg[k].flags & SS_PLAIN)) {
@@ -5202,13 +5439,37 @@ health_codes(struct rc *c, int which)
 		cls(c, 1);
 }
 
+/*
+ * The sign of memcmp(a, b, 10), inline: the first eight bytes as one
+ * number in memory order, then the last two.
+ */
+static ALWAYS_INLINE int
+iso_cmp(const char *a, const char *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+	y = __builtin_bswap64(y);
+#endif
+	if (x != y)
+		return x < y ? -1 : 1;
+	if (a[8] != b[8])
+		return (unsigned char)a[8] < (unsigned char)b[8] ? -1 : 1;
+	if (a[9] != b[9])
+		return (unsigned char)a[9] < (unsigned char)b[9] ? -1 : 1;
+	return 0;
+}
+
 /* (ISO dates: ten bytes each, compared as strcmp would) */
 static ALWAYS_INLINE void
 svc_date_span(struct x837 *m, const char *from, const char *to)
 {
-	if (m->svc_from[0] == '\0' || memcmp(from, m->svc_from, 10) < 0)
+	if (m->svc_from[0] == '\0' || iso_cmp(from, m->svc_from) < 0)
 		memcpy(m->svc_from, from, 11);
-	if (m->svc_to[0] == '\0' || memcmp(to, m->svc_to, 10) > 0)
+	if (m->svc_to[0] == '\0' || iso_cmp(to, m->svc_to) > 0)
 		memcpy(m->svc_to, to, 11);
 }
 
@@ -5401,6 +5662,73 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 	}
 }
 
+/*
+ * The SV1 members of a service line, for an SV1 with nothing to escape:
+ * its elements taken out once and its members written in one run, with
+ * the warnings of the general way (in render_line) in the same order.
+ */
+static void
+sv1_run(struct rc *c, size_t sv1)
+{
+	struct str e[8], v[12];
+	struct run r;
+	unsigned nv, i, np;
+	char *o;
+
+	/* (SV1 has seven elements mostly: the rest is looked up if there) */
+	els(c->st, sv1, e, 7);
+	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0)
+		for (i = 1; i <= 4; i++)
+			if (e[i].n == 0)
+				required_warn(c, sv1, i);
+	run_seg(c, &r, sv1);
+	nv = comps_e(c, sv1, 1, e[1], v, 12);
+	procedure_run(c, &r, sv1, 1, v, nv);
+	rkmoney(c, &r, "charge", sv1, 2, e[2]);
+	rke(c, &r, "unit_basis", sv1, e[3]);
+	rknum(c, &r, "units", sv1, 4, e[4]);
+	rke(c, &r, "place_of_service", sv1, e[5]);
+	nv = comps_e(c, sv1, 7, e[7], v, 12);
+	for (i = 0, np = 0; i < nv && i < 4; i++) {
+		char t[24], *p;
+		long pt;
+
+		if (v[i].n == 0)
+			continue;
+		/* a digit or two, the usual pointer, without int_of */
+		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
+			pt = v[i].p[0] - '0';
+		else if (int_of(c, v[i], sv1, 7, i + 1, &pt) != 0)
+			continue;
+		if (np++ == 0) {
+			o = rkey(&r, "diagnosis_pointers");
+			*o++ = '[';
+		} else {
+			o = r.o;
+			*o++ = ',';
+		}
+		if (pt < 10) {
+			*o++ = (char)('0' + pt);
+			r.o = o;
+			continue;
+		}
+		p = udigits(t + sizeof t, (unsigned long long)pt);
+		buf_copy(o, p, (size_t)(t + sizeof t - p));
+		r.o = o + (t + sizeof t - p);
+	}
+	if (np)
+		*r.o++ = ']';
+	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+	if (c->st->seg[sv1].nel >= 9) {
+		rke(c, &r, "emergency", sv1, E(c->st, sv1, 9));
+		rke(c, &r, "epsdt", sv1, E(c->st, sv1, 11));
+		rke(c, &r, "family_planning", sv1, E(c->st, sv1, 12));
+		rke(c, &r, "copay_exempt", sv1, E(c->st, sv1, 15));
+	}
+	run_close(c, &r);
+	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+}
+
 static void
 render_line(struct rc *c, size_t from, size_t to)
 {
@@ -5418,7 +5746,9 @@ render_line(struct rc *c, size_t from, size_t to)
 	mapped(c, lx, B(1));
 	/* one() only for the warnings about repeats, in their place */
 	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
-	if (sv1 != NONE) {
+	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
+		sv1_run(c, sv1);
+	else if (sv1 != NONE) {
 		required(c, sv1, 1);
 		required(c, sv1, 2);
 		required(c, sv1, 3);
@@ -5468,8 +5798,15 @@ render_line(struct rc *c, size_t from, size_t to)
 		char a[11], b[11];
 
 		if (is(f, "D8") && d8(d, a) == 0) {
-			fkv(&c->w, "service_date", a, 10);
-			fkv(&c->w, "service_date_end", a, 10);
+			char *o = out_begin(&c->w, 64);
+
+			/* fkv twice, at once */
+			o = PUTL(o, "\"service_date\":\"");
+			memcpy(o, a, 10);
+			o = PUTL(o + 10, "\",\"service_date_end\":\"");
+			memcpy(o, a, 10);
+			*(o += 10) = '"';
+			out_end(&c->w, o + 1);
 			svc_date_span(m, a, a);
 			dtp = k;
 			mapped(c, k, BR(1, 3));
@@ -5637,15 +5974,14 @@ render_cob(struct rc *c, size_t from, size_t to)
 	cls(c, 0);
 }
 
+/* The members from CLM (and the service dates): the general way. */
 static void
-render_claim_obj(struct rc *c)
+clm_members(struct rc *c, size_t clm)
 {
 	struct x837 *m = c->m;
-	size_t clm = 0, n = c->st->n, k;
 	struct str v[8];
-	unsigned nv, i, nc, has = 0;
+	unsigned nv, i, nc;
 
-	opn(c, 0);
 	required(c, clm, 1);
 	required(c, clm, 2);
 	required(c, clm, 5);
@@ -5688,6 +6024,94 @@ render_claim_obj(struct rc *c)
 		fkv(&c->w, "service_date_from", m->svc_from, 10);
 		fkv(&c->w, "service_date_to", m->svc_to, 10);
 	}
+}
+
+/*
+ * The same for a CLM with nothing to escape: its elements taken out once,
+ * its members written in one run, the same warnings in the same order.
+ */
+static void
+clm_run(struct rc *c, size_t clm)
+{
+	struct x837 *m = c->m;
+	struct str e[12], v[8];
+	struct run r;
+	unsigned nv, i, nc;
+	char *o;
+
+	/* (CLM12 and CLM20 are rare: looked up when CLM has them) */
+	els(c->st, clm, e, 11);
+	if (e[1].n == 0)
+		required_warn(c, clm, 1);
+	if (e[2].n == 0)
+		required_warn(c, clm, 2);
+	if (e[5].n == 0)
+		required_warn(c, clm, 5);
+	/* (the keys of all the members with their punctuation: some 420) */
+	r.plain = 1;
+	r.wide = (size_t)c->st->seg[clm].off + c->st->seg[clm].len + 16 <=
+	    c->st->text.len;
+	run_open(c, &r, c->st->seg[clm].len + 2 * RUN_KEYS + 16);
+	rke(c, &r, "patient_account_number", clm, e[1]);
+	rkmoney(c, &r, "total_charge", clm, 2, e[2]);
+	nv = comps_e(c, clm, 5, e[5], v, 8);
+	if (nv > 0)
+		rke(c, &r, "place_of_service", clm, v[0]);
+	if (nv > 1)
+		rke(c, &r, "facility_code_qualifier", clm, v[1]);
+	if (nv > 2)
+		rke(c, &r, "frequency_code", clm, v[2]);
+	comps_mapped(c, clm, 5, v, nv, 3, nv < 8 ? nv : 8);
+	rke(c, &r, "provider_signature", clm, e[6]);
+	rke(c, &r, "assignment", clm, e[7]);
+	rke(c, &r, "benefits_assignment", clm, e[8]);
+	rke(c, &r, "release_of_information", clm, e[9]);
+	rke(c, &r, "patient_signature_source", clm, e[10]);
+	nv = comps_e(c, clm, 11, e[11], v, 8);
+	for (i = 0, nc = 0; i < 3 && i < nv; i++) {
+		if (v[i].n == 0)
+			continue;
+		if (nc++ == 0) {
+			o = rkey(&r, "related_causes");
+			*o++ = '[';
+		} else {
+			o = r.o;
+			*o++ = ',';
+		}
+		r.o = str_at(o, v[i].p, v[i].n);
+	}
+	if (nc)
+		*r.o++ = ']';
+	if (nv > 3)
+		rke(c, &r, "auto_accident_state", clm, v[3]);
+	if (nv > 4)
+		rke(c, &r, "auto_accident_country", clm, v[4]);
+	comps_mapped(c, clm, 11, v, nv, 5, nv < 8 ? nv : 8);
+	if (c->st->seg[clm].nel >= 12) {
+		rke(c, &r, "special_program", clm, E(c->st, clm, 12));
+		rke(c, &r, "delay_reason", clm, E(c->st, clm, 20));
+	}
+	if (m->svc_from[0]) {
+		o = str_at(rkey(&r, "service_date_from"), m->svc_from, 10);
+		r.o = o;
+		r.o = str_at(rkey(&r, "service_date_to"), m->svc_to, 10);
+	}
+	run_close(c, &r);
+	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
+}
+
+static void
+render_claim_obj(struct rc *c)
+{
+	struct x837 *m = c->m;
+	size_t clm = 0, n = c->st->n, k;
+	unsigned has = 0;
+
+	opn(c, 0);
+	if (c->st->seg[clm].flags & SS_PLAIN)
+		clm_run(c, clm);
+	else
+		clm_members(c, clm);
 	FOREACH(c, k, 0, n, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
 			has |= kind_bit(c->st->seg[k].pid);
@@ -5729,72 +6153,211 @@ render_claim_obj(struct rc *c)
 	cls(c, 0);
 }
 
-/* Append the warnings or extra items of every level of this claim. */
-static unsigned
-add_items(struct x837 *m, struct buf *b, int extra)
+/*
+ * The record's parts at a cursor o (room made): each returns past what it
+ * wrote.  n bytes of s:
+ */
+static ALWAYS_INLINE char *
+put_at(char *o, const char *s, size_t n)
+{
+	buf_copy(o, s, n);
+	return o + n;
+}
+
+/*
+ * The warnings or extra items of every level of this claim at o (how
+ * many in *n).
+ */
+static ALWAYS_INLINE char *
+items_at(struct x837 *m, char *o, int extra, unsigned *n)
 {
 	int i;
-	unsigned n = 0;
 
+	*n = 0;
 	for (i = LV_HDR; i < LV_N; i++) {
 		const struct level *L = &m->lv[i];
 		const struct buf *src = extra ? &L->extra : &L->warn;
 		unsigned cnt = extra ? L->nextra : L->nwarn;
 
-		if (i == LV_C && !L->active)
+		if ((i == LV_C && !L->active) || cnt == 0)
 			continue;
-		if (cnt == 0)
-			continue;
-		if (n)
-			buf_addc(b, ',');
-		buf_add(b, src->s, src->len);
-		n += cnt;
+		if (*n)
+			*o++ = ',';
+		o = put_at(o, src->s, src->len);
+		*n += cnt;
 	}
-	return n;
-}
-
-static ALWAYS_INLINE void
-add_member(struct buf *b, const char *key, const struct buf *v)
-{
-	if (v->len == 0)
-		return;
-	buf_addc(b, ',');
-	if (key != NULL) {
-		buf_addc(b, '"');
-		buf_adds(b, key);
-		buf_adds(b, "\":");
-	}
-	buf_add(b, v->s, v->len);
+	return o;
 }
 
 /*
- * A member of "hierarchy": an HL01 id, printable ASCII in practice, goes
- * out as it is; anything else through to_utf8 and jw's escaping.
+ * A member of the record when v is not empty: key (kl bytes, with its
+ * comma) or, for a fragment of members, a comma alone.
  */
-static ALWAYS_INLINE void
-khl(struct jw *w, struct buf *tmp, const char *key, const char *hl)
+static ALWAYS_INLINE char *
+member_at(char *o, const char *key, size_t kl, const struct buf *v)
+{
+	if (v->len == 0)
+		return o;
+	if (key != NULL)
+		o = put_at(o, key, kl);
+	else
+		*o++ = ',';
+	return put_at(o, v->s, v->len);
+}
+
+/*
+ * A member of "hierarchy" at o: an HL01 id, printable ASCII in practice,
+ * as it is; anything else through to_utf8 and jw's escaping (r's length
+ * set for it, the cursor taken back after, with room for need again).
+ */
+static ALWAYS_INLINE char *
+hl_at(struct x837 *m, struct buf *r, char *o, size_t need, const char *key,
+    const char *hl, int *first)
 {
 	size_t n = strlen(hl), i;
 
 	for (i = 0; i < n && plain[(unsigned char)hl[i]]; i++)
 		;
-	if (i < n) {
-		kstr_utf8(w, tmp, key, hl);
-		return;
+	if (i == n) {
+		if (!*first)
+			*o++ = ',';
+		o = str_at(key_at(o, key, strlen(key)), hl, n);
+	} else {
+		struct jw w;
+
+		r->len = (size_t)(o - r->s);
+		jw_init(&w, r);
+		w.first[0] = (unsigned char)*first;
+		kstr_utf8(&w, &m->conv, key, hl);
+		buf_grow(r, need);
+		o = r->s + r->len;
 	}
-	fkv(w, key, hl, n);
+	*first = 0;
+	return o;
 }
 
-/* The members of the object in v, after a comma, when there are any. */
-static void
-add_inner(struct buf *b, const struct buf *v)
+/*
+ * The record of the claim just rendered (id: its claim_id), written in
+ * place at the end of the spool, from base, through a cursor o into room
+ * made once for all of it (need: every part's length and the keys and
+ * punctuation around them).  The rare parts that go through jw (an HL id
+ * to escape, the delimiters) set the buffer's length right before and
+ * take the cursor back after.
+ */
+static __attribute__((noinline)) void
+put_record(struct x837 *m, const char *id)
 {
-	struct str in = inner(v);
+	struct level *H = &m->lv[LV_HDR], *A = &m->lv[LV_A];
+	struct level *Bv = &m->lv[LV_B], *C = &m->lv[LV_C];
+	struct level *K = &m->lv[LV_CLM];
+	struct buf *r;
+	size_t base, need;
+	uint32_t hdr[4];
+	unsigned nw;
+	char *o;
+	int i, first;
 
-	if (in.n == 0)
-		return;
-	buf_addc(b, ',');
-	buf_add(b, in.p, in.n);
+	need = 1024 + H->frag2.len + H->frag.len + A->frag.len +
+	    Bv->frag.len + Bv->frag2.len + C->frag.len + m->b_claim.len +
+	    m->b_diag.len + m->b_prov.len + m->b_cob.len + m->b_lines.len;
+	for (i = LV_HDR; i < LV_N; i++)
+		need += m->lv[i].warn.len + m->lv[i].extra.len;
+	r = spool_begin(m->sp);
+	base = r->len;
+	buf_grow(r, need);
+	o = r->s + r->len;
+	o += sizeof hdr;
+	o = PUTL(o, "{\"record_version\":1,\"claim_id\":\"");
+	memcpy(o, id, CLAIMID_LEN);
+	o += CLAIMID_LEN;
+	o = PUTL(o, "\",\"source\":{");
+	o = put_at(o, H->frag2.s, H->frag2.len);
+	o = PUTL(o, ",\"hierarchy\":{");
+	first = 1;
+	if (A->active && A->hl[0])
+		o = hl_at(m, r, o, need, "billing_provider", A->hl, &first);
+	if (Bv->active && Bv->hl[0])
+		o = hl_at(m, r, o, need, "subscriber", Bv->hl, &first);
+	if (C->active && C->hl[0])
+		o = hl_at(m, r, o, need, "patient", C->hl, &first);
+	{
+		char u[24], *p;
+
+		/* what buf_addu writes, without its calls */
+#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
+	o = put_at(o, p, (size_t)(u + sizeof u - p)); } while (0)
+		o = PUTL(o, "},\"segment_index\":");
+		ADDU(K->st.seg[0].index);
+		o = PUTL(o, ",\"byte_offset\":");
+		ADDU(K->st.seg[0].offset);
+		o = PUTL(o, ",\"claim_ordinal\":");
+		ADDU(m->ordinal);
+#undef ADDU
+	}
+	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
+	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
+		char d[4][2] = { { (char)m->isa.d.elem, 0 },
+		    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
+		    { (char)m->isa.d.seg, 0 } };
+		struct jw w;
+
+		r->len = (size_t)(o - r->s);
+		buf_adds(r, ",\"delimiters\":");
+		jw_init(&w, r);
+		jw_obj(&w);
+		kstrn_utf8(&w, &m->conv, "element", d[0], 1);
+		kstrn_utf8(&w, &m->conv, "component", d[1], 1);
+		if (m->isa.d.rep)
+			kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
+		kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
+		jw_obj_end(&w);
+		buf_grow(r, need);
+		o = r->s + r->len;
+	}
+	nw = 0;
+	if (H->nwarn + A->nwarn * A->active + Bv->nwarn * Bv->active +
+	    C->nwarn * C->active + K->nwarn) {
+		o = PUTL(o, ",\"warnings\":[");
+		o = items_at(m, o, 0, &nw);
+		hdr[0] = (uint32_t)(o - (r->s + base) - sizeof hdr);
+		*o++ = ']';
+	} else
+		hdr[0] = (uint32_t)(o - (r->s + base) - sizeof hdr);
+	*o++ = '}';
+	o = member_at(o, NULL, 0, &H->frag);
+	if (A->active)
+		o = member_at(o, NULL, 0, &A->frag);
+	if (Bv->active)
+		o = member_at(o, NULL, 0, &Bv->frag);
+	if (C->active)
+		o = member_at(o, NULL, 0, &C->frag);
+	else if (Bv->active)
+		o = member_at(o, NULL, 0, &Bv->frag2);
+	o = member_at(o, ",\"claim\":", 9, &m->b_claim);
+	o = member_at(o, NULL, 0, &m->b_diag);
+	o = member_at(o, NULL, 0, &m->b_prov);
+	o = member_at(o, ",\"other_payers\":", 16, &m->b_cob);
+	o = member_at(o, ",\"lines\":", 9, &m->b_lines);
+	{
+		unsigned ne;
+		char *x = PUTL(o, ",\"extra_segments\":[");
+
+		/* (the prefix written first, taken back when there are none) */
+		x = items_at(m, x, 1, &ne);
+		if (ne) {
+			o = x;
+			*o++ = ']';
+		}
+	}
+	*o++ = '}';
+	*o++ = '\n';
+	*o = '\0';
+	r->len = (size_t)(o - r->s);
+	hdr[1] = m->st.seq;
+	hdr[2] = m->gs.open ? m->gs.seq : 0;
+	hdr[3] = nw > 0;
+	memcpy(r->s + base, hdr, sizeof hdr);
+	spool_end(m->sp);
 }
 
 static void
@@ -5804,12 +6367,9 @@ render_claim(struct x837 *m)
 	struct level *Bv = &m->lv[LV_B], *C = &m->lv[LV_C];
 	struct level *K = &m->lv[LV_CLM];
 	struct rc c;
-	struct buf *r;
-	size_t base;
 	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
 	size_t k, n = K->st.n, lfrom = NONE, lx0 = NONE;
-	uint32_t hdr[4];
-	unsigned nw, nlines = 0, ncob = 0;
+	unsigned nlines = 0, ncob = 0;
 	struct str v;
 
 	if (!H->rendered)
@@ -5875,16 +6435,13 @@ render_claim(struct x837 *m)
 
 	/* diagnoses before the claim: they find out about other HI lists */
 	m->hi_other = 0;
+	/* (members of the record: no object of their own around them) */
 	rc_init(&c, m, LV_CLM, &m->b_diag);
-	opn(&c, 0);
 	health_codes(&c, 0);
-	cls(&c, 0);
 	rc_init(&c, m, LV_CLM, &m->b_claim);
 	render_claim_obj(&c);
 	rc_init(&c, m, LV_CLM, &m->b_prov);
-	opn(&c, 0);
 	providers(&c, 0, n, clm_prov);
-	cls(&c, 0);
 	render_extras(m, LV_CLM);
 
 	/* the record */
@@ -5897,111 +6454,6 @@ render_claim(struct x837 *m)
 	    clm01, m->ordinal);
 	if (clm01 != clm01_buf)
 		free(clm01);
-	/* written in place at the end of the spool, from base */
-	r = spool_begin(m->sp);
-	base = r->len;
-	buf_grow(r, 4096);
-	buf_add(r, hdr, sizeof hdr);
-	buf_adds(r, "{\"record_version\":1,\"claim_id\":\"");
-	buf_adds(r, id);
-	buf_adds(r, "\",\"source\":{");
-	buf_add(r, H->frag2.s, H->frag2.len);
-	buf_adds(r, ",\"hierarchy\":{");
-	{
-		struct jw w;
-
-		jw_init(&w, r);
-		w.first[0] = 1;
-		if (A->active && A->hl[0])
-			khl(&w, &m->conv, "billing_provider", A->hl);
-		if (Bv->active && Bv->hl[0])
-			khl(&w, &m->conv, "subscriber", Bv->hl);
-		if (C->active && C->hl[0])
-			khl(&w, &m->conv, "patient", C->hl);
-	}
-	{
-		char t[24 * 3 + 64], *o = t, u[24], *p;
-
-		/* what buf_addu writes, without its calls */
-#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
-	memcpy(o, p, (size_t)(u + sizeof u - p)); \
-	o += u + sizeof u - p; } while (0)
-		memcpy(o, "},\"segment_index\":", 18);
-		o += 18;
-		ADDU(K->st.seg[0].index);
-		memcpy(o, ",\"byte_offset\":", 15);
-		o += 15;
-		ADDU(K->st.seg[0].offset);
-		memcpy(o, ",\"claim_ordinal\":", 17);
-		o += 17;
-		ADDU(m->ordinal);
-#undef ADDU
-		buf_add(r, t, (size_t)(o - t));
-	}
-	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
-	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
-		char d[4][2] = { { (char)m->isa.d.elem, 0 },
-		    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
-		    { (char)m->isa.d.seg, 0 } };
-		struct jw w;
-
-		buf_adds(r, ",\"delimiters\":");
-		jw_init(&w, r);
-		jw_obj(&w);
-		kstrn_utf8(&w, &m->conv, "element", d[0], 1);
-		kstrn_utf8(&w, &m->conv, "component", d[1], 1);
-		if (m->isa.d.rep)
-			kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
-		kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
-		jw_obj_end(&w);
-	}
-	nw = 0;
-	if (H->nwarn + A->nwarn * A->active + Bv->nwarn * Bv->active +
-	    C->nwarn * C->active + K->nwarn) {
-		buf_adds(r, ",\"warnings\":[");
-		nw = add_items(m, r, 0);
-		hdr[0] = (uint32_t)(r->len - base - sizeof hdr);
-		buf_addc(r, ']');
-	} else
-		hdr[0] = (uint32_t)(r->len - base - sizeof hdr);
-	buf_addc(r, '}');
-	if (H->frag.len) {
-		buf_addc(r, ',');
-		buf_add(r, H->frag.s, H->frag.len);
-	}
-	if (A->active && A->frag.len) {
-		buf_addc(r, ',');
-		buf_add(r, A->frag.s, A->frag.len);
-	}
-	if (Bv->active && Bv->frag.len) {
-		buf_addc(r, ',');
-		buf_add(r, Bv->frag.s, Bv->frag.len);
-	}
-	if (C->active)
-		add_member(r, NULL, &C->frag);
-	else if (Bv->active)
-		add_member(r, NULL, &Bv->frag2);
-	add_member(r, "claim", &m->b_claim);
-	add_inner(r, &m->b_diag);
-	add_inner(r, &m->b_prov);
-	add_member(r, "other_payers", &m->b_cob);
-	add_member(r, "lines", &m->b_lines);
-	{
-		unsigned ne;
-
-		buf_reset(&m->tmp);
-		ne = add_items(m, &m->tmp, 1);
-		if (ne) {
-			buf_adds(r, ",\"extra_segments\":[");
-			buf_add(r, m->tmp.s, m->tmp.len);
-			buf_addc(r, ']');
-		}
-	}
-	buf_addc(r, '}');
-	buf_addc(r, '\n');
-	hdr[1] = m->st.seq;
-	hdr[2] = m->gs.open ? m->gs.seq : 0;
-	hdr[3] = nw > 0;
-	memcpy(r->s + base, hdr, sizeof hdr);
-	spool_end(m->sp);
+	put_record(m, id);
 }
+
