@@ -3779,7 +3779,7 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * outnumber the entries, and a set keeps a frequent one that shares its
  * place with others.
  */
-#define PC_WAYS	4
+#define PC_WAYS	8
 
 static ALWAYS_INLINE struct pcache *
 cache_set(struct x837 *m, uint64_t h)
@@ -3801,34 +3801,162 @@ cache_hit(struct pcache *e, int i)
 	return e;
 }
 
-/* Append the key of loop l (instance inst) in [from, to) to m->pkey. */
-static void
-cache_key(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
-    int kind, int skip_hl)
+/*
+ * The key of a rendering: the segments it comes from (at most PK_SEGS),
+ * as a header, the loop and length of each, then their text.  A party's
+ * are the segments of its loop (instance); a billing provider loop's all
+ * of the level's but HL, in the order stored.  The hash takes the loop,
+ * the length and the last eight bytes of each segment (the ids at the end
+ * tell parties apart) and the middle eight of a long one (those that
+ * differ only in a name): a hit compares all of it.
+ */
+#define PK_SEGS	16
+#define KH_MUL	0x9e3779b97f4a7c15ULL
+
+struct pkey {
+	unsigned	 n;		/* segments */
+	int		 contig;	/* their text is one stretch of the store */
+	size_t		 tlen;		/* of all their text */
+	size_t		 end;		/* where the last one's text ends */
+	uint64_t	 h;
+	uint32_t	 k[PK_SEGS];
+	uint64_t	 hd[PK_SEGS + 1];	/* the key's header */
+};
+
+static ALWAYS_INLINE uint64_t
+kh_mix(uint64_t h, uint64_t w)
 {
-	struct buf *key = &c->m->pkey;
-	size_t k;
-
-	buf_addc(key, kind);
-	buf_addc(key, l);
-	FOREACH(c, k, from, to, l) {
-		const struct sseg *s = &c->st->seg[k];
-		uint32_t len = s->len;
-
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
-		    (skip_hl && s->pid == ID2('H', 'L')))
-			continue;
-		buf_add(key, &len, sizeof len);
-		buf_add(key, c->st->text.s + s->off, s->len);
-	}
+	h = (h ^ w) * KH_MUL;
+	return h ^ h >> 32;
 }
 
-static void
-cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
+static ALWAYS_INLINE void
+pk_start(struct pkey *pk, unsigned tag)
 {
-	struct pcache *e = cache_set(m, h), t;
+	pk->n = 0;
+	pk->contig = 1;
+	pk->tlen = 0;
+	pk->h = tag;
+	pk->hd[0] = tag;
+}
 
-	if (vlen == 0 || m->pkey.len + vlen > PC_MAX)
+/* Segment k into the key; 0 when there are too many. */
+static ALWAYS_INLINE int
+pk_add(struct pkey *pk, const struct store *st, size_t k)
+{
+	const struct sseg *s = &st->seg[k];
+	const char *p = st->text.s + s->off;
+	size_t n = s->len, i;
+	uint64_t w, meta = (uint64_t)s->loop << 32 | n;
+
+	if (pk->n == PK_SEGS)
+		return 0;
+	if (pk->n && pk->end != s->off)
+		pk->contig = 0;
+	pk->end = s->off + n;
+	pk->k[pk->n] = (uint32_t)k;
+	pk->hd[++pk->n] = meta;
+	pk->tlen += n;
+	if (n >= 8) {
+		if (n >= 24) {
+			memcpy(&w, p + n / 2 - 4, 8);
+			pk->h = kh_mix(pk->h, w);
+		}
+		memcpy(&w, p + n - 8, 8);
+	} else
+		for (w = 0, i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	pk->h = kh_mix(pk->h, w ^ meta);
+	return 1;
+}
+
+static ALWAYS_INLINE void
+pk_end(struct pkey *pk)
+{
+	pk->hd[0] |= (uint64_t)pk->n << 32;
+	pk->h ^= pk->h >> 29;
+}
+
+/* The key of loop l (instance inst) in [from, to); 0 if too long. */
+static ALWAYS_INLINE int
+pk_loop(struct rc *c, struct pkey *pk, size_t from, size_t to, enum loop l,
+    uint32_t inst, int kind)
+{
+	size_t k;
+
+	pk_start(pk, (unsigned)kind << 8 | (unsigned)l);
+	FOREACH(c, k, from, to, l) {
+		const struct sseg *s = &c->st->seg[k];
+
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
+			continue;
+		if (!pk_add(pk, c->st, k))
+			return 0;
+	}
+	pk_end(pk);
+	return 1;
+}
+
+static ALWAYS_INLINE size_t
+pk_len(const struct pkey *pk)
+{
+	return (pk->n + 1) * sizeof pk->hd[0] + pk->tlen;
+}
+
+/* Does entry e have the key pk? */
+static ALWAYS_INLINE int
+pk_same(const struct store *st, const struct pkey *pk,
+    const struct pcache *e)
+{
+	const char *p;
+	uint64_t w;
+	unsigned i;
+
+	if (e->h != pk->h || e->klen != pk_len(pk))
+		return 0;
+	p = e->kv;
+	for (i = 0; i <= pk->n; i++, p += sizeof w) {
+		memcpy(&w, p, sizeof w);
+		if (w != pk->hd[i])
+			return 0;
+	}
+	if (pk->contig)
+		return pk->n == 0 || memcmp(p, st->text.s +
+		    st->seg[pk->k[0]].off, pk->tlen) == 0;
+	for (i = 0; i < pk->n; i++) {
+		const struct sseg *s = &st->seg[pk->k[i]];
+
+		if (memcmp(p, st->text.s + s->off, s->len) != 0)
+			return 0;
+		p += s->len;
+	}
+	return 1;
+}
+
+/* The entry with key pk, first in its set now; NULL if none. */
+static const struct pcache *
+cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
+{
+	struct pcache *set = cache_set(m, pk->h);
+	int i;
+
+	for (i = 0; i < PC_WAYS; i++)
+		if (pk_same(st, pk, &set[i]))
+			return cache_hit(set, i);
+	return NULL;
+}
+
+/* Keep v, rendered from the segments of pk. */
+static void
+cache_put(struct x837 *m, const struct store *st, const struct pkey *pk,
+    const char *v, size_t vlen)
+{
+	struct pcache *e = cache_set(m, pk->h), t;
+	size_t klen = pk_len(pk);
+	char *p;
+	unsigned i;
+
+	if (vlen == 0 || klen + vlen > PC_MAX)
 		return;
 	/* the set's oldest entry goes (its memory is used again) */
 	t = e[PC_WAYS - 1];
@@ -3836,97 +3964,18 @@ cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 	e[0] = t;
 	if (e->kv == NULL)
 		e->kv = xmalloc(PC_MAX);
-	memcpy(e->kv, m->pkey.s, m->pkey.len);
-	memcpy(e->kv + m->pkey.len, v, vlen);
-	e->h = h;
-	e->klen = (uint32_t)m->pkey.len;
+	memcpy(e->kv, pk->hd, (pk->n + 1) * sizeof pk->hd[0]);
+	p = e->kv + (pk->n + 1) * sizeof pk->hd[0];
+	for (i = 0; i < pk->n; i++) {
+		const struct sseg *s = &st->seg[pk->k[i]];
+
+		memcpy(p, st->text.s + s->off, s->len);
+		p += s->len;
+	}
+	memcpy(p, v, vlen);
+	e->h = pk->h;
+	e->klen = (uint32_t)klen;
 	e->vlen = (uint32_t)vlen;
-}
-
-/*
- * The hash of the key cache_key would build, and whether a cached entry
- * has that key, read from the store where the segments are rather than
- * from a copy: most lookups hit.  Both go loop by loop (kh_loop, ks_loop)
- * as cache_key does.
- */
-#define KH_MUL	0x9e3779b97f4a7c15ULL
-
-static ALWAYS_INLINE uint64_t
-kh_loop(struct rc *c, uint64_t h, size_t from, size_t to, enum loop l,
-    uint32_t inst, int kind, int skip_hl)
-{
-	uint64_t w;
-	size_t k, n, i;
-	const char *p;
-
-	h = (h ^ ((uint64_t)kind << 8 | (uint64_t)l)) * KH_MUL;
-	FOREACH(c, k, from, to, l) {
-		const struct sseg *s = &c->st->seg[k];
-
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
-		    (skip_hl && s->pid == ID2('H', 'L')))
-			continue;
-		/*
-		 * The length and the first, middle and last eight bytes of
-		 * each segment (the ids at the end tell parties apart, the
-		 * middle ones those that differ only in a name): ks_loop
-		 * compares all of it anyway.
-		 */
-		p = c->st->text.s + s->off;
-		n = s->len;
-		h = (h ^ n) * KH_MUL;
-		h ^= h >> 32;
-		if (n >= 8) {
-			memcpy(&w, p, 8);
-			h = (h ^ w) * KH_MUL;
-			h ^= h >> 32;
-			if (n >= 24) {
-				memcpy(&w, p + n / 2 - 4, 8);
-				h = (h ^ w) * KH_MUL;
-				h ^= h >> 32;
-			}
-			memcpy(&w, p + n - 8, 8);
-		} else
-			for (w = 0, i = 0; i < n; i++)
-				w |= (uint64_t)(unsigned char)p[i] << (8 * i);
-		h = (h ^ w) * KH_MUL;
-		h ^= h >> 32;
-	}
-	return h;
-}
-
-static ALWAYS_INLINE uint64_t
-kh_end(uint64_t h)
-{
-	return h ^ h >> 29;
-}
-
-/* Where the key text at p matches loop l to; NULL if it does not. */
-static ALWAYS_INLINE const char *
-ks_loop(struct rc *c, const char *p, const char *end, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind, int skip_hl)
-{
-	size_t k;
-	uint32_t len;
-
-	if (end - p < 2 || p[0] != (char)kind || p[1] != (char)l)
-		return NULL;
-	p += 2;
-	FOREACH(c, k, from, to, l) {
-		const struct sseg *s = &c->st->seg[k];
-
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
-		    (skip_hl && s->pid == ID2('H', 'L')))
-			continue;
-		if ((size_t)(end - p) < sizeof len + s->len)
-			return NULL;
-		memcpy(&len, p, sizeof len);
-		if (len != s->len || memcmp(p + sizeof len,
-		    c->st->text.s + s->off, s->len) != 0)
-			return NULL;
-		p += sizeof len + s->len;
-	}
-	return p;
 }
 
 /* Did rendering flag any segment of the instance as extra? */
@@ -3942,46 +3991,70 @@ flagged(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 	return 0;
 }
 
-/* A party object under key (rendered, or from the cache). */
-static void
-cached_party(struct rc *c, const char *key, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind)
+/*
+ * A party object under key (rendered, or from the cache); when any, only
+ * if loop l has a segment (instance inst) in [from, to).
+ */
+static ALWAYS_INLINE void
+party_cached(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, int any)
 {
 	struct x837 *m = c->m;
-	unsigned long long w0 = m->stats.warnings;
-	struct pcache *set;
+	unsigned long long w0;
 	const struct pcache *e;
-	uint64_t h;
-	size_t start;
-	int i;
+	struct pkey sk;
+	size_t start, k;
+	unsigned i;
+	int keyed;
 
-	h = kh_end(kh_loop(c, 0, from, to, l, inst, kind, 0));
-	set = cache_set(m, h);
-	for (i = 0; i < PC_WAYS; i++) {
-		e = &set[i];
-		if (e->kv != NULL && e->h == h && ks_loop(c, e->kv, e->kv +
-		    e->klen, from, to, l, inst, kind, 0) == e->kv + e->klen) {
-			e = cache_hit(set, i);
-			fkraw(&c->w, key, e->kv + e->klen, e->vlen);
-			return;
+	keyed = pk_loop(c, &sk, from, to, l, inst, kind);
+	if (any) {
+		/* match() of the segments the key has (an id with a NUL
+		 * inside has no match) */
+		if (keyed) {
+			for (i = 0; i < sk.n; i++) {
+				const struct sseg *s = &c->st->seg[sk.k[i]];
+
+				if (s->pid == pk(s->id))
+					break;
+			}
+			if (i == sk.n)
+				return;
+		} else {
+			FOREACH(c, k, from, to, l)
+				if (match(c, k, l, inst, c->st->seg[k].id))
+					break;
+			if (k == to)
+				return;
 		}
 	}
+	if (keyed && (e = cache_find(m, c->st, &sk)) != NULL) {
+		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+		return;
+	}
+	w0 = m->stats.warnings;
 	kput(c, key);
 	start = c->w.b->len;
 	opn(c, 0);
 	party(c, from, to, l, inst, kind);
 	cls(c, 0);
-	if (m->stats.warnings == w0 && c->w.b->len > start &&
+	if (keyed && m->stats.warnings == w0 && c->w.b->len > start &&
 	    !flagged(c, from, to, l, inst)) {
 		/* skip the comma and key kput wrote before start */
 		const char *v = c->w.b->s + start;
 
 		while (*v != '{')
 			v++;
-		buf_reset(&m->pkey);
-		cache_key(c, from, to, l, inst, kind, 0);
-		cache_put(m, h, v, (size_t)(c->w.b->s + c->w.b->len - v));
+		cache_put(m, c->st, &sk, v,
+		    (size_t)(c->w.b->s + c->w.b->len - v));
 	}
+}
+
+static void
+cached_party(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind)
+{
+	party_cached(c, key, from, to, l, inst, kind, 0);
 }
 
 /* A party object under key, when loop l has any segment in [from, to). */
@@ -3989,14 +4062,7 @@ static void
 kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
     uint32_t inst, int kind)
 {
-	size_t k;
-
-	FOREACH(c, k, from, to, l)
-		if (match(c, k, l, inst, c->st->seg[k].id))
-			break;
-	if (k == to)
-		return;
-	cached_party(c, key, from, to, l, inst, kind);
+	party_cached(c, key, from, to, l, inst, kind, 1);
 }
 
 /* Named references (first of each qualifier) and the rest in arrkey. */
@@ -4794,54 +4860,41 @@ static void
 render_a_cached(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_A];
+	const struct store *st = &L->st;
 	unsigned long long w0 = m->stats.warnings;
-	struct pcache *set;
 	const struct pcache *e;
-	struct rc c;
-	uint64_t h;
-	int l, i;
+	struct pkey pk;
+	size_t k;
 
-	c.m = m;
-	c.lv = LV_A;
-	c.st = &L->st;
 	if (L->nwarn || L->nextra) {
 		render_a(m);
 		return;
 	}
-	h = 0;
-	for (l = L_2000A; l <= L_2010AC; l++)
-		h = kh_loop(&c, h, 0, L->st.n, (enum loop)l, 0, 9, 1);
-	h = kh_end(h);
-	set = cache_set(m, h);
-	for (i = 0; i < PC_WAYS; i++) {
-		const char *p, *end;
+	/* the level's segments in the order stored, with their loops */
+	pk_start(&pk, 9 << 8);
+	for (k = 0; k < st->n; k++) {
+		const struct sseg *s = &st->seg[k];
 
-		e = &set[i];
-		if (e->kv == NULL || e->h != h)
+		if ((s->flags & SS_EXTRA) || s->pid == ID2('H', 'L') ||
+		    s->loop < L_2000A || s->loop > L_2010AC)
 			continue;
-		p = e->kv;
-		end = e->kv + e->klen;
-		for (l = L_2000A; p != NULL && l <= L_2010AC; l++)
-			p = ks_loop(&c, p, end, 0, L->st.n, (enum loop)l, 0, 9,
-			    1);
-		if (p == end) {
-			e = cache_hit(set, i);
-			buf_reset(&L->frag);
-			buf_add(&L->frag, e->kv + e->klen, e->vlen);
-			buf_reset(&L->extra);
-			L->nextra = 0;
-			L->rendered = 1;
+		if (!pk_add(&pk, st, k)) {
+			render_a(m);
 			return;
 		}
 	}
-	render_a(m);
-	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0) {
-		/* the key only now: render_a's parties use m->pkey too */
-		buf_reset(&m->pkey);
-		for (l = L_2000A; l <= L_2010AC; l++)
-			cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
-		cache_put(m, h, L->frag.s, L->frag.len);
+	pk_end(&pk);
+	if ((e = cache_find(m, st, &pk)) != NULL) {
+		buf_reset(&L->frag);
+		buf_add(&L->frag, e->kv + e->klen, e->vlen);
+		buf_reset(&L->extra);
+		L->nextra = 0;
+		L->rendered = 1;
+		return;
 	}
+	render_a(m);
+	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0)
+		cache_put(m, st, &pk, L->frag.s, L->frag.len);
 }
 
 /* PAT05-PAT09 (death date, weight, pregnancy) into the open object. */
@@ -4876,102 +4929,115 @@ inner(const struct buf *b)
 	return v;
 }
 
-/* Append the members of the object in src to one built by hand in b. */
+/*
+ * A level's fragment is the members of an object, without its braces:
+ * the writer is set as if after a '{' it never wrote (members_open), and
+ * put back at the top when done (members_close).
+ */
 static void
-add_members(struct buf *b, const struct buf *src)
+members_open(struct rc *c, int first)
 {
-	struct str v = inner(src);
-
-	if (v.n == 0)
-		return;
-	if (b->len > 0 && b->s[b->len - 1] != '{')
-		buf_addc(b, ',');
-	buf_add(b, v.p, v.n);
+	c->w.depth = 1;
+	c->w.first[1] = (unsigned char)first;
+	c->w.after_key = 0;
 }
 
+static void
+members_close(struct rc *c)
+{
+	c->w.depth = 0;
+	c->w.first[0] = 0;
+}
+
+/*
+ * The subscriber level, written where it goes: SBR's members and the
+ * person's into the subscriber object, the person's copied once more
+ * into the patient's (frag2) when the subscriber is the patient, then
+ * the payer.  Warnings come in the order they always did: the person's,
+ * SBR's, PAT's, the payer's.
+ */
 static void
 render_b(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_B];
-	/* scratch kept in m: render_b runs for nearly every claim */
-	struct buf *person = &m->b_person, *sbr = &m->b_sbr;
-	struct buf *patf = &m->b_patf, *obj = &m->b_obj;
-	struct rc c;
-	size_t n = L->st.n, ks_ = NONE, pat = NONE, k;
+	struct buf *f2 = &L->frag2;
+	struct rc c, p;
+	size_t n = L->st.n, sbr = NONE, pat = NONE, k, pfrom, pto;
 	struct str rel = nostr;
 	unsigned nsbr = 0, npat = 0;
 	int have_nm1;
 
-	rc_init(&c, m, LV_B, person);
-	opn(&c, 0);
-	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
-	cls(&c, 0);
+	rc_init(&c, m, LV_B, &L->frag);
+	members_open(&c, 1);
 
 	/* SBR and PAT in one pass; one() only for the warnings of repeats */
 	FOREACH(&c, k, 0, n, L_2000B) {
 		if (match(&c, k, L_2000B, 0, "SBR") && nsbr++ == 0)
-			ks_ = k;
+			sbr = k;
 		else if (match(&c, k, L_2000B, 0, "PAT") && npat++ == 0)
 			pat = k;
 	}
-	rc_init(&c, m, LV_B, sbr);
+
+	kput(&c, "subscriber");
 	opn(&c, 0);
+	if (sbr != NONE) {
+		struct str e[10];
+		struct run r;
+
+		/* (nothing here warns: SBR's warnings follow the person's) */
+		els(c.st, sbr, e, 9);
+		run_seg(&c, &r, sbr);
+		rke(&c, &r, "payer_responsibility", sbr, e[1]);
+		rke(&c, &r, "relationship", sbr, e[2]);
+		rke(&c, &r, "group_number", sbr, e[3]);
+		rke(&c, &r, "group_name", sbr, e[4]);
+		rke(&c, &r, "insurance_type", sbr, e[5]);
+		rke(&c, &r, "claim_filing_indicator", sbr, e[9]);
+		run_close(&c, &r);
+		rel = e[2];
+	}
+	pfrom = L->frag.len;
+	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
+	pto = L->frag.len;
+	cls(&c, 0);
 	if (nsbr > 1)
-		ks_ = one(&c, 0, n, L_2000B, 0, "SBR");
-	if (ks_ != NONE) {
-		ke(&c, "payer_responsibility", ks_, 1);
-		ke(&c, "relationship", ks_, 2);
-		ke(&c, "group_number", ks_, 3);
-		ke(&c, "group_name", ks_, 4);
-		ke(&c, "insurance_type", ks_, 5);
-		ke(&c, "claim_filing_indicator", ks_, 9);
-		mapped(&c, ks_, BR(1, 5) | B(9));
-		rel = E(c.st, ks_, 2);
-	}
-	cls(&c, 0);
-
-	rc_init(&c, m, LV_B, patf);
-	opn(&c, 0);
-	if (npat > 1)
-		pat = one(&c, 0, n, L_2000B, 0, "PAT");
-	if (pat != NONE) {
-		pat_fields(&c, pat);
-		mapped(&c, pat, BR(5, 9));
-	}
-	cls(&c, 0);
-
-	/* subscriber and payer */
-	buf_reset(&L->frag);
-	if (inner(sbr).n || inner(person).n) {
-		buf_adds(&L->frag, "\"subscriber\":{");
-		add_members(&L->frag, sbr);
-		add_members(&L->frag, person);
-		buf_addc(&L->frag, '}');
-	}
-	rc_init(&c, m, LV_B, obj);
-	opn(&c, 0);
-	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
-	cls(&c, 0);
-	add_members(&L->frag, obj);
+		one(&c, 0, n, L_2000B, 0, "SBR");
+	if (sbr != NONE)
+		mapped(&c, sbr, BR(1, 5) | B(9));
 
 	/* the patient when the subscriber is the patient */
-	buf_reset(&L->frag2);
-	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
+	rc_init(&p, m, LV_B, f2);
+	buf_adds(f2, "\"patient\":{\"is_subscriber\":true,"
 	    "\"relationship\":");
 	if (rel.n && str_plain(rel)) {
 		/* what json_escape makes of it, the usual case */
-		buf_addc(&L->frag2, '"');
-		buf_add(&L->frag2, rel.p, rel.n);
-		buf_addc(&L->frag2, '"');
+		buf_addc(f2, '"');
+		buf_add(f2, rel.p, rel.n);
+		buf_addc(f2, '"');
 	} else if (rel.n) {
 		to_utf8(&m->conv, rel.p, rel.n);
-		json_escape(&L->frag2, m->conv.s, m->conv.len);
+		json_escape(f2, m->conv.s, m->conv.len);
+	} else
+		buf_adds(f2, "\"18\"");
+	/* the person's members (without the comma before them, if any) */
+	if (pfrom < pto && L->frag.s[pfrom] == ',')
+		pfrom++;
+	if (pfrom < pto) {
+		buf_addc(f2, ',');
+		buf_add(f2, L->frag.s + pfrom, pto - pfrom);
 	}
-	else
-		buf_adds(&L->frag2, "\"18\"");
-	add_members(&L->frag2, person);
-	add_members(&L->frag2, patf);
-	buf_addc(&L->frag2, '}');
+	members_open(&p, 0);
+	if (npat > 1)
+		pat = one(&p, 0, n, L_2000B, 0, "PAT");
+	if (pat != NONE) {
+		pat_fields(&p, pat);
+		mapped(&p, pat, BR(5, 9));
+	}
+	members_close(&p);
+	buf_addc(f2, '}');
+
+	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
+	members_close(&c);
 
 	if (!have_nm1)
 		missing(m, LV_B, "no subscriber name (loop 2010BA, NM1*IL)");
