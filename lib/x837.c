@@ -3532,6 +3532,127 @@ has(const struct rc *c, size_t from, size_t to, enum loop l, const char *id)
 	return 0;
 }
 
+/*
+ * The members of a party's segments, by table: each entry an element and
+ * its key as written ("key":"), padded so that it goes out in one fixed
+ * copy.  mrun writes those of segment k that are not empty into run r,
+ * in the table's order (by element), reading each element where it is
+ * rather than taking them all out first.  A segment with anything to
+ * escape goes member by member the way ksk writes it.
+ */
+struct mk {
+	char		 text[30];	/* "key":" */
+	unsigned char	 len;		/* of text */
+	unsigned char	 el;
+};
+
+#define MK(e, key)	{ "\"" key "\":\"", sizeof("\"" key "\":\"") - 1, e }
+
+static void
+mrun_slow(struct rc *c, struct run *r, size_t k, const struct mk *t,
+    unsigned nt)
+{
+	unsigned i;
+
+	run_close(c, r);
+	for (i = 0; i < nt; i++) {
+		struct str v = E(c->st, k, t[i].el);
+		char *o;
+
+		if (v.n == 0)
+			continue;
+		/* fkey, then jstr */
+		o = out_begin(&c->w, t[i].len);
+		memcpy(o, t[i].text, t[i].len - 1u);
+		out_end(&c->w, o + t[i].len - 1);
+		c->w.after_key = 1;
+		jstr(c, v);
+	}
+	run_open(c, r, r->room);
+}
+
+static ALWAYS_INLINE void
+mrun(struct rc *c, struct run *r, size_t k, const struct mk *t, unsigned nt)
+{
+	const struct sseg *s = &c->st->seg[k];
+	const uint32_t *eo = c->st->eo + s->eo;
+	const char *txt = c->st->text.s + s->off;
+	unsigned i, nel = s->nel;
+	char *o = r->o;
+	int first = r->first;
+
+	if (!r->plain) {
+		mrun_slow(c, r, k, t, nt);
+		return;
+	}
+	for (i = 0; i < nt; i++) {
+		unsigned el = t[i].el;
+		const char *p;
+		size_t n;
+
+		if (el > nel)
+			break;
+		p = txt + eo[el];
+		n = eo[el + 1] - 1 - eo[el];
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == 0)
+			continue;
+		/* the comma, taken back by the key for the first member */
+		*o = ',';
+		o += !first;
+		first = 0;
+		memcpy(o, t[i].text, sizeof t[i].text);
+		o += t[i].len;
+		buf_copy(o, p, n);
+		o += n;
+		*o++ = '"';
+	}
+	r->o = o;
+	r->first = first;
+}
+
+/* NM1 of a party: [person][payer, member, npi, other id]. */
+static const struct mk mk_nm1[2][4][9] = {
+#define NM1_HEAD(name) MK(1, "entity_code"), MK(2, "entity_type"), \
+	MK(3, name), MK(4, "first_name"), MK(5, "middle_name"), \
+	MK(6, "prefix"), MK(7, "suffix")
+#define NM1_TAILS(name) \
+	{ NM1_HEAD(name), MK(8, "payer_id_qualifier"), MK(9, "payer_id") }, \
+	{ NM1_HEAD(name), MK(8, "member_id_qualifier"), MK(9, "member_id") }, \
+	{ NM1_HEAD(name), MK(9, "npi") }, \
+	{ NM1_HEAD(name), MK(8, "id_qualifier"), MK(9, "id") }
+	{ NM1_TAILS("name") },
+	{ NM1_TAILS("last_name") }
+#undef NM1_TAILS
+#undef NM1_HEAD
+};
+
+static const struct mk mk_tax[] = {
+	MK(1, "tax_id_type"), MK(2, "tax_id")
+};
+
+static const struct mk mk_prv[] = {
+	MK(1, "provider_code"), MK(2, "taxonomy_qualifier"), MK(3, "taxonomy")
+};
+
+static const struct mk mk_n3[] = {
+	MK(1, "line1"), MK(2, "line2")
+};
+
+static const struct mk mk_n4[] = {
+	MK(1, "city"), MK(2, "state"), MK(3, "zip"), MK(4, "country"),
+	MK(5, "location_qualifier"), MK(6, "location_id"), MK(7, "subdivision")
+};
+
+static const struct mk mk_sbr[] = {
+	MK(1, "payer_responsibility"), MK(2, "relationship"),
+	MK(3, "group_number"), MK(4, "group_name"), MK(5, "insurance_type"),
+	MK(9, "claim_filing_indicator")
+};
+
+#define NMK(t)	(sizeof(t) / sizeof((t)[0]))
+
 static void
 contact(struct rc *c, size_t k)
 {
@@ -3581,38 +3702,141 @@ contact(struct rc *c, size_t k)
 static void
 address(struct rc *c, size_t n3, size_t n4)
 {
+	struct run r;
+
 	if (n3 == NONE && n4 == NONE)
 		return;
 	kput(c, "address");
 	opn(c, 0);
 	if (n3 != NONE) {
-		struct str e[3];
-		struct run r;
-
-		els(c->st, n3, e, 2);
 		run_seg(c, &r, n3);
-		rke(c, &r, "line1", n3, e[1]);
-		rke(c, &r, "line2", n3, e[2]);
+		mrun(c, &r, n3, mk_n3, NMK(mk_n3));
 		run_close(c, &r);
 		mapped(c, n3, BR(1, 2));
 	}
 	if (n4 != NONE) {
-		struct str e[8];
-		struct run r;
-
-		els(c->st, n4, e, 7);
 		run_seg(c, &r, n4);
-		rke(c, &r, "city", n4, e[1]);
-		rke(c, &r, "state", n4, e[2]);
-		rke(c, &r, "zip", n4, e[3]);
-		rke(c, &r, "country", n4, e[4]);
-		rke(c, &r, "location_qualifier", n4, e[5]);
-		rke(c, &r, "location_id", n4, e[6]);
-		rke(c, &r, "subdivision", n4, e[7]);
+		mrun(c, &r, n4, mk_n4, NMK(mk_n4));
 		run_close(c, &r);
 		mapped(c, n4, BR(1, 7));
 	}
 	cls(c, 0);
+}
+
+static ALWAYS_INLINE int
+plain_or_none(const struct rc *c, size_t k)
+{
+	return k == NONE || (c->st->seg[k].flags & SS_PLAIN);
+}
+
+/*
+ * The keys of NM1 k for a party of kind (NM103 is a last name for a
+ * person), after the warning for a missing NM102.
+ */
+static ALWAYS_INLINE const struct mk *
+nm1_keys(struct rc *c, size_t k, int kind)
+{
+	struct str e2 = E(c->st, k, 2);
+	int v;
+
+	if (e2.n == 0)
+		required_warn(c, k, 2);
+	if (kind == K_PAYER)
+		v = 0;
+	else if (kind == K_MEMBER)
+		v = 1;
+	else if (is(E(c->st, k, 8), "XX"))
+		v = 2;
+	else
+		v = 3;
+	return mk_nm1[is(e2, "1")][v];
+}
+
+static const struct mk mk_gender[] = { MK(3, "gender") };
+
+/*
+ * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
+ * there), none with anything to escape: in one run, the address object
+ * too.  Warnings as party's way has them, in the same order.
+ */
+static void
+party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
+    size_t n3, size_t n4, int kind)
+{
+	const struct sseg *seg = c->st->seg;
+	struct run r;
+	size_t room = 1024;
+
+	room += nm1 != NONE ? seg[nm1].len : 0;
+	room += tax != NONE ? seg[tax].len : 0;
+	room += prv != NONE ? seg[prv].len : 0;
+	room += dmg != NONE ? seg[dmg].len : 0;
+	room += n3 != NONE ? seg[n3].len : 0;
+	room += n4 != NONE ? seg[n4].len : 0;
+	run_open(c, &r, room);
+	r.plain = 1;
+	if (nm1 != NONE) {
+		const struct mk *t = nm1_keys(c, nm1, kind);
+
+		mrun(c, &r, nm1, t, t[7].el == 9 ? 8 : 9);
+		mapped(c, nm1, BR(1, 9));
+	}
+	if (tax != NONE) {
+		mrun(c, &r, tax, mk_tax, NMK(mk_tax));
+		mapped(c, tax, BR(1, 2));
+	}
+	if (prv != NONE) {
+		mrun(c, &r, prv, mk_prv, NMK(mk_prv));
+		mapped(c, prv, BR(1, 3));
+	}
+	if (dmg != NONE) {
+		struct str f = E(c->st, dmg, 1), v;
+		char iso[11];
+
+		if (f.n && !is(f, "D8"))
+			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
+		else if ((v = E(c->st, dmg, 2)).n == 0)
+			;
+		else if (d8(v, iso) != 0)
+			bad(c, dmg, 2, 0, "is not a date (CCYYMMDD)", v, 0);
+		else {
+			char *o = r.o;
+
+			if (!r.first)
+				*o++ = ',';
+			r.first = 0;
+			r.o = str_at(key_at(o, "birth_date", 10), iso, 10);
+		}
+		mrun(c, &r, dmg, mk_gender, 1);
+		mapped(c, dmg, BR(1, 3));
+	}
+	if (n3 != NONE || n4 != NONE) {
+		/* kput, opn; cls takes it back when it stayed empty */
+		char *o0 = r.o;
+		int first0 = r.first;
+
+		if (!r.first)
+			*r.o++ = ',';
+		memcpy(r.o, "\"address\":{", 11);
+		r.o += 11;
+		r.first = 1;
+		if (n3 != NONE) {
+			mrun(c, &r, n3, mk_n3, NMK(mk_n3));
+			mapped(c, n3, BR(1, 2));
+		}
+		if (n4 != NONE) {
+			mrun(c, &r, n4, mk_n4, NMK(mk_n4));
+			mapped(c, n4, BR(1, 7));
+		}
+		if (r.first) {
+			r.o = o0;
+			r.first = first0;
+		} else {
+			*r.o++ = '}';
+			r.first = 0;
+		}
+	}
+	run_close(c, &r);
 }
 
 /*
@@ -3664,73 +3888,50 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			repeated(c, k, l);
 	}
 
-	if (nm1 != NONE) {
-		struct str e[10];
-		struct run r;
+	if (plain_or_none(c, nm1) && plain_or_none(c, tax) &&
+	    plain_or_none(c, prv) && plain_or_none(c, dmg) &&
+	    plain_or_none(c, n3) && plain_or_none(c, n4))
+		party_run(c, nm1, tax, prv, dmg, n3, n4, kind);
+	else {
+		if (nm1 != NONE) {
+			struct run r;
+			const struct mk *t = nm1_keys(c, nm1, kind);
 
-		els(c->st, nm1, e, 9);
-		if (e[2].n == 0)
-			required_warn(c, nm1, 2);
-		run_seg(c, &r, nm1);
-		rke(c, &r, "entity_code", nm1, e[1]);
-		rke(c, &r, "entity_type", nm1, e[2]);
-		if (is(e[2], "1"))
-			rke(c, &r, "last_name", nm1, e[3]);
-		else
-			rke(c, &r, "name", nm1, e[3]);
-		rke(c, &r, "first_name", nm1, e[4]);
-		rke(c, &r, "middle_name", nm1, e[5]);
-		rke(c, &r, "prefix", nm1, e[6]);
-		rke(c, &r, "suffix", nm1, e[7]);
-		if (kind == K_PAYER) {
-			rke(c, &r, "payer_id_qualifier", nm1, e[8]);
-			rke(c, &r, "payer_id", nm1, e[9]);
-		} else if (kind == K_MEMBER) {
-			rke(c, &r, "member_id_qualifier", nm1, e[8]);
-			rke(c, &r, "member_id", nm1, e[9]);
-		} else if (is(e[8], "XX"))
-			rke(c, &r, "npi", nm1, e[9]);
-		else {
-			rke(c, &r, "id_qualifier", nm1, e[8]);
-			rke(c, &r, "id", nm1, e[9]);
+			run_seg(c, &r, nm1);
+			mrun(c, &r, nm1, t, t[7].el == 9 ? 8 : 9);
+			run_close(c, &r);
+			mapped(c, nm1, BR(1, 9));
 		}
-		run_close(c, &r);
-		mapped(c, nm1, BR(1, 9));
-	}
-	if (tax != NONE) {
-		struct str e[3];
-		struct run r;
+		if (tax != NONE) {
+			struct run r;
 
-		els(c->st, tax, e, 2);
-		run_seg(c, &r, tax);
-		rke(c, &r, "tax_id_type", tax, e[1]);
-		rke(c, &r, "tax_id", tax, e[2]);
-		run_close(c, &r);
-		mapped(c, tax, BR(1, 2));
-	}
-	if (prv != NONE) {
-		struct str e[4];
-		struct run r;
+			run_seg(c, &r, tax);
+			mrun(c, &r, tax, mk_tax, NMK(mk_tax));
+			run_close(c, &r);
+			mapped(c, tax, BR(1, 2));
+		}
+		if (prv != NONE) {
+			struct run r;
 
-		els(c->st, prv, e, 3);
-		run_seg(c, &r, prv);
-		rke(c, &r, "provider_code", prv, e[1]);
-		rke(c, &r, "taxonomy_qualifier", prv, e[2]);
-		rke(c, &r, "taxonomy", prv, e[3]);
-		run_close(c, &r);
-		mapped(c, prv, BR(1, 3));
-	}
-	if (dmg != NONE) {
-		struct str f = E(c->st, dmg, 1);
+			run_seg(c, &r, prv);
+			mrun(c, &r, prv, mk_prv, NMK(mk_prv));
+			run_close(c, &r);
+			mapped(c, prv, BR(1, 3));
+		}
+		if (dmg != NONE) {
+			struct str f = E(c->st, dmg, 1);
 
-		if (f.n && !is(f, "D8"))
-			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
-		else
-			kdate_v(c, "birth_date", E(c->st, dmg, 2), dmg, 2);
-		ke(c, "gender", dmg, 3);
-		mapped(c, dmg, BR(1, 3));
+			if (f.n && !is(f, "D8"))
+				bad(c, dmg, 1, 0, "is not the date format D8",
+				    f, 1);
+			else
+				kdate_v(c, "birth_date", E(c->st, dmg, 2), dmg,
+				    2);
+			ke(c, "gender", dmg, 3);
+			mapped(c, dmg, BR(1, 3));
+		}
+		address(c, n3, n4);
 	}
-	address(c, n3, n4);
 	if (nref) {
 		kput(c, "secondary_ids");
 		opn(c, 1);
@@ -4981,20 +5182,13 @@ render_b(struct x837 *m)
 	kput(&c, "subscriber");
 	opn(&c, 0);
 	if (sbr != NONE) {
-		struct str e[10];
 		struct run r;
 
 		/* (nothing here warns: SBR's warnings follow the person's) */
-		els(c.st, sbr, e, 9);
 		run_seg(&c, &r, sbr);
-		rke(&c, &r, "payer_responsibility", sbr, e[1]);
-		rke(&c, &r, "relationship", sbr, e[2]);
-		rke(&c, &r, "group_number", sbr, e[3]);
-		rke(&c, &r, "group_name", sbr, e[4]);
-		rke(&c, &r, "insurance_type", sbr, e[5]);
-		rke(&c, &r, "claim_filing_indicator", sbr, e[9]);
+		mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
 		run_close(&c, &r);
-		rel = e[2];
+		rel = E(c.st, sbr, 2);
 	}
 	pfrom = L->frag.len;
 	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
