@@ -3753,6 +3753,45 @@ nm1_keys(struct rc *c, size_t k, int kind)
 }
 
 static const struct mk mk_gender[] = { MK(3, "gender") };
+/*
+ * d8(), the eight digits checked and paired in a word rather than one by
+ * one: the same dates, the same text.
+ */
+static ALWAYS_INLINE int
+d8w(struct str v, char out[11])
+{
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t w, d, t;
+	unsigned y, mo, dd;
+
+	if (v.n != 8)
+		return -1;
+	memcpy(&w, v.p, 8);
+	/* every byte 0x30 to 0x3f, and its low nibble at most 9 */
+	if (((w & ones * 0xf0) ^ ones * 0x30) != 0)
+		return -1;
+	d = w - ones * 0x30;
+	if (((d + ones * 0x76) & ones * 0x80) != 0)
+		return -1;
+	/* byte i: ten times digit i plus digit i + 1 (at most 99) */
+	t = d * 10 + (d >> 8);
+	y = (unsigned)(t & 0xff) * 100 + (unsigned)(t >> 16 & 0xff);
+	mo = (unsigned)(t >> 32 & 0xff);
+	dd = (unsigned)(t >> 48 & 0xff);
+	if (y < 1 || mo < 1 || mo > 12 || dd < 1 || dd > (unsigned)mdays[mo -
+	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return -1;
+	memcpy(out, v.p, 4);
+	out[4] = '-';
+	memcpy(out + 5, v.p + 4, 2);
+	out[7] = '-';
+	memcpy(out + 8, v.p + 6, 2);
+	out[10] = '\0';
+	return 0;
+}
+
 
 /*
  * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
@@ -3797,7 +3836,7 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
 			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
 		else if ((v = E(c->st, dmg, 2)).n == 0)
 			;
-		else if (d8(v, iso) != 0)
+		else if (d8w(v, iso) != 0)
 			bad(c, dmg, 2, 0, "is not a date (CCYYMMDD)", v, 0);
 		else {
 			char *o = r.o;
@@ -4193,43 +4232,20 @@ flagged(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 }
 
 /*
- * A party object under key (rendered, or from the cache); when any, only
- * if loop l has a segment (instance inst) in [from, to).
+ * A party object under key from loop l (instance inst) in [from, to),
+ * whose key pk has (keyed; 0: too many segments for a key): from the
+ * cache, or rendered and kept there.
  */
-static ALWAYS_INLINE void
-party_cached(struct rc *c, const char *key, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind, int any)
+static void
+party_keyed(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
 {
 	struct x837 *m = c->m;
 	unsigned long long w0;
 	const struct pcache *e;
-	struct pkey sk;
-	size_t start, k;
-	unsigned i;
-	int keyed;
+	size_t start;
 
-	keyed = pk_loop(c, &sk, from, to, l, inst, kind);
-	if (any) {
-		/* match() of the segments the key has (an id with a NUL
-		 * inside has no match) */
-		if (keyed) {
-			for (i = 0; i < sk.n; i++) {
-				const struct sseg *s = &c->st->seg[sk.k[i]];
-
-				if (s->pid == pk(s->id))
-					break;
-			}
-			if (i == sk.n)
-				return;
-		} else {
-			FOREACH(c, k, from, to, l)
-				if (match(c, k, l, inst, c->st->seg[k].id))
-					break;
-			if (k == to)
-				return;
-		}
-	}
-	if (keyed && (e = cache_find(m, c->st, &sk)) != NULL) {
+	if (keyed && (e = cache_find(m, c->st, pk)) != NULL) {
 		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
 		return;
 	}
@@ -4246,9 +4262,52 @@ party_cached(struct rc *c, const char *key, size_t from, size_t to,
 
 		while (*v != '{')
 			v++;
-		cache_put(m, c->st, &sk, v,
+		cache_put(m, c->st, pk, v,
 		    (size_t)(c->w.b->s + c->w.b->len - v));
 	}
+}
+
+/* Does a segment of the key match() (an id with a NUL inside does not)? */
+static ALWAYS_INLINE int
+pk_any(const struct rc *c, const struct pkey *key)
+{
+	unsigned i;
+
+	for (i = 0; i < key->n; i++) {
+		const struct sseg *s = &c->st->seg[key->k[i]];
+
+		if (s->pid == pk(s->id))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A party object under key (rendered, or from the cache); when any, only
+ * if loop l has a segment (instance inst) in [from, to).
+ */
+static ALWAYS_INLINE void
+party_cached(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, int any)
+{
+	struct pkey sk;
+	size_t k;
+	int keyed;
+
+	keyed = pk_loop(c, &sk, from, to, l, inst, kind);
+	if (any) {
+		if (keyed) {
+			if (!pk_any(c, &sk))
+				return;
+		} else {
+			FOREACH(c, k, from, to, l)
+				if (match(c, k, l, inst, c->st->seg[k].id))
+					break;
+			if (k == to)
+				return;
+		}
+	}
+	party_keyed(c, key, from, to, l, inst, kind, &sk, keyed);
 }
 
 static void
@@ -5161,23 +5220,71 @@ static void
 render_b(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_B];
+	const struct store *st = &L->st;
 	struct buf *f2 = &L->frag2;
+	unsigned long long w0 = m->stats.warnings;
 	struct rc c, p;
+	struct pkey pk;
 	size_t n = L->st.n, sbr = NONE, pat = NONE, k, pfrom, pto;
+	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
 	struct str rel = nostr;
 	unsigned nsbr = 0, npat = 0;
-	int have_nm1;
+	int have_nm1, odd = 0, extra = 0, payer_nm1 = 0, keyed = 1;
 
 	rc_init(&c, m, LV_B, &L->frag);
 	members_open(&c, 1);
 
-	/* SBR and PAT in one pass; one() only for the warnings of repeats */
-	FOREACH(&c, k, 0, n, L_2000B) {
-		if (match(&c, k, L_2000B, 0, "SBR") && nsbr++ == 0)
-			sbr = k;
-		else if (match(&c, k, L_2000B, 0, "PAT") && npat++ == 0)
-			pat = k;
+	/*
+	 * One pass over the level: SBR and PAT (one() only for the warnings
+	 * of repeats), the person's segments as party() finds them (anything
+	 * unusual: party() does it all), the payer's key and its NM1 (has()).
+	 */
+	pk_start(&pk, K_PAYER << 8 | L_2010BB);
+	for (k = 0; k < n; k++) {
+		const struct sseg *s = &st->seg[k];
+		size_t *slot;
+
+		if (s->flags & SS_EXTRA) {
+			extra = 1;
+			continue;
+		}
+		switch (s->loop) {
+		case L_2000B:
+			if (s->pid == ID3('S', 'B', 'R') && nsbr++ == 0)
+				sbr = k;
+			else if (s->pid == ID3('P', 'A', 'T') && npat++ == 0)
+				pat = k;
+			continue;
+		case L_2010BA:
+			switch (s->pid) {
+			case ID3('N', 'M', '1'): slot = &nm1; break;
+			case ID2('N', '3'): slot = &n3; break;
+			case ID2('N', '4'): slot = &n4; break;
+			case ID3('D', 'M', 'G'): slot = &dmg; break;
+			case ID3('P', 'R', 'V'): slot = &prv; break;
+			case ID3('R', 'E', 'F'):
+			case ID3('P', 'E', 'R'):
+				odd = 1;
+				continue;
+			default: continue;
+			}
+			if (*slot == NONE)
+				*slot = k;
+			else
+				odd = 1;
+			continue;
+		case L_2010BB:
+			if (s->pid == ID3('N', 'M', '1'))
+				payer_nm1 = 1;
+			if (keyed && !pk_add(&pk, st, k))
+				keyed = 0;
+			continue;
+		default:
+			continue;
+		}
 	}
+	if (keyed)
+		pk_end(&pk);
 
 	kput(&c, "subscriber");
 	opn(&c, 0);
@@ -5191,7 +5298,13 @@ render_b(struct x837 *m)
 		rel = E(c.st, sbr, 2);
 	}
 	pfrom = L->frag.len;
-	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
+	if (!odd && plain_or_none(&c, nm1) && plain_or_none(&c, prv) &&
+	    plain_or_none(&c, dmg) && plain_or_none(&c, n3) &&
+	    plain_or_none(&c, n4)) {
+		party_run(&c, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		have_nm1 = nm1 != NONE;
+	} else
+		have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
 	pto = L->frag.len;
 	cls(&c, 0);
 	if (nsbr > 1)
@@ -5201,24 +5314,48 @@ render_b(struct x837 *m)
 
 	/* the patient when the subscriber is the patient */
 	rc_init(&p, m, LV_B, f2);
-	buf_adds(f2, "\"patient\":{\"is_subscriber\":true,"
-	    "\"relationship\":");
-	if (rel.n && str_plain(rel)) {
-		/* what json_escape makes of it, the usual case */
-		buf_addc(f2, '"');
-		buf_add(f2, rel.p, rel.n);
-		buf_addc(f2, '"');
-	} else if (rel.n) {
-		to_utf8(&m->conv, rel.p, rel.n);
-		json_escape(f2, m->conv.s, m->conv.len);
-	} else
-		buf_adds(f2, "\"18\"");
 	/* the person's members (without the comma before them, if any) */
 	if (pfrom < pto && L->frag.s[pfrom] == ',')
 		pfrom++;
-	if (pfrom < pto) {
-		buf_addc(f2, ',');
-		buf_add(f2, L->frag.s + pfrom, pto - pfrom);
+	if (rel.n == 0 || rel.n > 8 || !str_plain(rel)) {
+		buf_adds(f2, "\"patient\":{\"is_subscriber\":true,"
+		    "\"relationship\":");
+		if (rel.n && str_plain(rel)) {
+			/* what json_escape makes of it, the usual case */
+			buf_addc(f2, '"');
+			buf_add(f2, rel.p, rel.n);
+			buf_addc(f2, '"');
+		} else if (rel.n) {
+			to_utf8(&m->conv, rel.p, rel.n);
+			json_escape(f2, m->conv.s, m->conv.len);
+		} else
+			buf_adds(f2, "\"18\"");
+		if (pfrom < pto) {
+			buf_addc(f2, ',');
+			buf_add(f2, L->frag.s + pfrom, pto - pfrom);
+		}
+	} else {
+		/* the usual case, a short plain code: all at once */
+		static const char head[] = "\"patient\":{\"is_subscriber\":"
+		    "true,\"relationship\":\"";
+		size_t len = sizeof head - 1 + rel.n + 2 + (pto - pfrom);
+		char *o;
+
+		if (len + 2 > f2->cap)
+			buf_grow(f2, len + 1);
+		o = f2->s;
+		memcpy(o, head, sizeof head - 1);
+		o += sizeof head - 1;
+		buf_copy(o, rel.p, rel.n);
+		o += rel.n;
+		*o++ = '"';
+		if (pfrom < pto) {
+			*o++ = ',';
+			memcpy(o, L->frag.s + pfrom, pto - pfrom);
+			o += pto - pfrom;
+		}
+		*o = '\0';
+		f2->len = (size_t)(o - f2->s);
 	}
 	members_open(&p, 0);
 	if (npat > 1)
@@ -5230,14 +5367,26 @@ render_b(struct x837 *m)
 	members_close(&p);
 	buf_addc(f2, '}');
 
-	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
+	if (!keyed)
+		kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
+	else if (pk_any(&c, &pk))
+		party_keyed(&c, "payer", 0, n, L_2010BB, 0, K_PAYER, &pk, 1);
 	members_close(&c);
 
 	if (!have_nm1)
 		missing(m, LV_B, "no subscriber name (loop 2010BA, NM1*IL)");
-	if (!has(&c, 0, n, L_2010BB, "NM1"))
+	if (!payer_nm1)
 		missing(m, LV_B, "no payer name (loop 2010BB, NM1*PR)");
-	render_extras(m, LV_B);
+	/*
+	 * Nothing for extra_segments unless a segment came as extra or this
+	 * rendering warned (what flags a segment warns).
+	 */
+	if (extra || m->stats.warnings != w0)
+		render_extras(m, LV_B);
+	else {
+		buf_reset(&L->extra);
+		L->nextra = 0;
+	}
 	L->rendered = 1;
 }
 
