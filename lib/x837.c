@@ -3577,6 +3577,8 @@ mrun(struct rc *c, struct run *r, size_t k, const struct mk *t, unsigned nt)
 	const struct sseg *s = &c->st->seg[k];
 	const uint32_t *eo = c->st->eo + s->eo;
 	const char *txt = c->st->text.s + s->off;
+	/* where a value can be copied 16 bytes at once (all in the store) */
+	const char *wend = c->st->text.s + c->st->text.cap - 16;
 	unsigned i, nel = s->nel;
 	char *o = r->o;
 	int first = r->first;
@@ -3604,7 +3606,11 @@ mrun(struct rc *c, struct run *r, size_t k, const struct mk *t, unsigned nt)
 		first = 0;
 		memcpy(o, t[i].text, sizeof t[i].text);
 		o += t[i].len;
-		buf_copy(o, p, n);
+		/* (the run has room for 16 bytes more than the value) */
+		if (n <= 16 && p <= wend)
+			memcpy(o, p, 16);
+		else
+			buf_copy(o, p, n);
 		o += n;
 		*o++ = '"';
 	}
@@ -4033,9 +4039,11 @@ cache_hit(struct pcache *e, int i)
 {
 	struct pcache t;
 
+	/* by hand: a few entries, not worth memmove's call */
 	if (i) {
 		t = e[i];
-		memmove(e + 1, e, (size_t)i * sizeof *e);
+		for (; i > 0; i--)
+			e[i] = e[i - 1];
 		e[0] = t;
 	}
 	return e;
@@ -4174,7 +4182,7 @@ pk_same(const struct store *st, const struct pkey *pk,
 }
 
 /* The entry with key pk, first in its set now; NULL if none. */
-static const struct pcache *
+static ALWAYS_INLINE const struct pcache *
 cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
 {
 	struct pcache *set = cache_set(m, pk->h);
@@ -5390,32 +5398,83 @@ render_b(struct x837 *m)
 	L->rendered = 1;
 }
 
-static void
+/* (not inlined: once per patient level, and measured apart) */
+static __attribute__((noinline)) void
 render_c(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_C];
+	const struct store *st = &L->st;
+	unsigned long long w0 = m->stats.warnings;
 	struct rc c;
-	size_t n = L->st.n, pat;
+	size_t n = st->n, pat = NONE, k;
+	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
+	unsigned npat = 0;
+	int odd = 0, extra = 0;
+
+	/* one pass: PAT, and the person's segments as party() finds them */
+	for (k = 0; k < n; k++) {
+		const struct sseg *s = &st->seg[k];
+		size_t *slot;
+
+		if (s->flags & SS_EXTRA) {
+			extra = 1;
+			continue;
+		}
+		if (s->loop == L_2000C) {
+			if (s->pid == ID3('P', 'A', 'T') && npat++ == 0)
+				pat = k;
+			continue;
+		}
+		if (s->loop != L_2010CA)
+			continue;
+		switch (s->pid) {
+		case ID3('N', 'M', '1'): slot = &nm1; break;
+		case ID2('N', '3'): slot = &n3; break;
+		case ID2('N', '4'): slot = &n4; break;
+		case ID3('D', 'M', 'G'): slot = &dmg; break;
+		case ID3('P', 'R', 'V'): slot = &prv; break;
+		case ID3('R', 'E', 'F'):
+		case ID3('P', 'E', 'R'):
+			odd = 1;
+			continue;
+		default: continue;
+		}
+		if (*slot == NONE)
+			*slot = k;
+		else
+			odd = 1;
+	}
 
 	rc_init(&c, m, LV_C, &L->frag);
-	opn(&c, 0);
+	members_open(&c, 1);
 	kput(&c, "patient");
 	opn(&c, 0);
 	fkbool(&c, "is_subscriber", 0);
-	pat = one(&c, 0, n, L_2000C, 0, "PAT");
+	if (npat > 1)
+		one(&c, 0, n, L_2000C, 0, "PAT");
 	if (pat != NONE)
 		ke(&c, "relationship", pat, 1);
-	party(&c, 0, n, L_2010CA, 0, K_MEMBER);
+	if (!odd && plain_or_none(&c, nm1) && plain_or_none(&c, prv) &&
+	    plain_or_none(&c, dmg) && plain_or_none(&c, n3) &&
+	    plain_or_none(&c, n4))
+		party_run(&c, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+	else
+		party(&c, 0, n, L_2010CA, 0, K_MEMBER);
 	if (pat != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, B(1) | BR(5, 9));
 	}
 	cls(&c, 0);
-	cls(&c, 0);
-	strip_braces(&L->frag);
-	if (!has(&c, 0, n, L_2010CA, "NM1"))
+	members_close(&c);
+	if (nm1 == NONE)
 		missing(m, LV_C, "no patient name (loop 2010CA, NM1*QC)");
-	render_extras(m, LV_C);
+	/* as in render_b */
+	if (extra || m->stats.warnings != w0)
+		render_extras(m, LV_C);
+	else {
+		buf_reset(&L->extra);
+		L->nextra = 0;
+	}
 	L->rendered = 1;
 }
 
