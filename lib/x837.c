@@ -3758,7 +3758,6 @@ nm1_keys(struct rc *c, size_t k, int kind)
 	return mk_nm1[is(e2, "1")][v];
 }
 
-static const struct mk mk_gender[] = { MK(3, "gender") };
 /*
  * d8(), the eight digits checked and paired in a word rather than one by
  * one: the same dates, the same text.
@@ -3800,6 +3799,93 @@ d8w(struct str v, char out[11])
 
 
 /*
+ * mrun's way member by member, for a run of segments with nothing to
+ * escape: the element and the key known where it is written, so no table
+ * is read and the key goes out as immediate stores.
+ */
+struct mseg {
+	const char	*txt, *wend;
+	const uint32_t	*eo;
+	unsigned	 nel;
+};
+
+static ALWAYS_INLINE void
+mseg_at(const struct rc *c, struct mseg *g, size_t k)
+{
+	const struct sseg *s = &c->st->seg[k];
+
+	g->txt = c->st->text.s + s->off;
+	g->eo = c->st->eo + s->eo;
+	g->nel = s->nel;
+	g->wend = c->st->text.s + c->st->text.cap - 16;
+}
+
+/* Element el of g under key (a literal) into run r, unless empty. */
+static ALWAYS_INLINE void
+mx(struct run *r, const struct mseg *g, unsigned el, const char *key)
+{
+	size_t kl = strlen(key), n;
+	const char *p;
+	char *o;
+
+	if (el > g->nel)
+		return;
+	p = g->txt + g->eo[el];
+	n = g->eo[el + 1] - 1 - g->eo[el];
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return;
+	o = r->o;
+	*o = ',';
+	o += !r->first;
+	r->first = 0;
+	o = key_at(o, key, kl);
+	*o++ = '"';
+	if (n <= 16 && p <= g->wend)
+		memcpy(o, p, 16);
+	else
+		buf_copy(o, p, n);
+	o += n;
+	*o++ = '"';
+	r->o = o;
+}
+
+/* A party's NM1 into run r (plain), as party has it. */
+static ALWAYS_INLINE void
+mx_nm1(struct rc *c, struct run *r, size_t k, int kind)
+{
+	struct str e2 = E(c->st, k, 2);
+	struct mseg g;
+
+	if (e2.n == 0)
+		required_warn(c, k, 2);
+	mseg_at(c, &g, k);
+	mx(r, &g, 1, "entity_code");
+	mx(r, &g, 2, "entity_type");
+	if (is(e2, "1"))
+		mx(r, &g, 3, "last_name");
+	else
+		mx(r, &g, 3, "name");
+	mx(r, &g, 4, "first_name");
+	mx(r, &g, 5, "middle_name");
+	mx(r, &g, 6, "prefix");
+	mx(r, &g, 7, "suffix");
+	if (kind == K_PAYER) {
+		mx(r, &g, 8, "payer_id_qualifier");
+		mx(r, &g, 9, "payer_id");
+	} else if (kind == K_MEMBER) {
+		mx(r, &g, 8, "member_id_qualifier");
+		mx(r, &g, 9, "member_id");
+	} else if (is(E(c->st, k, 8), "XX"))
+		mx(r, &g, 9, "npi");
+	else {
+		mx(r, &g, 8, "id_qualifier");
+		mx(r, &g, 9, "id");
+	}
+}
+
+/*
  * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
  * there), none with anything to escape: in one run, the address object
  * too.  Warnings as party's way has them, in the same order.
@@ -3809,6 +3895,7 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
     size_t n3, size_t n4, int kind)
 {
 	const struct sseg *seg = c->st->seg;
+	struct mseg g;
 	struct run r;
 	size_t room = 1024;
 
@@ -3821,17 +3908,20 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
 	run_open(c, &r, room);
 	r.plain = 1;
 	if (nm1 != NONE) {
-		const struct mk *t = nm1_keys(c, nm1, kind);
-
-		mrun(c, &r, nm1, t, t[7].el == 9 ? 8 : 9);
+		mx_nm1(c, &r, nm1, kind);
 		mapped(c, nm1, BR(1, 9));
 	}
 	if (tax != NONE) {
-		mrun(c, &r, tax, mk_tax, NMK(mk_tax));
+		mseg_at(c, &g, tax);
+		mx(&r, &g, 1, "tax_id_type");
+		mx(&r, &g, 2, "tax_id");
 		mapped(c, tax, BR(1, 2));
 	}
 	if (prv != NONE) {
-		mrun(c, &r, prv, mk_prv, NMK(mk_prv));
+		mseg_at(c, &g, prv);
+		mx(&r, &g, 1, "provider_code");
+		mx(&r, &g, 2, "taxonomy_qualifier");
+		mx(&r, &g, 3, "taxonomy");
 		mapped(c, prv, BR(1, 3));
 	}
 	if (dmg != NONE) {
@@ -3852,7 +3942,8 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
 			r.first = 0;
 			r.o = str_at(key_at(o, "birth_date", 10), iso, 10);
 		}
-		mrun(c, &r, dmg, mk_gender, 1);
+		mseg_at(c, &g, dmg);
+		mx(&r, &g, 3, "gender");
 		mapped(c, dmg, BR(1, 3));
 	}
 	if (n3 != NONE || n4 != NONE) {
@@ -3866,11 +3957,20 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
 		r.o += 11;
 		r.first = 1;
 		if (n3 != NONE) {
-			mrun(c, &r, n3, mk_n3, NMK(mk_n3));
+			mseg_at(c, &g, n3);
+			mx(&r, &g, 1, "line1");
+			mx(&r, &g, 2, "line2");
 			mapped(c, n3, BR(1, 2));
 		}
 		if (n4 != NONE) {
-			mrun(c, &r, n4, mk_n4, NMK(mk_n4));
+			mseg_at(c, &g, n4);
+			mx(&r, &g, 1, "city");
+			mx(&r, &g, 2, "state");
+			mx(&r, &g, 3, "zip");
+			mx(&r, &g, 4, "country");
+			mx(&r, &g, 5, "location_qualifier");
+			mx(&r, &g, 6, "location_id");
+			mx(&r, &g, 7, "subdivision");
 			mapped(c, n4, BR(1, 7));
 		}
 		if (r.first) {
@@ -5301,7 +5401,18 @@ render_b(struct x837 *m)
 
 		/* (nothing here warns: SBR's warnings follow the person's) */
 		run_seg(&c, &r, sbr);
-		mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
+		if (r.plain) {
+			struct mseg g;
+
+			mseg_at(&c, &g, sbr);
+			mx(&r, &g, 1, "payer_responsibility");
+			mx(&r, &g, 2, "relationship");
+			mx(&r, &g, 3, "group_number");
+			mx(&r, &g, 4, "group_name");
+			mx(&r, &g, 5, "insurance_type");
+			mx(&r, &g, 9, "claim_filing_indicator");
+		} else
+			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
 		run_close(&c, &r);
 		rel = E(c.st, sbr, 2);
 	}
