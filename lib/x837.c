@@ -4133,20 +4133,23 @@ cache_set(struct x837 *m, uint64_t h)
 	return &m->pc[h % (PC_SIZE / PC_WAYS) * PC_WAYS];
 }
 
-/* Entry i of set e was used: first in the set now. */
+/* Entry i of set e was used: one place up in the set now. */
 static ALWAYS_INLINE const struct pcache *
 cache_hit(struct pcache *e, int i)
 {
 	struct pcache t;
 
-	/* by hand: a few entries, not worth memmove's call */
+	/*
+	 * Swapped with the one before it rather than moved to the front
+	 * (memmove's call for a few entries): entries used often still
+	 * come first, and the last is the one to go.
+	 */
 	if (i) {
 		t = e[i];
-		for (; i > 0; i--)
-			e[i] = e[i - 1];
-		e[0] = t;
+		e[i] = e[i - 1];
+		e[i - 1] = t;
 	}
-	return e;
+	return e + i - (i > 0);
 }
 
 /*
@@ -4281,7 +4284,7 @@ pk_same(const struct store *st, const struct pkey *pk,
 	return 1;
 }
 
-/* The entry with key pk, first in its set now; NULL if none. */
+/* The entry with key pk (moved up in its set); NULL if none. */
 static ALWAYS_INLINE const struct pcache *
 cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
 {
@@ -4339,25 +4342,15 @@ flagged(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 	return 0;
 }
 
-/*
- * A party object under key from loop l (instance inst) in [from, to),
- * whose key pk has (keyed; 0: too many segments for a key): from the
- * cache, or rendered and kept there.
- */
-static void
-party_keyed(struct rc *c, const char *key, size_t from, size_t to,
+/* party_keyed's rendering, when the cache does not have it. */
+static __attribute__((noinline)) void
+party_miss(struct rc *c, const char *key, size_t from, size_t to,
     enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
 {
 	struct x837 *m = c->m;
-	unsigned long long w0;
-	const struct pcache *e;
+	unsigned long long w0 = m->stats.warnings;
 	size_t start;
 
-	if (keyed && (e = cache_find(m, c->st, pk)) != NULL) {
-		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
-		return;
-	}
-	w0 = m->stats.warnings;
 	kput(c, key);
 	start = c->w.b->len;
 	opn(c, 0);
@@ -4373,6 +4366,25 @@ party_keyed(struct rc *c, const char *key, size_t from, size_t to,
 		cache_put(m, c->st, pk, v,
 		    (size_t)(c->w.b->s + c->w.b->len - v));
 	}
+}
+
+/*
+ * A party object under key from loop l (instance inst) in [from, to),
+ * whose key pk has (keyed; 0: too many segments for a key): from the
+ * cache, or rendered and kept there.  Inline: the key's length is then
+ * known where it is written.
+ */
+static ALWAYS_INLINE void
+party_keyed(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
+{
+	const struct pcache *e;
+
+	if (keyed && (e = cache_find(c->m, c->st, pk)) != NULL) {
+		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+		return;
+	}
+	party_miss(c, key, from, to, l, inst, kind, pk, keyed);
 }
 
 /* Does a segment of the key match() (an id with a NUL inside does not)? */
