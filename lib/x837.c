@@ -3894,18 +3894,11 @@ static void
 party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
     size_t n3, size_t n4, int kind)
 {
-	const struct sseg *seg = c->st->seg;
 	struct mseg g;
 	struct run r;
-	size_t room = 1024;
 
-	room += nm1 != NONE ? seg[nm1].len : 0;
-	room += tax != NONE ? seg[tax].len : 0;
-	room += prv != NONE ? seg[prv].len : 0;
-	room += dmg != NONE ? seg[dmg].len : 0;
-	room += n3 != NONE ? seg[n3].len : 0;
-	room += n4 != NONE ? seg[n4].len : 0;
-	run_open(c, &r, room);
+	/* room for the keys, and for all the text there is */
+	run_open(c, &r, 1024 + c->st->text.len);
 	r.plain = 1;
 	if (nm1 != NONE) {
 		mx_nm1(c, &r, nm1, kind);
@@ -5350,6 +5343,7 @@ render_b(struct x837 *m)
 	struct str rel = nostr;
 	unsigned nsbr = 0, npat = 0;
 	int have_nm1, odd = 0, extra = 0, payer_nm1 = 0, keyed = 1;
+	unsigned pplain = SS_PLAIN;	/* the person's segments all plain */
 
 	rc_init(&c, m, LV_B, &L->frag);
 	members_open(&c, 1);
@@ -5392,6 +5386,7 @@ render_b(struct x837 *m)
 				*slot = k;
 			else
 				odd = 1;
+			pplain &= s->flags;
 			continue;
 		case L_2010BB:
 			if (s->pid == ID3('N', 'M', '1'))
@@ -5429,9 +5424,7 @@ render_b(struct x837 *m)
 		rel = E(c.st, sbr, 2);
 	}
 	pfrom = L->frag.len;
-	if (!odd && plain_or_none(&c, nm1) && plain_or_none(&c, prv) &&
-	    plain_or_none(&c, dmg) && plain_or_none(&c, n3) &&
-	    plain_or_none(&c, n4)) {
+	if (!odd && pplain) {
 		party_run(&c, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
 		have_nm1 = nm1 != NONE;
 	} else
@@ -5444,7 +5437,7 @@ render_b(struct x837 *m)
 		mapped(&c, sbr, BR(1, 5) | B(9));
 
 	/* the patient when the subscriber is the patient */
-	rc_init(&p, m, LV_B, f2);
+	buf_reset(f2);
 	/* the person's members (without the comma before them, if any) */
 	if (pfrom < pto && L->frag.s[pfrom] == ',')
 		pfrom++;
@@ -5488,14 +5481,21 @@ render_b(struct x837 *m)
 		*o = '\0';
 		f2->len = (size_t)(o - f2->s);
 	}
-	members_open(&p, 0);
-	if (npat > 1)
-		pat = one(&p, 0, n, L_2000B, 0, "PAT");
 	if (pat != NONE) {
+		/* rc_init without emptying f2: PAT's members go after */
+		p.m = m;
+		p.lv = LV_B;
+		p.st = &L->st;
+		jw_init(&p.w, f2);
+		p.kpos = 0;
+		p.kfirst = 1;
+		members_open(&p, 0);
+		if (npat > 1)
+			pat = one(&p, 0, n, L_2000B, 0, "PAT");
 		pat_fields(&p, pat);
 		mapped(&p, pat, BR(5, 9));
+		members_close(&p);
 	}
-	members_close(&p);
 	buf_addc(f2, '}');
 
 	if (!keyed)
