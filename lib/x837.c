@@ -3887,19 +3887,17 @@ mx_nm1(struct rc *c, struct run *r, size_t k, int kind)
 
 /*
  * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
- * there), none with anything to escape: in one run, the address object
- * too.  Warnings as party's way has them, in the same order.
+ * there), none with anything to escape, into run *rp (room for the keys
+ * and all the text of the store): the address object too.  Warnings as
+ * party's way has them, in the same order.
  */
 static void
-party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
-    size_t n3, size_t n4, int kind)
+party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
+    size_t prv, size_t dmg, size_t n3, size_t n4, int kind)
 {
 	struct mseg g;
-	struct run r;
+	struct run r = *rp;
 
-	/* room for the keys, and for all the text there is */
-	run_open(c, &r, 1024 + c->st->text.len);
-	r.plain = 1;
 	if (nm1 != NONE) {
 		mx_nm1(c, &r, nm1, kind);
 		mapped(c, nm1, BR(1, 9));
@@ -3974,6 +3972,20 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
 			r.first = 0;
 		}
 	}
+	*rp = r;
+}
+
+/* party_members in a run of its own. */
+static void
+party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
+    size_t n3, size_t n4, int kind)
+{
+	struct run r;
+
+	/* room for the keys, and for all the text there is */
+	run_open(c, &r, 1024 + c->st->text.len);
+	r.plain = 1;
+	party_members(c, &r, nm1, tax, prv, dmg, n3, n4, kind);
 	run_close(c, &r);
 }
 
@@ -5401,14 +5413,23 @@ render_b(struct x837 *m)
 	if (keyed)
 		pk_end(&pk);
 
-	kput(&c, "subscriber");
-	opn(&c, 0);
-	if (sbr != NONE) {
+	if (!odd && pplain && (sbr == NONE ||
+	    (st->seg[sbr].flags & SS_PLAIN))) {
+		/* the usual case: the subscriber object in one run */
 		struct run r;
+		char *o0;
+		int first0;
 
-		/* (nothing here warns: SBR's warnings follow the person's) */
-		run_seg(&c, &r, sbr);
-		if (r.plain) {
+		run_open(&c, &r, 1024 + st->text.len);
+		r.plain = 1;
+		o0 = r.o;
+		first0 = r.first;
+		if (!r.first)
+			*r.o++ = ',';
+		memcpy(r.o, "\"subscriber\":{", 14);
+		r.o += 14;
+		r.first = 1;
+		if (sbr != NONE) {
 			struct mseg g;
 
 			mseg_at(&c, &g, sbr);
@@ -5418,19 +5439,39 @@ render_b(struct x837 *m)
 			mx(&r, &g, 4, "group_name");
 			mx(&r, &g, 5, "insurance_type");
 			mx(&r, &g, 9, "claim_filing_indicator");
-		} else
-			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
+			rel = E(c.st, sbr, 2);
+		}
+		pfrom = (size_t)(r.o - L->frag.s);
+		party_members(&c, &r, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		pto = (size_t)(r.o - L->frag.s);
+		/* opn and cls: an empty object is taken back with its key */
+		if (r.first) {
+			r.o = o0;
+			r.first = first0;
+		} else {
+			*r.o++ = '}';
+			r.first = 0;
+		}
 		run_close(&c, &r);
-		rel = E(c.st, sbr, 2);
-	}
-	pfrom = L->frag.len;
-	if (!odd && pplain) {
-		party_run(&c, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
 		have_nm1 = nm1 != NONE;
-	} else
+	} else {
+		kput(&c, "subscriber");
+		opn(&c, 0);
+		if (sbr != NONE) {
+			struct run r;
+
+			/* (nothing here warns: SBR's warnings follow the
+			 * person's) */
+			run_seg(&c, &r, sbr);
+			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
+			run_close(&c, &r);
+			rel = E(c.st, sbr, 2);
+		}
+		pfrom = L->frag.len;
 		have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
-	pto = L->frag.len;
-	cls(&c, 0);
+		pto = L->frag.len;
+		cls(&c, 0);
+	}
 	if (nsbr > 1)
 		one(&c, 0, n, L_2000B, 0, "SBR");
 	if (sbr != NONE)
