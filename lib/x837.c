@@ -5611,24 +5611,43 @@ render_c(struct x837 *m)
 
 	rc_init(&c, m, LV_C, &L->frag);
 	members_open(&c, 1);
-	kput(&c, "patient");
-	opn(&c, 0);
-	fkbool(&c, "is_subscriber", 0);
 	if (npat > 1)
 		one(&c, 0, n, L_2000C, 0, "PAT");
-	if (pat != NONE)
-		ke(&c, "relationship", pat, 1);
 	if (!odd && plain_or_none(&c, nm1) && plain_or_none(&c, prv) &&
 	    plain_or_none(&c, dmg) && plain_or_none(&c, n3) &&
-	    plain_or_none(&c, n4))
-		party_run(&c, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
-	else
+	    plain_or_none(&c, n4) && plain_or_none(&c, pat)) {
+		/* the usual case: up to PAT's last members in one run */
+		static const char head[] = "\"patient\":{"
+		    "\"is_subscriber\":false";
+		struct run r;
+
+		run_open(&c, &r, 1024 + st->text.len);
+		r.plain = 1;
+		memcpy(r.o, head, sizeof head - 1);
+		r.o += sizeof head - 1;
+		r.first = 0;
+		if (pat != NONE) {
+			struct mseg g;
+
+			mseg_at(&c, &g, pat);
+			mx(&r, &g, 1, "relationship");
+		}
+		party_members(&c, &r, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		run_close(&c, &r);
+	} else {
+		kput(&c, "patient");
+		opn(&c, 0);
+		fkbool(&c, "is_subscriber", 0);
+		if (pat != NONE)
+			ke(&c, "relationship", pat, 1);
 		party(&c, 0, n, L_2010CA, 0, K_MEMBER);
+		/* (the object stays open: the writer is one level down) */
+	}
 	if (pat != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, B(1) | BR(5, 9));
 	}
-	cls(&c, 0);
+	buf_addc(&L->frag, '}');
 	members_close(&c);
 	if (nm1 == NONE)
 		missing(m, LV_C, "no patient name (loop 2010CA, NM1*QC)");
