@@ -4131,11 +4131,14 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * place with others.
  */
 #define PC_WAYS	8
+#define KH_MUL	0x9e3779b97f4a7c15ULL
 
 static ALWAYS_INLINE struct pcache *
 cache_set(struct x837 *m, uint64_t h)
 {
-	return &m->pc[h % (PC_SIZE / PC_WAYS) * PC_WAYS];
+	/* the set from the top bits of one more multiplication */
+	return &m->pc[((h * KH_MUL) >> (64 - __builtin_ctz(PC_SIZE /
+	    PC_WAYS))) * PC_WAYS];
 }
 
 /* Entry i of set e was used: one place up in the set now. */
@@ -4163,17 +4166,16 @@ cache_hit(struct pcache *e, int i)
  * are the segments of its loop (instance); a billing provider loop's all
  * of the level's but HL, in the order stored.  The hash takes the loop,
  * the length and the last eight bytes of each segment (the ids at the end
- * tell parties apart) and the middle eight of a long one (those that
- * differ only in a name): a hit compares all of it.
+ * tell parties apart; those that differ only in a name share a set of
+ * eight, which cache_set picks from the top bits of a product): a hit
+ * compares all of it.
  */
 #define PK_SEGS	16
-#define KH_MUL	0x9e3779b97f4a7c15ULL
 
 struct pkey {
 	unsigned	 n;		/* segments */
 	int		 contig;	/* their text is one stretch of the store */
 	size_t		 tlen;		/* of all their text */
-	size_t		 end;		/* where the last one's text ends */
 	uint64_t	 h;
 	uint32_t	 k[PK_SEGS];
 	uint64_t	 hd[PK_SEGS + 1];	/* the key's header */
@@ -4207,19 +4209,12 @@ pk_add(struct pkey *pk, const struct store *st, size_t k)
 
 	if (pk->n == PK_SEGS)
 		return 0;
-	if (pk->n && pk->end != s->off)
-		pk->contig = 0;
-	pk->end = s->off + n;
 	pk->k[pk->n] = (uint32_t)k;
 	pk->hd[++pk->n] = meta;
 	pk->tlen += n;
-	if (n >= 8) {
-		if (n >= 24) {
-			memcpy(&w, p + n / 2 - 4, 8);
-			pk->h = kh_mix(pk->h, w);
-		}
+	if (n >= 8)
 		memcpy(&w, p + n - 8, 8);
-	} else
+	else
 		for (w = 0, i = 0; i < n; i++)
 			w |= (uint64_t)(unsigned char)p[i] << (8 * i);
 	pk->h = kh_mix(pk->h, w ^ meta);
@@ -4227,10 +4222,18 @@ pk_add(struct pkey *pk, const struct store *st, size_t k)
 }
 
 static ALWAYS_INLINE void
-pk_end(struct pkey *pk)
+pk_end(struct pkey *pk, const struct store *st)
 {
+	const struct sseg *a, *z;
+
 	pk->hd[0] |= (uint64_t)pk->n << 32;
 	pk->h ^= pk->h >> 29;
+	/* in the order stored, so one stretch when they fill their span */
+	if (pk->n) {
+		a = &st->seg[pk->k[0]];
+		z = &st->seg[pk->k[pk->n - 1]];
+		pk->contig = z->off + z->len - a->off == pk->tlen;
+	}
 }
 
 /* The key of loop l (instance inst) in [from, to); 0 if too long. */
@@ -4249,7 +4252,7 @@ pk_loop(struct rc *c, struct pkey *pk, size_t from, size_t to, enum loop l,
 		if (!pk_add(pk, c->st, k))
 			return 0;
 	}
-	pk_end(pk);
+	pk_end(pk, c->st);
 	return 1;
 }
 
@@ -5268,7 +5271,7 @@ render_a_cached(struct x837 *m)
 			return;
 		}
 	}
-	pk_end(&pk);
+	pk_end(&pk, st);
 	if ((e = cache_find(m, st, &pk)) != NULL) {
 		buf_reset(&L->frag);
 		buf_add(&L->frag, e->kv + e->klen, e->vlen);
@@ -5411,7 +5414,7 @@ render_b(struct x837 *m)
 		}
 	}
 	if (keyed)
-		pk_end(&pk);
+		pk_end(&pk, st);
 
 	if (!odd && pplain && (sbr == NONE ||
 	    (st->seg[sbr].flags & SS_PLAIN))) {
