@@ -3886,6 +3886,17 @@ mx_nm1(struct rc *c, struct run *r, size_t k, int kind)
 }
 
 /*
+ * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
+ * element top (the usual case), known from its count alone.
+ */
+static ALWAYS_INLINE void
+mapped1(struct rc *c, size_t k, unsigned top)
+{
+	if (c->st->seg[k].nel > top)
+		mapped(c, k, BR(1, top));
+}
+
+/*
  * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
  * there), none with anything to escape, into run *rp (room for the keys
  * and all the text of the store): the address object too.  Warnings as
@@ -3900,20 +3911,20 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 
 	if (nm1 != NONE) {
 		mx_nm1(c, &r, nm1, kind);
-		mapped(c, nm1, BR(1, 9));
+		mapped1(c, nm1, 9);
 	}
 	if (tax != NONE) {
 		mseg_at(c, &g, tax);
 		mx(&r, &g, 1, "tax_id_type");
 		mx(&r, &g, 2, "tax_id");
-		mapped(c, tax, BR(1, 2));
+		mapped1(c, tax, 2);
 	}
 	if (prv != NONE) {
 		mseg_at(c, &g, prv);
 		mx(&r, &g, 1, "provider_code");
 		mx(&r, &g, 2, "taxonomy_qualifier");
 		mx(&r, &g, 3, "taxonomy");
-		mapped(c, prv, BR(1, 3));
+		mapped1(c, prv, 3);
 	}
 	if (dmg != NONE) {
 		struct str f = E(c->st, dmg, 1), v;
@@ -3935,7 +3946,7 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 		}
 		mseg_at(c, &g, dmg);
 		mx(&r, &g, 3, "gender");
-		mapped(c, dmg, BR(1, 3));
+		mapped1(c, dmg, 3);
 	}
 	if (n3 != NONE || n4 != NONE) {
 		/* kput, opn; cls takes it back when it stayed empty */
@@ -3951,7 +3962,7 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 			mseg_at(c, &g, n3);
 			mx(&r, &g, 1, "line1");
 			mx(&r, &g, 2, "line2");
-			mapped(c, n3, BR(1, 2));
+			mapped1(c, n3, 2);
 		}
 		if (n4 != NONE) {
 			mseg_at(c, &g, n4);
@@ -3962,7 +3973,7 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 			mx(&r, &g, 5, "location_qualifier");
 			mx(&r, &g, 6, "location_id");
 			mx(&r, &g, 7, "subdivision");
-			mapped(c, n4, BR(1, 7));
+			mapped1(c, n4, 7);
 		}
 		if (r.first) {
 			r.o = o0;
