@@ -3642,15 +3642,6 @@ static const struct mk mk_prv[] = {
 	MK(1, "provider_code"), MK(2, "taxonomy_qualifier"), MK(3, "taxonomy")
 };
 
-static const struct mk mk_n3[] = {
-	MK(1, "line1"), MK(2, "line2")
-};
-
-static const struct mk mk_n4[] = {
-	MK(1, "city"), MK(2, "state"), MK(3, "zip"), MK(4, "country"),
-	MK(5, "location_qualifier"), MK(6, "location_id"), MK(7, "subdivision")
-};
-
 static const struct mk mk_sbr[] = {
 	MK(1, "payer_responsibility"), MK(2, "relationship"),
 	MK(3, "group_number"), MK(4, "group_name"), MK(5, "insurance_type"),
@@ -3708,21 +3699,34 @@ contact(struct rc *c, size_t k)
 static void
 address(struct rc *c, size_t n3, size_t n4)
 {
-	struct run r;
-
 	if (n3 == NONE && n4 == NONE)
 		return;
 	kput(c, "address");
 	opn(c, 0);
 	if (n3 != NONE) {
+		struct str e[3];
+		struct run r;
+
+		els(c->st, n3, e, 2);
 		run_seg(c, &r, n3);
-		mrun(c, &r, n3, mk_n3, NMK(mk_n3));
+		rke(c, &r, "line1", n3, e[1]);
+		rke(c, &r, "line2", n3, e[2]);
 		run_close(c, &r);
 		mapped(c, n3, BR(1, 2));
 	}
 	if (n4 != NONE) {
+		struct str e[8];
+		struct run r;
+
+		els(c->st, n4, e, 7);
 		run_seg(c, &r, n4);
-		mrun(c, &r, n4, mk_n4, NMK(mk_n4));
+		rke(c, &r, "city", n4, e[1]);
+		rke(c, &r, "state", n4, e[2]);
+		rke(c, &r, "zip", n4, e[3]);
+		rke(c, &r, "country", n4, e[4]);
+		rke(c, &r, "location_qualifier", n4, e[5]);
+		rke(c, &r, "location_id", n4, e[6]);
+		rke(c, &r, "subdivision", n4, e[7]);
 		run_close(c, &r);
 		mapped(c, n4, BR(1, 7));
 	}
