@@ -3757,6 +3757,124 @@ has(const struct rc *c, size_t from, size_t to, enum loop l, const char *id)
 	return 0;
 }
 
+/*
+ * The members of a party's segments, by table: each entry an element and
+ * its key as written ("key":"), padded so that it goes out in one fixed
+ * copy.  mrun writes those of segment k that are not empty into run r,
+ * in the table's order (by element), reading each element where it is
+ * rather than taking them all out first.  A segment with anything to
+ * escape goes member by member the way ksk writes it.
+ */
+struct mk {
+	char		 text[30];	/* "key":" */
+	unsigned char	 len;		/* of text */
+	unsigned char	 el;
+};
+
+#define MK(e, key)	{ "\"" key "\":\"", sizeof("\"" key "\":\"") - 1, e }
+
+static void
+mrun_slow(struct rc *c, struct run *r, size_t k, const struct mk *t,
+    unsigned nt)
+{
+	unsigned i;
+
+	run_close(c, r);
+	for (i = 0; i < nt; i++) {
+		struct str v = E(c->st, k, t[i].el);
+		char *o;
+
+		if (v.n == 0)
+			continue;
+		/* fkey, then jstr */
+		o = out_begin(&c->w, t[i].len);
+		memcpy(o, t[i].text, t[i].len - 1u);
+		out_end(&c->w, o + t[i].len - 1);
+		c->w.after_key = 1;
+		jstr(c, v);
+	}
+	run_open(c, r, r->room);
+}
+
+static ALWAYS_INLINE void
+mrun(struct rc *c, struct run *r, size_t k, const struct mk *t, unsigned nt)
+{
+	const struct sseg *s = &c->st->seg[k];
+	const uint32_t *eo = c->st->eo + s->eo;
+	const char *txt = c->st->text.s + s->off;
+	/* where a value can be copied 16 bytes at once (all in the store) */
+	const char *wend = c->st->text.s + c->st->text.cap - 16;
+	unsigned i, nel = s->nel;
+	char *o = r->o;
+	int first = r->first;
+
+	if (!r->plain) {
+		mrun_slow(c, r, k, t, nt);
+		return;
+	}
+	for (i = 0; i < nt; i++) {
+		unsigned el = t[i].el;
+		const char *p;
+		size_t n;
+
+		if (el > nel)
+			break;
+		p = txt + eo[el];
+		n = eo[el + 1] - 1 - eo[el];
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == 0)
+			continue;
+		/* the comma, taken back by the key for the first member */
+		*o = ',';
+		o += !first;
+		first = 0;
+		memcpy(o, t[i].text, sizeof t[i].text);
+		o += t[i].len;
+		/* (the run has room for 16 bytes more than the value) */
+		if (n <= 16 && p <= wend)
+			memcpy(o, p, 16);
+		else
+			buf_copy(o, p, n);
+		o += n;
+		*o++ = '"';
+	}
+	r->o = o;
+	r->first = first;
+}
+
+/* NM1 of a party: [person][payer, member, npi, other id]. */
+static const struct mk mk_nm1[2][4][9] = {
+#define NM1_HEAD(name) MK(1, "entity_code"), MK(2, "entity_type"), \
+	MK(3, name), MK(4, "first_name"), MK(5, "middle_name"), \
+	MK(6, "prefix"), MK(7, "suffix")
+#define NM1_TAILS(name) \
+	{ NM1_HEAD(name), MK(8, "payer_id_qualifier"), MK(9, "payer_id") }, \
+	{ NM1_HEAD(name), MK(8, "member_id_qualifier"), MK(9, "member_id") }, \
+	{ NM1_HEAD(name), MK(9, "npi") }, \
+	{ NM1_HEAD(name), MK(8, "id_qualifier"), MK(9, "id") }
+	{ NM1_TAILS("name") },
+	{ NM1_TAILS("last_name") }
+#undef NM1_TAILS
+#undef NM1_HEAD
+};
+
+static const struct mk mk_tax[] = {
+	MK(1, "tax_id_type"), MK(2, "tax_id")
+};
+
+static const struct mk mk_prv[] = {
+	MK(1, "provider_code"), MK(2, "taxonomy_qualifier"), MK(3, "taxonomy")
+};
+
+static const struct mk mk_sbr[] = {
+	MK(1, "payer_responsibility"), MK(2, "relationship"),
+	MK(3, "group_number"), MK(4, "group_name"), MK(5, "insurance_type"),
+	MK(9, "claim_filing_indicator")
+};
+
+#define NMK(t)	(sizeof(t) / sizeof((t)[0]))
+
 static void
 contact(struct rc *c, size_t k)
 {
@@ -3840,6 +3958,277 @@ address(struct rc *c, size_t n3, size_t n4)
 	cls(c, 0);
 }
 
+static ALWAYS_INLINE int
+plain_or_none(const struct rc *c, size_t k)
+{
+	return k == NONE || (c->st->seg[k].flags & SS_PLAIN);
+}
+
+/*
+ * The keys of NM1 k for a party of kind (NM103 is a last name for a
+ * person), after the warning for a missing NM102.
+ */
+static ALWAYS_INLINE const struct mk *
+nm1_keys(struct rc *c, size_t k, int kind)
+{
+	struct str e2 = E(c->st, k, 2);
+	int v;
+
+	if (e2.n == 0)
+		required_warn(c, k, 2);
+	if (kind == K_PAYER)
+		v = 0;
+	else if (kind == K_MEMBER)
+		v = 1;
+	else if (is(E(c->st, k, 8), "XX"))
+		v = 2;
+	else
+		v = 3;
+	return mk_nm1[is(e2, "1")][v];
+}
+
+/*
+ * d8(), the eight digits checked and paired in a word rather than one by
+ * one: the same dates, the same text.
+ */
+static ALWAYS_INLINE int
+d8w(struct str v, char out[11])
+{
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t w, d, t;
+	unsigned y, mo, dd;
+
+	if (v.n != 8)
+		return -1;
+	memcpy(&w, v.p, 8);
+	/* every byte 0x30 to 0x3f, and its low nibble at most 9 */
+	if (((w & ones * 0xf0) ^ ones * 0x30) != 0)
+		return -1;
+	d = w - ones * 0x30;
+	if (((d + ones * 0x76) & ones * 0x80) != 0)
+		return -1;
+	/* byte i: ten times digit i plus digit i + 1 (at most 99) */
+	t = d * 10 + (d >> 8);
+	y = (unsigned)(t & 0xff) * 100 + (unsigned)(t >> 16 & 0xff);
+	mo = (unsigned)(t >> 32 & 0xff);
+	dd = (unsigned)(t >> 48 & 0xff);
+	if (y < 1 || mo < 1 || mo > 12 || dd < 1 || dd > (unsigned)mdays[mo -
+	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return -1;
+	memcpy(out, v.p, 4);
+	out[4] = '-';
+	memcpy(out + 5, v.p + 4, 2);
+	out[7] = '-';
+	memcpy(out + 8, v.p + 6, 2);
+	out[10] = '\0';
+	return 0;
+}
+
+
+/*
+ * mrun's way member by member, for a run of segments with nothing to
+ * escape: the element and the key known where it is written, so no table
+ * is read and the key goes out as immediate stores.
+ */
+struct mseg {
+	const char	*txt, *wend;
+	const uint32_t	*eo;
+	unsigned	 nel;
+};
+
+static ALWAYS_INLINE void
+mseg_at(const struct rc *c, struct mseg *g, size_t k)
+{
+	const struct sseg *s = &c->st->seg[k];
+
+	g->txt = c->st->text.s + s->off;
+	g->eo = c->st->eo + s->eo;
+	g->nel = s->nel;
+	g->wend = c->st->text.s + c->st->text.cap - 16;
+}
+
+/* Element el of g under key (a literal) into run r, unless empty. */
+static ALWAYS_INLINE void
+mx(struct run *r, const struct mseg *g, unsigned el, const char *key)
+{
+	size_t kl = strlen(key), n;
+	const char *p;
+	char *o;
+
+	if (el > g->nel)
+		return;
+	p = g->txt + g->eo[el];
+	n = g->eo[el + 1] - 1 - g->eo[el];
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return;
+	o = r->o;
+	*o = ',';
+	o += !r->first;
+	r->first = 0;
+	o = key_at(o, key, kl);
+	*o++ = '"';
+	if (n <= 16 && p <= g->wend)
+		memcpy(o, p, 16);
+	else
+		buf_copy(o, p, n);
+	o += n;
+	*o++ = '"';
+	r->o = o;
+}
+
+/* A party's NM1 into run r (plain), as party has it. */
+static ALWAYS_INLINE void
+mx_nm1(struct rc *c, struct run *r, size_t k, int kind)
+{
+	struct str e2 = E(c->st, k, 2);
+	struct mseg g;
+
+	if (e2.n == 0)
+		required_warn(c, k, 2);
+	mseg_at(c, &g, k);
+	mx(r, &g, 1, "entity_code");
+	mx(r, &g, 2, "entity_type");
+	if (is(e2, "1"))
+		mx(r, &g, 3, "last_name");
+	else
+		mx(r, &g, 3, "name");
+	mx(r, &g, 4, "first_name");
+	mx(r, &g, 5, "middle_name");
+	mx(r, &g, 6, "prefix");
+	mx(r, &g, 7, "suffix");
+	if (kind == K_PAYER) {
+		mx(r, &g, 8, "payer_id_qualifier");
+		mx(r, &g, 9, "payer_id");
+	} else if (kind == K_MEMBER) {
+		mx(r, &g, 8, "member_id_qualifier");
+		mx(r, &g, 9, "member_id");
+	} else if (is(E(c->st, k, 8), "XX"))
+		mx(r, &g, 9, "npi");
+	else {
+		mx(r, &g, 8, "id_qualifier");
+		mx(r, &g, 9, "id");
+	}
+}
+
+/*
+ * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
+ * element top (the usual case), known from its count alone.
+ */
+static ALWAYS_INLINE void
+mapped1(struct rc *c, size_t k, unsigned top)
+{
+	if (c->st->seg[k].nel > top)
+		mapped(c, k, BR(1, top));
+}
+
+/*
+ * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
+ * there), none with anything to escape, into run *rp (room for the keys
+ * and all the text of the store): the address object too.  Warnings as
+ * party's way has them, in the same order.
+ */
+static void
+party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
+    size_t prv, size_t dmg, size_t n3, size_t n4, int kind)
+{
+	struct mseg g;
+	struct run r = *rp;
+
+	if (nm1 != NONE) {
+		mx_nm1(c, &r, nm1, kind);
+		mapped1(c, nm1, 9);
+	}
+	if (tax != NONE) {
+		mseg_at(c, &g, tax);
+		mx(&r, &g, 1, "tax_id_type");
+		mx(&r, &g, 2, "tax_id");
+		mapped1(c, tax, 2);
+	}
+	if (prv != NONE) {
+		mseg_at(c, &g, prv);
+		mx(&r, &g, 1, "provider_code");
+		mx(&r, &g, 2, "taxonomy_qualifier");
+		mx(&r, &g, 3, "taxonomy");
+		mapped1(c, prv, 3);
+	}
+	if (dmg != NONE) {
+		struct str f = E(c->st, dmg, 1), v;
+		char iso[11];
+
+		if (f.n && !is(f, "D8"))
+			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
+		else if ((v = E(c->st, dmg, 2)).n == 0)
+			;
+		else if (d8w(v, iso) != 0)
+			bad(c, dmg, 2, 0, "is not a date (CCYYMMDD)", v, 0);
+		else {
+			char *o = r.o;
+
+			if (!r.first)
+				*o++ = ',';
+			r.first = 0;
+			r.o = str_at(key_at(o, "birth_date", 10), iso, 10);
+		}
+		mseg_at(c, &g, dmg);
+		mx(&r, &g, 3, "gender");
+		mapped1(c, dmg, 3);
+	}
+	if (n3 != NONE || n4 != NONE) {
+		/* kput, opn; cls takes it back when it stayed empty */
+		char *o0 = r.o;
+		int first0 = r.first;
+
+		if (!r.first)
+			*r.o++ = ',';
+		memcpy(r.o, "\"address\":{", 11);
+		r.o += 11;
+		r.first = 1;
+		if (n3 != NONE) {
+			mseg_at(c, &g, n3);
+			mx(&r, &g, 1, "line1");
+			mx(&r, &g, 2, "line2");
+			mapped1(c, n3, 2);
+		}
+		if (n4 != NONE) {
+			mseg_at(c, &g, n4);
+			mx(&r, &g, 1, "city");
+			mx(&r, &g, 2, "state");
+			mx(&r, &g, 3, "zip");
+			mx(&r, &g, 4, "country");
+			mx(&r, &g, 5, "location_qualifier");
+			mx(&r, &g, 6, "location_id");
+			mx(&r, &g, 7, "subdivision");
+			mapped1(c, n4, 7);
+		}
+		if (r.first) {
+			r.o = o0;
+			r.first = first0;
+		} else {
+			*r.o++ = '}';
+			r.first = 0;
+		}
+	}
+	*rp = r;
+}
+
+/* party_members in a run of its own. */
+static void
+party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
+    size_t n3, size_t n4, int kind)
+{
+	struct run r;
+
+	/* room for the keys, and for all the text there is */
+	run_open(c, &r, 1024 + c->st->text.len);
+	r.plain = 1;
+	party_members(c, &r, nm1, tax, prv, dmg, n3, n4, kind);
+	run_close(c, &r);
+}
+
 /*
  * The members of a party object from loop l (instance inst, 0: any) in
  * [from, to): NM1, N3, N4, REF, PER, PRV, DMG.
@@ -3889,73 +4278,50 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			repeated(c, k, l);
 	}
 
-	if (nm1 != NONE) {
-		struct str e[10];
-		struct run r;
+	if (plain_or_none(c, nm1) && plain_or_none(c, tax) &&
+	    plain_or_none(c, prv) && plain_or_none(c, dmg) &&
+	    plain_or_none(c, n3) && plain_or_none(c, n4))
+		party_run(c, nm1, tax, prv, dmg, n3, n4, kind);
+	else {
+		if (nm1 != NONE) {
+			struct run r;
+			const struct mk *t = nm1_keys(c, nm1, kind);
 
-		els(c->st, nm1, e, 9);
-		if (e[2].n == 0)
-			required_warn(c, nm1, 2);
-		run_seg(c, &r, nm1);
-		rke(c, &r, "entity_code", nm1, e[1]);
-		rke(c, &r, "entity_type", nm1, e[2]);
-		if (is(e[2], "1"))
-			rke(c, &r, "last_name", nm1, e[3]);
-		else
-			rke(c, &r, "name", nm1, e[3]);
-		rke(c, &r, "first_name", nm1, e[4]);
-		rke(c, &r, "middle_name", nm1, e[5]);
-		rke(c, &r, "prefix", nm1, e[6]);
-		rke(c, &r, "suffix", nm1, e[7]);
-		if (kind == K_PAYER) {
-			rke(c, &r, "payer_id_qualifier", nm1, e[8]);
-			rke(c, &r, "payer_id", nm1, e[9]);
-		} else if (kind == K_MEMBER) {
-			rke(c, &r, "member_id_qualifier", nm1, e[8]);
-			rke(c, &r, "member_id", nm1, e[9]);
-		} else if (is(e[8], "XX"))
-			rke(c, &r, "npi", nm1, e[9]);
-		else {
-			rke(c, &r, "id_qualifier", nm1, e[8]);
-			rke(c, &r, "id", nm1, e[9]);
+			run_seg(c, &r, nm1);
+			mrun(c, &r, nm1, t, t[7].el == 9 ? 8 : 9);
+			run_close(c, &r);
+			mapped(c, nm1, BR(1, 9));
 		}
-		run_close(c, &r);
-		mapped(c, nm1, BR(1, 9));
-	}
-	if (tax != NONE) {
-		struct str e[3];
-		struct run r;
+		if (tax != NONE) {
+			struct run r;
 
-		els(c->st, tax, e, 2);
-		run_seg(c, &r, tax);
-		rke(c, &r, "tax_id_type", tax, e[1]);
-		rke(c, &r, "tax_id", tax, e[2]);
-		run_close(c, &r);
-		mapped(c, tax, BR(1, 2));
-	}
-	if (prv != NONE) {
-		struct str e[4];
-		struct run r;
+			run_seg(c, &r, tax);
+			mrun(c, &r, tax, mk_tax, NMK(mk_tax));
+			run_close(c, &r);
+			mapped(c, tax, BR(1, 2));
+		}
+		if (prv != NONE) {
+			struct run r;
 
-		els(c->st, prv, e, 3);
-		run_seg(c, &r, prv);
-		rke(c, &r, "provider_code", prv, e[1]);
-		rke(c, &r, "taxonomy_qualifier", prv, e[2]);
-		rke(c, &r, "taxonomy", prv, e[3]);
-		run_close(c, &r);
-		mapped(c, prv, BR(1, 3));
-	}
-	if (dmg != NONE) {
-		struct str f = E(c->st, dmg, 1);
+			run_seg(c, &r, prv);
+			mrun(c, &r, prv, mk_prv, NMK(mk_prv));
+			run_close(c, &r);
+			mapped(c, prv, BR(1, 3));
+		}
+		if (dmg != NONE) {
+			struct str f = E(c->st, dmg, 1);
 
-		if (f.n && !is(f, "D8"))
-			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
-		else
-			kdate_v(c, "birth_date", E(c->st, dmg, 2), dmg, 2);
-		ke(c, "gender", dmg, 3);
-		mapped(c, dmg, BR(1, 3));
+			if (f.n && !is(f, "D8"))
+				bad(c, dmg, 1, 0, "is not the date format D8",
+				    f, 1);
+			else
+				kdate_v(c, "birth_date", E(c->st, dmg, 2), dmg,
+				    2);
+			ke(c, "gender", dmg, 3);
+			mapped(c, dmg, BR(1, 3));
+		}
+		address(c, n3, n4);
 	}
-	address(c, n3, n4);
 	if (nref) {
 		kput(c, "secondary_ids");
 		opn(c, 1);
@@ -4004,56 +4370,192 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
  * outnumber the entries, and a set keeps a frequent one that shares its
  * place with others.
  */
-#define PC_WAYS	4
+#define PC_WAYS	8
+#define KH_MUL	0x9e3779b97f4a7c15ULL
 
 static ALWAYS_INLINE struct pcache *
 cache_set(struct x837 *m, uint64_t h)
 {
-	return &m->pc[h % (PC_SIZE / PC_WAYS) * PC_WAYS];
+	/* the set from the top bits of one more multiplication */
+	return &m->pc[((h * KH_MUL) >> (64 - __builtin_ctz(PC_SIZE /
+	    PC_WAYS))) * PC_WAYS];
 }
 
-/* Entry i of set e was used: first in the set now. */
+/* Entry i of set e was used: one place up in the set now. */
 static ALWAYS_INLINE const struct pcache *
 cache_hit(struct pcache *e, int i)
 {
 	struct pcache t;
 
+	/*
+	 * Swapped with the one before it rather than moved to the front
+	 * (memmove's call for a few entries): entries used often still
+	 * come first, and the last is the one to go.
+	 */
 	if (i) {
 		t = e[i];
-		memmove(e + 1, e, (size_t)i * sizeof *e);
-		e[0] = t;
+		e[i] = e[i - 1];
+		e[i - 1] = t;
 	}
-	return e;
+	return e + i - (i > 0);
 }
 
-/* Append the key of loop l (instance inst) in [from, to) to m->pkey. */
-static void
-cache_key(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
-    int kind, int skip_hl)
+/*
+ * The key of a rendering: the segments it comes from (at most PK_SEGS),
+ * as a header, the loop and length of each, then their text.  A party's
+ * are the segments of its loop (instance); a billing provider loop's all
+ * of the level's but HL, in the order stored.  The hash takes the loop,
+ * the length and the last eight bytes of each segment (the ids at the end
+ * tell parties apart; those that differ only in a name share a set of
+ * eight, which cache_set picks from the top bits of a product): a hit
+ * compares all of it.
+ */
+#define PK_SEGS	16
+
+struct pkey {
+	unsigned	 n;		/* segments */
+	int		 contig;	/* their text is one stretch of the store */
+	size_t		 tlen;		/* of all their text */
+	uint64_t	 h;
+	uint32_t	 k[PK_SEGS];
+	uint64_t	 hd[PK_SEGS + 1];	/* the key's header */
+};
+
+static ALWAYS_INLINE uint64_t
+kh_mix(uint64_t h, uint64_t w)
 {
-	struct buf *key = &c->m->pkey;
+	h = (h ^ w) * KH_MUL;
+	return h ^ h >> 32;
+}
+
+static ALWAYS_INLINE void
+pk_start(struct pkey *pk, unsigned tag)
+{
+	pk->n = 0;
+	pk->contig = 1;
+	pk->tlen = 0;
+	pk->h = tag;
+	pk->hd[0] = tag;
+}
+
+/* Segment k into the key; 0 when there are too many. */
+static ALWAYS_INLINE int
+pk_add(struct pkey *pk, const struct store *st, size_t k)
+{
+	const struct sseg *s = &st->seg[k];
+	const char *p = st->text.s + s->off;
+	size_t n = s->len, i;
+	uint64_t w, meta = (uint64_t)s->loop << 32 | n;
+
+	if (pk->n == PK_SEGS)
+		return 0;
+	pk->k[pk->n] = (uint32_t)k;
+	pk->hd[++pk->n] = meta;
+	pk->tlen += n;
+	if (n >= 8)
+		memcpy(&w, p + n - 8, 8);
+	else
+		for (w = 0, i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	pk->h = kh_mix(pk->h, w ^ meta);
+	return 1;
+}
+
+static ALWAYS_INLINE void
+pk_end(struct pkey *pk, const struct store *st)
+{
+	const struct sseg *a, *z;
+
+	pk->hd[0] |= (uint64_t)pk->n << 32;
+	pk->h ^= pk->h >> 29;
+	/* in the order stored, so one stretch when they fill their span */
+	if (pk->n) {
+		a = &st->seg[pk->k[0]];
+		z = &st->seg[pk->k[pk->n - 1]];
+		pk->contig = z->off + z->len - a->off == pk->tlen;
+	}
+}
+
+/* The key of loop l (instance inst) in [from, to); 0 if too long. */
+static ALWAYS_INLINE int
+pk_loop(struct rc *c, struct pkey *pk, size_t from, size_t to, enum loop l,
+    uint32_t inst, int kind)
+{
 	size_t k;
 
-	buf_addc(key, kind);
-	buf_addc(key, l);
+	pk_start(pk, (unsigned)kind << 8 | (unsigned)l);
 	FOREACH(c, k, from, to, l) {
 		const struct sseg *s = &c->st->seg[k];
-		uint32_t len = s->len;
 
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
-		    (skip_hl && s->pid == ID2('H', 'L')))
+		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst))
 			continue;
-		buf_add(key, &len, sizeof len);
-		buf_add(key, c->st->text.s + s->off, s->len);
+		if (!pk_add(pk, c->st, k))
+			return 0;
 	}
+	pk_end(pk, c->st);
+	return 1;
 }
 
-static void
-cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
+static ALWAYS_INLINE size_t
+pk_len(const struct pkey *pk)
 {
-	struct pcache *e = cache_set(m, h), t;
+	return (pk->n + 1) * sizeof pk->hd[0] + pk->tlen;
+}
 
-	if (vlen == 0 || m->pkey.len + vlen > PC_MAX)
+/* Does entry e have the key pk? */
+static ALWAYS_INLINE int
+pk_same(const struct store *st, const struct pkey *pk,
+    const struct pcache *e)
+{
+	const char *p;
+	uint64_t w;
+	unsigned i;
+
+	if (e->h != pk->h || e->klen != pk_len(pk))
+		return 0;
+	p = e->kv;
+	for (i = 0; i <= pk->n; i++, p += sizeof w) {
+		memcpy(&w, p, sizeof w);
+		if (w != pk->hd[i])
+			return 0;
+	}
+	if (pk->contig)
+		return pk->n == 0 || memcmp(p, st->text.s +
+		    st->seg[pk->k[0]].off, pk->tlen) == 0;
+	for (i = 0; i < pk->n; i++) {
+		const struct sseg *s = &st->seg[pk->k[i]];
+
+		if (memcmp(p, st->text.s + s->off, s->len) != 0)
+			return 0;
+		p += s->len;
+	}
+	return 1;
+}
+
+/* The entry with key pk (moved up in its set); NULL if none. */
+static ALWAYS_INLINE const struct pcache *
+cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
+{
+	struct pcache *set = cache_set(m, pk->h);
+	int i;
+
+	for (i = 0; i < PC_WAYS; i++)
+		if (pk_same(st, pk, &set[i]))
+			return cache_hit(set, i);
+	return NULL;
+}
+
+/* Keep v, rendered from the segments of pk. */
+static void
+cache_put(struct x837 *m, const struct store *st, const struct pkey *pk,
+    const char *v, size_t vlen)
+{
+	struct pcache *e = cache_set(m, pk->h), t;
+	size_t klen = pk_len(pk);
+	char *p;
+	unsigned i;
+
+	if (vlen == 0 || klen + vlen > PC_MAX)
 		return;
 	/* the set's oldest entry goes (its memory is used again) */
 	t = e[PC_WAYS - 1];
@@ -4061,97 +4563,18 @@ cache_put(struct x837 *m, uint64_t h, const char *v, size_t vlen)
 	e[0] = t;
 	if (e->kv == NULL)
 		e->kv = xmalloc(PC_MAX);
-	memcpy(e->kv, m->pkey.s, m->pkey.len);
-	memcpy(e->kv + m->pkey.len, v, vlen);
-	e->h = h;
-	e->klen = (uint32_t)m->pkey.len;
+	memcpy(e->kv, pk->hd, (pk->n + 1) * sizeof pk->hd[0]);
+	p = e->kv + (pk->n + 1) * sizeof pk->hd[0];
+	for (i = 0; i < pk->n; i++) {
+		const struct sseg *s = &st->seg[pk->k[i]];
+
+		memcpy(p, st->text.s + s->off, s->len);
+		p += s->len;
+	}
+	memcpy(p, v, vlen);
+	e->h = pk->h;
+	e->klen = (uint32_t)klen;
 	e->vlen = (uint32_t)vlen;
-}
-
-/*
- * The hash of the key cache_key would build, and whether a cached entry
- * has that key, read from the store where the segments are rather than
- * from a copy: most lookups hit.  Both go loop by loop (kh_loop, ks_loop)
- * as cache_key does.
- */
-#define KH_MUL	0x9e3779b97f4a7c15ULL
-
-static ALWAYS_INLINE uint64_t
-kh_loop(struct rc *c, uint64_t h, size_t from, size_t to, enum loop l,
-    uint32_t inst, int kind, int skip_hl)
-{
-	uint64_t w;
-	size_t k, n, i;
-	const char *p;
-
-	h = (h ^ ((uint64_t)kind << 8 | (uint64_t)l)) * KH_MUL;
-	FOREACH(c, k, from, to, l) {
-		const struct sseg *s = &c->st->seg[k];
-
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
-		    (skip_hl && s->pid == ID2('H', 'L')))
-			continue;
-		/*
-		 * The length and the first, middle and last eight bytes of
-		 * each segment (the ids at the end tell parties apart, the
-		 * middle ones those that differ only in a name): ks_loop
-		 * compares all of it anyway.
-		 */
-		p = c->st->text.s + s->off;
-		n = s->len;
-		h = (h ^ n) * KH_MUL;
-		h ^= h >> 32;
-		if (n >= 8) {
-			memcpy(&w, p, 8);
-			h = (h ^ w) * KH_MUL;
-			h ^= h >> 32;
-			if (n >= 24) {
-				memcpy(&w, p + n / 2 - 4, 8);
-				h = (h ^ w) * KH_MUL;
-				h ^= h >> 32;
-			}
-			memcpy(&w, p + n - 8, 8);
-		} else
-			for (w = 0, i = 0; i < n; i++)
-				w |= (uint64_t)(unsigned char)p[i] << (8 * i);
-		h = (h ^ w) * KH_MUL;
-		h ^= h >> 32;
-	}
-	return h;
-}
-
-static ALWAYS_INLINE uint64_t
-kh_end(uint64_t h)
-{
-	return h ^ h >> 29;
-}
-
-/* Where the key text at p matches loop l to; NULL if it does not. */
-static ALWAYS_INLINE const char *
-ks_loop(struct rc *c, const char *p, const char *end, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind, int skip_hl)
-{
-	size_t k;
-	uint32_t len;
-
-	if (end - p < 2 || p[0] != (char)kind || p[1] != (char)l)
-		return NULL;
-	p += 2;
-	FOREACH(c, k, from, to, l) {
-		const struct sseg *s = &c->st->seg[k];
-
-		if ((s->flags & SS_EXTRA) || (inst && s->inst != inst) ||
-		    (skip_hl && s->pid == ID2('H', 'L')))
-			continue;
-		if ((size_t)(end - p) < sizeof len + s->len)
-			return NULL;
-		memcpy(&len, p, sizeof len);
-		if (len != s->len || memcmp(p + sizeof len,
-		    c->st->text.s + s->off, s->len) != 0)
-			return NULL;
-		p += sizeof len + s->len;
-	}
-	return p;
 }
 
 /* Did rendering flag any segment of the instance as extra? */
@@ -4167,46 +4590,99 @@ flagged(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 	return 0;
 }
 
-/* A party object under key (rendered, or from the cache). */
-static void
-cached_party(struct rc *c, const char *key, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind)
+/* party_keyed's rendering, when the cache does not have it. */
+static __attribute__((noinline)) void
+party_miss(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
 {
 	struct x837 *m = c->m;
 	unsigned long long w0 = m->stats.warnings;
-	struct pcache *set;
-	const struct pcache *e;
-	uint64_t h;
 	size_t start;
-	int i;
 
-	h = kh_end(kh_loop(c, 0, from, to, l, inst, kind, 0));
-	set = cache_set(m, h);
-	for (i = 0; i < PC_WAYS; i++) {
-		e = &set[i];
-		if (e->kv != NULL && e->h == h && ks_loop(c, e->kv, e->kv +
-		    e->klen, from, to, l, inst, kind, 0) == e->kv + e->klen) {
-			e = cache_hit(set, i);
-			fkraw(&c->w, key, e->kv + e->klen, e->vlen);
-			return;
-		}
-	}
 	kput(c, key);
 	start = c->w.b->len;
 	opn(c, 0);
 	party(c, from, to, l, inst, kind);
 	cls(c, 0);
-	if (m->stats.warnings == w0 && c->w.b->len > start &&
+	if (keyed && m->stats.warnings == w0 && c->w.b->len > start &&
 	    !flagged(c, from, to, l, inst)) {
 		/* skip the comma and key kput wrote before start */
 		const char *v = c->w.b->s + start;
 
 		while (*v != '{')
 			v++;
-		buf_reset(&m->pkey);
-		cache_key(c, from, to, l, inst, kind, 0);
-		cache_put(m, h, v, (size_t)(c->w.b->s + c->w.b->len - v));
+		cache_put(m, c->st, pk, v,
+		    (size_t)(c->w.b->s + c->w.b->len - v));
 	}
+}
+
+/*
+ * A party object under key from loop l (instance inst) in [from, to),
+ * whose key pk has (keyed; 0: too many segments for a key): from the
+ * cache, or rendered and kept there.  Inline: the key's length is then
+ * known where it is written.
+ */
+static ALWAYS_INLINE void
+party_keyed(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
+{
+	const struct pcache *e;
+
+	if (keyed && (e = cache_find(c->m, c->st, pk)) != NULL) {
+		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+		return;
+	}
+	party_miss(c, key, from, to, l, inst, kind, pk, keyed);
+}
+
+/* Does a segment of the key match() (an id with a NUL inside does not)? */
+static ALWAYS_INLINE int
+pk_any(const struct rc *c, const struct pkey *key)
+{
+	unsigned i;
+
+	for (i = 0; i < key->n; i++) {
+		const struct sseg *s = &c->st->seg[key->k[i]];
+
+		if (s->pid == pk(s->id))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A party object under key (rendered, or from the cache); when any, only
+ * if loop l has a segment (instance inst) in [from, to).
+ */
+static ALWAYS_INLINE void
+party_cached(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, int any)
+{
+	struct pkey sk;
+	size_t k;
+	int keyed;
+
+	keyed = pk_loop(c, &sk, from, to, l, inst, kind);
+	if (any) {
+		if (keyed) {
+			if (!pk_any(c, &sk))
+				return;
+		} else {
+			FOREACH(c, k, from, to, l)
+				if (match(c, k, l, inst, c->st->seg[k].id))
+					break;
+			if (k == to)
+				return;
+		}
+	}
+	party_keyed(c, key, from, to, l, inst, kind, &sk, keyed);
+}
+
+static void
+cached_party(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind)
+{
+	party_cached(c, key, from, to, l, inst, kind, 0);
 }
 
 /* A party object under key, when loop l has any segment in [from, to). */
@@ -4214,14 +4690,7 @@ static void
 kparty(struct rc *c, const char *key, size_t from, size_t to, enum loop l,
     uint32_t inst, int kind)
 {
-	size_t k;
-
-	FOREACH(c, k, from, to, l)
-		if (match(c, k, l, inst, c->st->seg[k].id))
-			break;
-	if (k == to)
-		return;
-	cached_party(c, key, from, to, l, inst, kind);
+	party_cached(c, key, from, to, l, inst, kind, 1);
 }
 
 /* Named references (first of each qualifier) and the rest in arrkey. */
@@ -5065,54 +5534,41 @@ static void
 render_a_cached(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_A];
+	const struct store *st = &L->st;
 	unsigned long long w0 = m->stats.warnings;
-	struct pcache *set;
 	const struct pcache *e;
-	struct rc c;
-	uint64_t h;
-	int l, i;
+	struct pkey pk;
+	size_t k;
 
-	c.m = m;
-	c.lv = LV_A;
-	c.st = &L->st;
 	if (L->nwarn || L->nextra) {
 		render_a(m);
 		return;
 	}
-	h = 0;
-	for (l = L_2000A; l <= L_2010AC; l++)
-		h = kh_loop(&c, h, 0, L->st.n, (enum loop)l, 0, 9, 1);
-	h = kh_end(h);
-	set = cache_set(m, h);
-	for (i = 0; i < PC_WAYS; i++) {
-		const char *p, *end;
+	/* the level's segments in the order stored, with their loops */
+	pk_start(&pk, 9 << 8);
+	for (k = 0; k < st->n; k++) {
+		const struct sseg *s = &st->seg[k];
 
-		e = &set[i];
-		if (e->kv == NULL || e->h != h)
+		if ((s->flags & SS_EXTRA) || s->pid == ID2('H', 'L') ||
+		    s->loop < L_2000A || s->loop > L_2010AC)
 			continue;
-		p = e->kv;
-		end = e->kv + e->klen;
-		for (l = L_2000A; p != NULL && l <= L_2010AC; l++)
-			p = ks_loop(&c, p, end, 0, L->st.n, (enum loop)l, 0, 9,
-			    1);
-		if (p == end) {
-			e = cache_hit(set, i);
-			buf_reset(&L->frag);
-			buf_add(&L->frag, e->kv + e->klen, e->vlen);
-			buf_reset(&L->extra);
-			L->nextra = 0;
-			L->rendered = 1;
+		if (!pk_add(&pk, st, k)) {
+			render_a(m);
 			return;
 		}
 	}
-	render_a(m);
-	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0) {
-		/* the key only now: render_a's parties use m->pkey too */
-		buf_reset(&m->pkey);
-		for (l = L_2000A; l <= L_2010AC; l++)
-			cache_key(&c, 0, L->st.n, (enum loop)l, 0, 9, 1);
-		cache_put(m, h, L->frag.s, L->frag.len);
+	pk_end(&pk, st);
+	if ((e = cache_find(m, st, &pk)) != NULL) {
+		buf_reset(&L->frag);
+		buf_add(&L->frag, e->kv + e->klen, e->vlen);
+		buf_reset(&L->extra);
+		L->nextra = 0;
+		L->rendered = 1;
+		return;
 	}
+	render_a(m);
+	if (m->stats.warnings == w0 && L->nwarn == 0 && L->nextra == 0)
+		cache_put(m, st, &pk, L->frag.s, L->frag.len);
 }
 
 /* PAT05-PAT09 (death date, weight, pregnancy) into the open object. */
@@ -5147,137 +5603,350 @@ inner(const struct buf *b)
 	return v;
 }
 
-/* Append the members of the object in src to one built by hand in b. */
+/*
+ * A level's fragment is the members of an object, without its braces:
+ * the writer is set as if after a '{' it never wrote (members_open), and
+ * put back at the top when done (members_close).
+ */
 static void
-add_members(struct buf *b, const struct buf *src)
+members_open(struct rc *c, int first)
 {
-	struct str v = inner(src);
-
-	if (v.n == 0)
-		return;
-	if (b->len > 0 && b->s[b->len - 1] != '{')
-		buf_addc(b, ',');
-	buf_add(b, v.p, v.n);
+	c->w.depth = 1;
+	c->w.first[1] = (unsigned char)first;
+	c->w.after_key = 0;
 }
 
+static void
+members_close(struct rc *c)
+{
+	c->w.depth = 0;
+	c->w.first[0] = 0;
+}
+
+/*
+ * The subscriber level, written where it goes: SBR's members and the
+ * person's into the subscriber object, the person's copied once more
+ * into the patient's (frag2) when the subscriber is the patient, then
+ * the payer.  Warnings come in the order they always did: the person's,
+ * SBR's, PAT's, the payer's.
+ */
 static void
 render_b(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_B];
-	/* scratch kept in m: render_b runs for nearly every claim */
-	struct buf *person = &m->b_person, *sbr = &m->b_sbr;
-	struct buf *patf = &m->b_patf, *obj = &m->b_obj;
-	struct rc c;
-	size_t n = L->st.n, ks_ = NONE, pat = NONE, k;
+	const struct store *st = &L->st;
+	struct buf *f2 = &L->frag2;
+	unsigned long long w0 = m->stats.warnings;
+	struct rc c, p;
+	struct pkey pk;
+	size_t n = L->st.n, sbr = NONE, pat = NONE, k, pfrom, pto;
+	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
 	struct str rel = nostr;
 	unsigned nsbr = 0, npat = 0;
-	int have_nm1;
+	int have_nm1, odd = 0, extra = 0, payer_nm1 = 0, keyed = 1;
+	unsigned pplain = SS_PLAIN;	/* the person's segments all plain */
 
-	rc_init(&c, m, LV_B, person);
-	opn(&c, 0);
-	have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
-	cls(&c, 0);
+	rc_init(&c, m, LV_B, &L->frag);
+	members_open(&c, 1);
 
-	/* SBR and PAT in one pass; one() only for the warnings of repeats */
-	FOREACH(&c, k, 0, n, L_2000B) {
-		if (match(&c, k, L_2000B, 0, "SBR") && nsbr++ == 0)
-			ks_ = k;
-		else if (match(&c, k, L_2000B, 0, "PAT") && npat++ == 0)
-			pat = k;
+	/*
+	 * One pass over the level: SBR and PAT (one() only for the warnings
+	 * of repeats), the person's segments as party() finds them (anything
+	 * unusual: party() does it all), the payer's key and its NM1 (has()).
+	 */
+	pk_start(&pk, K_PAYER << 8 | L_2010BB);
+	for (k = 0; k < n; k++) {
+		const struct sseg *s = &st->seg[k];
+		size_t *slot;
+
+		if (s->flags & SS_EXTRA) {
+			extra = 1;
+			continue;
+		}
+		switch (s->loop) {
+		case L_2000B:
+			if (s->pid == ID3('S', 'B', 'R') && nsbr++ == 0)
+				sbr = k;
+			else if (s->pid == ID3('P', 'A', 'T') && npat++ == 0)
+				pat = k;
+			continue;
+		case L_2010BA:
+			switch (s->pid) {
+			case ID3('N', 'M', '1'): slot = &nm1; break;
+			case ID2('N', '3'): slot = &n3; break;
+			case ID2('N', '4'): slot = &n4; break;
+			case ID3('D', 'M', 'G'): slot = &dmg; break;
+			case ID3('P', 'R', 'V'): slot = &prv; break;
+			case ID3('R', 'E', 'F'):
+			case ID3('P', 'E', 'R'):
+				odd = 1;
+				continue;
+			default: continue;
+			}
+			if (*slot == NONE)
+				*slot = k;
+			else
+				odd = 1;
+			pplain &= s->flags;
+			continue;
+		case L_2010BB:
+			if (s->pid == ID3('N', 'M', '1'))
+				payer_nm1 = 1;
+			if (keyed && !pk_add(&pk, st, k))
+				keyed = 0;
+			continue;
+		default:
+			continue;
+		}
 	}
-	rc_init(&c, m, LV_B, sbr);
-	opn(&c, 0);
+	if (keyed)
+		pk_end(&pk, st);
+
+	if (!odd && pplain && (sbr == NONE ||
+	    (st->seg[sbr].flags & SS_PLAIN))) {
+		/* the usual case: the subscriber object in one run */
+		struct run r;
+		char *o0;
+		int first0;
+
+		run_open(&c, &r, 1024 + st->text.len);
+		r.plain = 1;
+		o0 = r.o;
+		first0 = r.first;
+		if (!r.first)
+			*r.o++ = ',';
+		memcpy(r.o, "\"subscriber\":{", 14);
+		r.o += 14;
+		r.first = 1;
+		if (sbr != NONE) {
+			struct mseg g;
+
+			mseg_at(&c, &g, sbr);
+			mx(&r, &g, 1, "payer_responsibility");
+			mx(&r, &g, 2, "relationship");
+			mx(&r, &g, 3, "group_number");
+			mx(&r, &g, 4, "group_name");
+			mx(&r, &g, 5, "insurance_type");
+			mx(&r, &g, 9, "claim_filing_indicator");
+			rel = E(c.st, sbr, 2);
+		}
+		pfrom = (size_t)(r.o - L->frag.s);
+		party_members(&c, &r, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		pto = (size_t)(r.o - L->frag.s);
+		/* opn and cls: an empty object is taken back with its key */
+		if (r.first) {
+			r.o = o0;
+			r.first = first0;
+		} else {
+			*r.o++ = '}';
+			r.first = 0;
+		}
+		run_close(&c, &r);
+		have_nm1 = nm1 != NONE;
+	} else {
+		kput(&c, "subscriber");
+		opn(&c, 0);
+		if (sbr != NONE) {
+			struct run r;
+
+			/* (nothing here warns: SBR's warnings follow the
+			 * person's) */
+			run_seg(&c, &r, sbr);
+			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
+			run_close(&c, &r);
+			rel = E(c.st, sbr, 2);
+		}
+		pfrom = L->frag.len;
+		have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
+		pto = L->frag.len;
+		cls(&c, 0);
+	}
 	if (nsbr > 1)
-		ks_ = one(&c, 0, n, L_2000B, 0, "SBR");
-	if (ks_ != NONE) {
-		ke(&c, "payer_responsibility", ks_, 1);
-		ke(&c, "relationship", ks_, 2);
-		ke(&c, "group_number", ks_, 3);
-		ke(&c, "group_name", ks_, 4);
-		ke(&c, "insurance_type", ks_, 5);
-		ke(&c, "claim_filing_indicator", ks_, 9);
-		mapped(&c, ks_, BR(1, 5) | B(9));
-		rel = E(c.st, ks_, 2);
-	}
-	cls(&c, 0);
-
-	rc_init(&c, m, LV_B, patf);
-	opn(&c, 0);
-	if (npat > 1)
-		pat = one(&c, 0, n, L_2000B, 0, "PAT");
-	if (pat != NONE) {
-		pat_fields(&c, pat);
-		mapped(&c, pat, BR(5, 9));
-	}
-	cls(&c, 0);
-
-	/* subscriber and payer */
-	buf_reset(&L->frag);
-	if (inner(sbr).n || inner(person).n) {
-		buf_adds(&L->frag, "\"subscriber\":{");
-		add_members(&L->frag, sbr);
-		add_members(&L->frag, person);
-		buf_addc(&L->frag, '}');
-	}
-	rc_init(&c, m, LV_B, obj);
-	opn(&c, 0);
-	kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
-	cls(&c, 0);
-	add_members(&L->frag, obj);
+		one(&c, 0, n, L_2000B, 0, "SBR");
+	if (sbr != NONE)
+		mapped(&c, sbr, BR(1, 5) | B(9));
 
 	/* the patient when the subscriber is the patient */
-	buf_reset(&L->frag2);
-	buf_adds(&L->frag2, "\"patient\":{\"is_subscriber\":true,"
-	    "\"relationship\":");
-	if (rel.n && str_plain(rel)) {
-		/* what json_escape makes of it, the usual case */
-		buf_addc(&L->frag2, '"');
-		buf_add(&L->frag2, rel.p, rel.n);
-		buf_addc(&L->frag2, '"');
-	} else if (rel.n) {
-		to_utf8(&m->conv, rel.p, rel.n);
-		json_escape(&L->frag2, m->conv.s, m->conv.len);
+	buf_reset(f2);
+	/* the person's members (without the comma before them, if any) */
+	if (pfrom < pto && L->frag.s[pfrom] == ',')
+		pfrom++;
+	if (rel.n == 0 || rel.n > 8 || !str_plain(rel)) {
+		buf_adds(f2, "\"patient\":{\"is_subscriber\":true,"
+		    "\"relationship\":");
+		if (rel.n && str_plain(rel)) {
+			/* what json_escape makes of it, the usual case */
+			buf_addc(f2, '"');
+			buf_add(f2, rel.p, rel.n);
+			buf_addc(f2, '"');
+		} else if (rel.n) {
+			to_utf8(&m->conv, rel.p, rel.n);
+			json_escape(f2, m->conv.s, m->conv.len);
+		} else
+			buf_adds(f2, "\"18\"");
+		if (pfrom < pto) {
+			buf_addc(f2, ',');
+			buf_add(f2, L->frag.s + pfrom, pto - pfrom);
+		}
+	} else {
+		/* the usual case, a short plain code: all at once */
+		static const char head[] = "\"patient\":{\"is_subscriber\":"
+		    "true,\"relationship\":\"";
+		size_t len = sizeof head - 1 + rel.n + 2 + (pto - pfrom);
+		char *o;
+
+		if (len + 2 > f2->cap)
+			buf_grow(f2, len + 1);
+		o = f2->s;
+		memcpy(o, head, sizeof head - 1);
+		o += sizeof head - 1;
+		buf_copy(o, rel.p, rel.n);
+		o += rel.n;
+		*o++ = '"';
+		if (pfrom < pto) {
+			*o++ = ',';
+			memcpy(o, L->frag.s + pfrom, pto - pfrom);
+			o += pto - pfrom;
+		}
+		*o = '\0';
+		f2->len = (size_t)(o - f2->s);
 	}
-	else
-		buf_adds(&L->frag2, "\"18\"");
-	add_members(&L->frag2, person);
-	add_members(&L->frag2, patf);
-	buf_addc(&L->frag2, '}');
+	if (pat != NONE) {
+		/* rc_init without emptying f2: PAT's members go after */
+		p.m = m;
+		p.lv = LV_B;
+		p.st = &L->st;
+		jw_init(&p.w, f2);
+		p.kpos = 0;
+		p.kfirst = 1;
+		members_open(&p, 0);
+		if (npat > 1)
+			pat = one(&p, 0, n, L_2000B, 0, "PAT");
+		pat_fields(&p, pat);
+		mapped(&p, pat, BR(5, 9));
+		members_close(&p);
+	}
+	buf_addc(f2, '}');
+
+	if (!keyed)
+		kparty(&c, "payer", 0, n, L_2010BB, 0, K_PAYER);
+	else if (pk_any(&c, &pk))
+		party_keyed(&c, "payer", 0, n, L_2010BB, 0, K_PAYER, &pk, 1);
+	members_close(&c);
 
 	if (!have_nm1)
 		missing(m, LV_B, "no subscriber name (loop 2010BA, NM1*IL)");
-	if (!has(&c, 0, n, L_2010BB, "NM1"))
+	if (!payer_nm1)
 		missing(m, LV_B, "no payer name (loop 2010BB, NM1*PR)");
-	render_extras(m, LV_B);
+	/*
+	 * Nothing for extra_segments unless a segment came as extra or this
+	 * rendering warned (what flags a segment warns).
+	 */
+	if (extra || m->stats.warnings != w0)
+		render_extras(m, LV_B);
+	else {
+		buf_reset(&L->extra);
+		L->nextra = 0;
+	}
 	L->rendered = 1;
 }
 
-static void
+/* (not inlined: once per patient level, and measured apart) */
+static __attribute__((noinline)) void
 render_c(struct x837 *m)
 {
 	struct level *L = &m->lv[LV_C];
+	const struct store *st = &L->st;
+	unsigned long long w0 = m->stats.warnings;
 	struct rc c;
-	size_t n = L->st.n, pat;
+	size_t n = st->n, pat = NONE, k;
+	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
+	unsigned npat = 0;
+	int odd = 0, extra = 0;
+
+	/* one pass: PAT, and the person's segments as party() finds them */
+	for (k = 0; k < n; k++) {
+		const struct sseg *s = &st->seg[k];
+		size_t *slot;
+
+		if (s->flags & SS_EXTRA) {
+			extra = 1;
+			continue;
+		}
+		if (s->loop == L_2000C) {
+			if (s->pid == ID3('P', 'A', 'T') && npat++ == 0)
+				pat = k;
+			continue;
+		}
+		if (s->loop != L_2010CA)
+			continue;
+		switch (s->pid) {
+		case ID3('N', 'M', '1'): slot = &nm1; break;
+		case ID2('N', '3'): slot = &n3; break;
+		case ID2('N', '4'): slot = &n4; break;
+		case ID3('D', 'M', 'G'): slot = &dmg; break;
+		case ID3('P', 'R', 'V'): slot = &prv; break;
+		case ID3('R', 'E', 'F'):
+		case ID3('P', 'E', 'R'):
+			odd = 1;
+			continue;
+		default: continue;
+		}
+		if (*slot == NONE)
+			*slot = k;
+		else
+			odd = 1;
+	}
 
 	rc_init(&c, m, LV_C, &L->frag);
-	opn(&c, 0);
-	kput(&c, "patient");
-	opn(&c, 0);
-	fkbool(&c, "is_subscriber", 0);
-	pat = one(&c, 0, n, L_2000C, 0, "PAT");
-	if (pat != NONE)
-		ke(&c, "relationship", pat, 1);
-	party(&c, 0, n, L_2010CA, 0, K_MEMBER);
+	members_open(&c, 1);
+	if (npat > 1)
+		one(&c, 0, n, L_2000C, 0, "PAT");
+	if (!odd && plain_or_none(&c, nm1) && plain_or_none(&c, prv) &&
+	    plain_or_none(&c, dmg) && plain_or_none(&c, n3) &&
+	    plain_or_none(&c, n4) && plain_or_none(&c, pat)) {
+		/* the usual case: up to PAT's last members in one run */
+		static const char head[] = "\"patient\":{"
+		    "\"is_subscriber\":false";
+		struct run r;
+
+		run_open(&c, &r, 1024 + st->text.len);
+		r.plain = 1;
+		memcpy(r.o, head, sizeof head - 1);
+		r.o += sizeof head - 1;
+		r.first = 0;
+		if (pat != NONE) {
+			struct mseg g;
+
+			mseg_at(&c, &g, pat);
+			mx(&r, &g, 1, "relationship");
+		}
+		party_members(&c, &r, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		run_close(&c, &r);
+	} else {
+		kput(&c, "patient");
+		opn(&c, 0);
+		fkbool(&c, "is_subscriber", 0);
+		if (pat != NONE)
+			ke(&c, "relationship", pat, 1);
+		party(&c, 0, n, L_2010CA, 0, K_MEMBER);
+		/* (the object stays open: the writer is one level down) */
+	}
 	if (pat != NONE) {
 		pat_fields(&c, pat);
 		mapped(&c, pat, B(1) | BR(5, 9));
 	}
-	cls(&c, 0);
-	cls(&c, 0);
-	strip_braces(&L->frag);
-	if (!has(&c, 0, n, L_2010CA, "NM1"))
+	buf_addc(&L->frag, '}');
+	members_close(&c);
+	if (nm1 == NONE)
 		missing(m, LV_C, "no patient name (loop 2010CA, NM1*QC)");
-	render_extras(m, LV_C);
+	/* as in render_b */
+	if (extra || m->stats.warnings != w0)
+		render_extras(m, LV_C);
+	else {
+		buf_reset(&L->extra);
+		L->nextra = 0;
+	}
 	L->rendered = 1;
 }
 
