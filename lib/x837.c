@@ -602,7 +602,6 @@ struct x837 {
 	/* scratch */
 	struct buf		 rec, tmp, conv, msg;
 	struct buf		 b_lines, b_claim, b_diag, b_prov, b_cob;
-	struct buf		 b_person, b_sbr, b_patf, b_obj;
 	char			 svc_from[11], svc_to[11];
 	int			 hi_other;	/* HI lists besides diagnoses */
 	/* rendered parties and billing provider loops, by their segments */
@@ -611,7 +610,6 @@ struct x837 {
 		uint32_t	 klen, vlen;
 		char		*kv;
 	}			 pc[PC_SIZE];
-	struct buf		 pkey;
 };
 
 /* ---- messages ---- */
@@ -2272,14 +2270,9 @@ x837_free(struct x837 *m)
 	buf_free(&m->b_diag);
 	buf_free(&m->b_prov);
 	buf_free(&m->b_cob);
-	buf_free(&m->b_person);
-	buf_free(&m->b_sbr);
-	buf_free(&m->b_patf);
-	buf_free(&m->b_obj);
 	spool_free(m->sp);
 	for (i = 0; i < PC_SIZE; i++)
 		free(m->pc[i].kv);
-	buf_free(&m->pkey);
 	free(m);
 }
 
@@ -5584,23 +5577,6 @@ pat_fields(struct rc *c, size_t pat)
 	ke(c, "weight_unit", pat, 7);
 	knum(c, "weight", pat, 8);
 	ke(c, "pregnant", pat, 9);
-}
-
-/*
- * The members of an object rendered into b, without its braces (nothing
- * when it stayed empty and was taken back): used where they are, rather
- * than moved down a byte by strip_braces.
- */
-static struct str
-inner(const struct buf *b)
-{
-	struct str v = { b->s, 0 };
-
-	if (b->len >= 2) {
-		v.p = b->s + 1;
-		v.n = b->len - 2;
-	}
-	return v;
 }
 
 /*
