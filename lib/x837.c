@@ -5393,6 +5393,26 @@ kcstr(struct rc *c, const char *key, const char *s)
 	ks(c, key, v);
 }
 
+/*
+ * The first segment from k on that goes to extra_segments (st->n: none).
+ * Most claims have none: four segments' flags are looked at together.
+ */
+static ALWAYS_INLINE size_t
+next_flagged(const struct store *st, size_t k)
+{
+	const struct sseg *s = st->seg;
+	size_t n = st->n;
+
+	for (; k + 4 <= n; k += 4)
+		if ((s[k].flags | s[k + 1].flags | s[k + 2].flags |
+		    s[k + 3].flags) & (SS_EXTRA | SS_ALSO))
+			break;
+	for (; k < n; k++)
+		if (s[k].flags & (SS_EXTRA | SS_ALSO))
+			break;
+	return k;
+}
+
 /* extra_segments items of a level, after its rendering flagged them. */
 static void
 render_extras(struct x837 *m, int lv)
@@ -5406,11 +5426,10 @@ render_extras(struct x837 *m, int lv)
 	c.st = &L->st;
 	buf_reset(&L->extra);
 	L->nextra = 0;
-	for (k = 0; k < L->st.n; k++) {
+	for (k = next_flagged(&L->st, 0); k < L->st.n;
+	    k = next_flagged(&L->st, k + 1)) {
 		const struct sseg *s = &L->st.seg[k];
 
-		if (!(s->flags & (SS_EXTRA | SS_ALSO)))
-			continue;
 		if (L->nextra++)
 			buf_addc(&L->extra, ',');
 		jw_init(&c.w, &L->extra);
