@@ -1378,7 +1378,8 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 	put_inline(m, s, m->cur, 0);
 	if (lv > LV_A) {
 		m->lv[up].nchildren++;
-		if (!is(parent, m->lv[up].hl))
+		/* (eqz: the enclosing id is short, no strlen call) */
+		if (!eqz(parent, m->lv[up].hl))
 			warnx_at(m, lv, "hl_parent", s->index, s->offset, "HL",
 			    "HL02 parent id is not the enclosing HL '%s': '%s'",
 			    qs(m, m->lv[up].hl), q(m, parent));
@@ -5619,6 +5620,23 @@ members_close(struct rc *c)
 }
 
 /*
+ * SBR with nothing outside SBR01-05 and SBR09, the test of mapped() for
+ * them, in the usual shapes: ending by SBR05, or nine elements with
+ * SBR06-08 empty (what mapped() looks at one by one).
+ */
+static ALWAYS_INLINE int
+sbr_usual(const struct store *st, size_t k)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo = st->eo + s->eo;
+
+	if (s->nel <= 5)
+		return 1;
+	return s->nel == 9 && !(eo[7] - 1 > eo[6]) && !(eo[8] - 1 > eo[7]) &&
+	    !(eo[9] - 1 > eo[8]);
+}
+
+/*
  * The subscriber level, written where it goes: SBR's members and the
  * person's into the subscriber object, the person's copied once more
  * into the patient's (frag2) when the subscriber is the patient, then
@@ -5758,7 +5776,7 @@ render_b(struct x837 *m)
 	}
 	if (nsbr > 1)
 		one(&c, 0, n, L_2000B, 0, "SBR");
-	if (sbr != NONE)
+	if (sbr != NONE && !sbr_usual(st, sbr))
 		mapped(&c, sbr, BR(1, 5) | B(9));
 
 	/* the patient when the subscriber is the patient */
