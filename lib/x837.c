@@ -5636,6 +5636,45 @@ sbr_usual(const struct store *st, size_t k)
 	    !(eo[9] - 1 > eo[8]);
 }
 
+/* The segments of a person's loop (2010BA, 2010CA) taken once. */
+struct person {
+	size_t	nm1, n3, n4, dmg, prv;
+};
+
+#define PERSON_NONE	{ NONE, NONE, NONE, NONE, NONE }
+
+/*
+ * Segment k (s) of a person's loop into its slot, as party() finds them;
+ * *pl (if pl) loses SS_PLAIN when a slotted segment has anything to
+ * escape.
+ * 1 when the person is unusual (a REF or PER, a second NM1, N3, N4, DMG
+ * or PRV): party() then does it all.
+ */
+static ALWAYS_INLINE int
+person_seg(struct person *p, const struct sseg *s, size_t k, unsigned *pl)
+{
+	size_t *slot;
+
+	switch (s->pid) {
+	case ID3('N', 'M', '1'): slot = &p->nm1; break;
+	case ID2('N', '3'): slot = &p->n3; break;
+	case ID2('N', '4'): slot = &p->n4; break;
+	case ID3('D', 'M', 'G'): slot = &p->dmg; break;
+	case ID3('P', 'R', 'V'): slot = &p->prv; break;
+	case ID3('R', 'E', 'F'):
+	case ID3('P', 'E', 'R'):
+		return 1;
+	default:
+		return 0;
+	}
+	if (pl != NULL)
+		*pl &= s->flags;
+	if (*slot != NONE)
+		return 1;
+	*slot = k;
+	return 0;
+}
+
 /*
  * The subscriber level, written where it goes: SBR's members and the
  * person's into the subscriber object, the person's copied once more
@@ -5653,7 +5692,7 @@ render_b(struct x837 *m)
 	struct rc c, p;
 	struct pkey pk;
 	size_t n = L->st.n, sbr = NONE, pat = NONE, k, pfrom, pto;
-	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
+	struct person ps = PERSON_NONE;
 	struct str rel = nostr;
 	unsigned nsbr = 0, npat = 0;
 	int have_nm1, odd = 0, extra = 0, payer_nm1 = 0, keyed = 1;
@@ -5670,7 +5709,6 @@ render_b(struct x837 *m)
 	pk_start(&pk, K_PAYER << 8 | L_2010BB);
 	for (k = 0; k < n; k++) {
 		const struct sseg *s = &st->seg[k];
-		size_t *slot;
 
 		if (s->flags & SS_EXTRA) {
 			extra = 1;
@@ -5684,23 +5722,7 @@ render_b(struct x837 *m)
 				pat = k;
 			continue;
 		case L_2010BA:
-			switch (s->pid) {
-			case ID3('N', 'M', '1'): slot = &nm1; break;
-			case ID2('N', '3'): slot = &n3; break;
-			case ID2('N', '4'): slot = &n4; break;
-			case ID3('D', 'M', 'G'): slot = &dmg; break;
-			case ID3('P', 'R', 'V'): slot = &prv; break;
-			case ID3('R', 'E', 'F'):
-			case ID3('P', 'E', 'R'):
-				odd = 1;
-				continue;
-			default: continue;
-			}
-			if (*slot == NONE)
-				*slot = k;
-			else
-				odd = 1;
-			pplain &= s->flags;
+			odd |= person_seg(&ps, s, k, &pplain);
 			continue;
 		case L_2010BB:
 			if (s->pid == ID3('N', 'M', '1'))
@@ -5744,7 +5766,7 @@ render_b(struct x837 *m)
 			rel = E(c.st, sbr, 2);
 		}
 		pfrom = (size_t)(r.o - L->frag.s);
-		party_members(&c, &r, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		party_members(&c, &r, ps.nm1, NONE, ps.prv, ps.dmg, ps.n3, ps.n4, K_MEMBER);
 		pto = (size_t)(r.o - L->frag.s);
 		/* opn and cls: an empty object is taken back with its key */
 		if (r.first) {
@@ -5755,7 +5777,7 @@ render_b(struct x837 *m)
 			r.first = 0;
 		}
 		run_close(&c, &r);
-		have_nm1 = nm1 != NONE;
+		have_nm1 = ps.nm1 != NONE;
 	} else {
 		kput(&c, "subscriber");
 		opn(&c, 0);
@@ -5873,14 +5895,13 @@ render_c(struct x837 *m)
 	unsigned long long w0 = m->stats.warnings;
 	struct rc c;
 	size_t n = st->n, pat = NONE, k;
-	size_t nm1 = NONE, n3 = NONE, n4 = NONE, dmg = NONE, prv = NONE;
+	struct person ps = PERSON_NONE;
 	unsigned npat = 0;
 	int odd = 0, extra = 0;
 
 	/* one pass: PAT, and the person's segments as party() finds them */
 	for (k = 0; k < n; k++) {
 		const struct sseg *s = &st->seg[k];
-		size_t *slot;
 
 		if (s->flags & SS_EXTRA) {
 			extra = 1;
@@ -5891,33 +5912,17 @@ render_c(struct x837 *m)
 				pat = k;
 			continue;
 		}
-		if (s->loop != L_2010CA)
-			continue;
-		switch (s->pid) {
-		case ID3('N', 'M', '1'): slot = &nm1; break;
-		case ID2('N', '3'): slot = &n3; break;
-		case ID2('N', '4'): slot = &n4; break;
-		case ID3('D', 'M', 'G'): slot = &dmg; break;
-		case ID3('P', 'R', 'V'): slot = &prv; break;
-		case ID3('R', 'E', 'F'):
-		case ID3('P', 'E', 'R'):
-			odd = 1;
-			continue;
-		default: continue;
-		}
-		if (*slot == NONE)
-			*slot = k;
-		else
-			odd = 1;
+		if (s->loop == L_2010CA)
+			odd |= person_seg(&ps, s, k, NULL);
 	}
 
 	rc_init(&c, m, LV_C, &L->frag);
 	members_open(&c, 1);
 	if (npat > 1)
 		one(&c, 0, n, L_2000C, 0, "PAT");
-	if (!odd && plain_or_none(&c, nm1) && plain_or_none(&c, prv) &&
-	    plain_or_none(&c, dmg) && plain_or_none(&c, n3) &&
-	    plain_or_none(&c, n4) && plain_or_none(&c, pat)) {
+	if (!odd && plain_or_none(&c, ps.nm1) && plain_or_none(&c, ps.prv) &&
+	    plain_or_none(&c, ps.dmg) && plain_or_none(&c, ps.n3) &&
+	    plain_or_none(&c, ps.n4) && plain_or_none(&c, pat)) {
 		/* the usual case: up to PAT's last members in one run */
 		static const char head[] = "\"patient\":{"
 		    "\"is_subscriber\":false";
@@ -5934,7 +5939,7 @@ render_c(struct x837 *m)
 			mseg_at(&c, &g, pat);
 			mx(&r, &g, 1, "relationship");
 		}
-		party_members(&c, &r, nm1, NONE, prv, dmg, n3, n4, K_MEMBER);
+		party_members(&c, &r, ps.nm1, NONE, ps.prv, ps.dmg, ps.n3, ps.n4, K_MEMBER);
 		run_close(&c, &r);
 	} else {
 		kput(&c, "patient");
@@ -5951,7 +5956,7 @@ render_c(struct x837 *m)
 	}
 	buf_addc(&L->frag, '}');
 	members_close(&c);
-	if (nm1 == NONE)
+	if (ps.nm1 == NONE)
 		missing(m, LV_C, "no patient name (loop 2010CA, NM1*QC)");
 	/* as in render_b */
 	if (extra || m->stats.warnings != w0)
