@@ -3577,7 +3577,8 @@ d8(struct str v, char out[11])
 {
 	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
 	    31, 30, 31, 30, 31 };
-	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL;
+	const uint64_t zeros = 0x3030303030303030ULL;
 	uint64_t w;
 	unsigned y, mo, d;
 
@@ -4136,17 +4137,13 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 		mx_nm1(c, &r, nm1, kind);
 		mapped1(c, nm1, 9);
 	}
+	/* (the key tables of the general way: one list of keys) */
 	if (tax != NONE) {
-		mseg_at(c, &g, tax);
-		mx(&r, &g, 1, "tax_id_type");
-		mx(&r, &g, 2, "tax_id");
+		mrun(c, &r, tax, mk_tax, NMK(mk_tax));
 		mapped1(c, tax, 2);
 	}
 	if (prv != NONE) {
-		mseg_at(c, &g, prv);
-		mx(&r, &g, 1, "provider_code");
-		mx(&r, &g, 2, "taxonomy_qualifier");
-		mx(&r, &g, 3, "taxonomy");
+		mrun(c, &r, prv, mk_prv, NMK(mk_prv));
 		mapped1(c, prv, 3);
 	}
 	if (dmg != NONE) {
@@ -4223,6 +4220,19 @@ party_run(struct rc *c, size_t nm1, size_t tax, size_t prv, size_t dmg,
 	run_close(c, &r);
 }
 
+/* The members of segment k by key table t, in a run of its own. */
+static void
+mrun_seg(struct rc *c, size_t k, const struct mk *t, unsigned nt,
+    uint32_t bits)
+{
+	struct run r;
+
+	run_seg(c, &r, k);
+	mrun(c, &r, k, t, nt);
+	run_close(c, &r);
+	mapped(c, k, bits);
+}
+
 /*
  * The members of a party object from loop l (instance inst, 0: any) in
  * [from, to): NM1, N3, N4, REF, PER, PRV, DMG.
@@ -4278,30 +4288,14 @@ party(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		party_run(c, nm1, tax, prv, dmg, n3, n4, kind);
 	else {
 		if (nm1 != NONE) {
-			struct run r;
 			const struct mk *t = nm1_keys(c, nm1, kind);
 
-			run_seg(c, &r, nm1);
-			mrun(c, &r, nm1, t, t[7].el == 9 ? 8 : 9);
-			run_close(c, &r);
-			mapped(c, nm1, BR(1, 9));
+			mrun_seg(c, nm1, t, t[7].el == 9 ? 8 : 9, BR(1, 9));
 		}
-		if (tax != NONE) {
-			struct run r;
-
-			run_seg(c, &r, tax);
-			mrun(c, &r, tax, mk_tax, NMK(mk_tax));
-			run_close(c, &r);
-			mapped(c, tax, BR(1, 2));
-		}
-		if (prv != NONE) {
-			struct run r;
-
-			run_seg(c, &r, prv);
-			mrun(c, &r, prv, mk_prv, NMK(mk_prv));
-			run_close(c, &r);
-			mapped(c, prv, BR(1, 3));
-		}
+		if (tax != NONE)
+			mrun_seg(c, tax, mk_tax, NMK(mk_tax), BR(1, 2));
+		if (prv != NONE)
+			mrun_seg(c, prv, mk_prv, NMK(mk_prv), BR(1, 3));
 		if (dmg != NONE) {
 			struct str f = E(c->st, dmg, 1);
 
@@ -4408,7 +4402,8 @@ cache_hit(struct pcache *e, int i)
 
 struct pkey {
 	unsigned	 n;		/* segments */
-	int		 contig;	/* their text is one stretch of the store */
+	/* their text is one stretch of the store */
+	int		 contig;
 	size_t		 tlen;		/* of all their text */
 	uint64_t	 h;
 	uint32_t	 k[PK_SEGS];
@@ -5754,19 +5749,12 @@ render_b(struct x837 *m)
 		r.o += 14;
 		r.first = 1;
 		if (sbr != NONE) {
-			struct mseg g;
-
-			mseg_at(&c, &g, sbr);
-			mx(&r, &g, 1, "payer_responsibility");
-			mx(&r, &g, 2, "relationship");
-			mx(&r, &g, 3, "group_number");
-			mx(&r, &g, 4, "group_name");
-			mx(&r, &g, 5, "insurance_type");
-			mx(&r, &g, 9, "claim_filing_indicator");
+			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
 			rel = E(c.st, sbr, 2);
 		}
 		pfrom = (size_t)(r.o - L->frag.s);
-		party_members(&c, &r, ps.nm1, NONE, ps.prv, ps.dmg, ps.n3, ps.n4, K_MEMBER);
+		party_members(&c, &r, ps.nm1, NONE, ps.prv, ps.dmg, ps.n3,
+		    ps.n4, K_MEMBER);
 		pto = (size_t)(r.o - L->frag.s);
 		/* opn and cls: an empty object is taken back with its key */
 		if (r.first) {
@@ -5939,7 +5927,8 @@ render_c(struct x837 *m)
 			mseg_at(&c, &g, pat);
 			mx(&r, &g, 1, "relationship");
 		}
-		party_members(&c, &r, ps.nm1, NONE, ps.prv, ps.dmg, ps.n3, ps.n4, K_MEMBER);
+		party_members(&c, &r, ps.nm1, NONE, ps.prv, ps.dmg, ps.n3,
+		    ps.n4, K_MEMBER);
 		run_close(&c, &r);
 	} else {
 		kput(&c, "patient");
