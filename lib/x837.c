@@ -6859,11 +6859,12 @@ static ALWAYS_INLINE char *
 hl_at(struct x837 *m, struct buf *r, char *o, size_t need, const char *key,
     const char *hl, int *first)
 {
-	size_t n = strlen(hl), i;
+	size_t n;
 
-	for (i = 0; i < n && plain[(unsigned char)hl[i]]; i++)
+	/* (plain[0] is 0: the scan stops at the NUL, or before it) */
+	for (n = 0; plain[(unsigned char)hl[n]]; n++)
 		;
-	if (i == n) {
+	if (hl[n] == '\0') {
 		if (!*first)
 			*o++ = ',';
 		o = str_at(key_at(o, key, strlen(key)), hl, n);
@@ -6900,13 +6901,16 @@ put_record(struct x837 *m, const char *id)
 	uint32_t hdr[4];
 	unsigned nw;
 	char *o;
-	int i, first;
+	int i, first, anyextra;
 
 	need = 1024 + H->frag2.len + H->frag.len + A->frag.len +
 	    Bv->frag.len + Bv->frag2.len + C->frag.len + m->b_claim.len +
 	    m->b_diag.len + m->b_prov.len + m->b_cob.len + m->b_lines.len;
-	for (i = LV_HDR; i < LV_N; i++)
+	anyextra = 0;
+	for (i = LV_HDR; i < LV_N; i++) {
 		need += m->lv[i].warn.len + m->lv[i].extra.len;
+		anyextra |= m->lv[i].nextra != 0;
+	}
 	r = spool_begin(m->sp);
 	base = r->len;
 	buf_grow(r, need);
@@ -6983,7 +6987,8 @@ put_record(struct x837 *m, const char *id)
 	o = member_at(o, NULL, 0, &m->b_prov);
 	o = member_at(o, ",\"other_payers\":", 16, &m->b_cob);
 	o = member_at(o, ",\"lines\":", 9, &m->b_lines);
-	{
+	/* (anyextra: a level with any, active or not; items_at sorts out) */
+	if (anyextra) {
 		unsigned ne;
 		char *x = PUTL(o, ",\"extra_segments\":[");
 
