@@ -5928,11 +5928,23 @@ render_c(struct x837 *m)
 
 /* ---- rendering: the claim ---- */
 
-static int
-is_diag(struct str qual)
+/*
+ * A diagnosis qualifier: 2 for a principal one (ABK, BK), 1 for another
+ * (ABF, BF), else 0.  Byte by byte: HI has a dozen composites a claim.
+ */
+static ALWAYS_INLINE int
+diag_kind(struct str qual)
 {
-	return is(qual, "ABK") || is(qual, "ABF") || is(qual, "BK") ||
-	    is(qual, "BF");
+	const char *p = qual.p;
+	char last;
+
+	if (qual.n == 3 && p[0] == 'A' && p[1] == 'B')
+		last = p[2];
+	else if (qual.n == 2 && p[0] == 'B')
+		last = p[1];
+	else
+		return 0;
+	return last == 'K' ? 2 : last == 'F';
 }
 
 /* Code list qualifiers of HI composites (837P and its neighbours). */
@@ -6010,7 +6022,7 @@ health_codes(struct rc *c, int which)
 			continue;
 		/* elements past nel are empty: comps would find nothing */
 		for (i = 1; i <= 12 && i <= c->st->seg[k].nel; i++) {
-			int diag;
+			int diag, dk;
 
 			nv = comps(c, k, i, v, 12);
 			if (nv == 0 || (v[0].n == 0 && (nv < 2 ||
@@ -6034,7 +6046,8 @@ health_codes(struct rc *c, int which)
 				nv = 2;
 				i++;
 			}
-			diag = is_diag(v[0]);
+			dk = diag_kind(v[0]);
+			diag = dk != 0;
 			if (nv < 2 || v[1].n == 0) {
 				/* no code: it still takes a pointer number */
 				seq++;
@@ -6058,8 +6071,7 @@ health_codes(struct rc *c, int which)
 				opn(c, 1);
 			}
 			if (which == 0 && (c->st->seg[k].flags & SS_PLAIN)) {
-				diag_obj(&c->w, seq, v[0], v[1],
-				    (is(v[0], "ABK") || is(v[0], "BK")));
+				diag_obj(&c->w, seq, v[0], v[1], dk == 2);
 				comps_mapped(c, k, i, v, nv, 2,
 				    nv < 12 ? nv : 12);
 				continue;
@@ -6070,8 +6082,7 @@ health_codes(struct rc *c, int which)
 			ksk(c, "qualifier", k, v[0]);
 			ksk(c, "code", k, v[1]);
 			if (which == 0)
-				fkbool(c, "is_primary",
-				    is(v[0], "ABK") || is(v[0], "BK"));
+				fkbool(c, "is_primary", dk == 2);
 			cls(c, 0);
 			if (which == 0)
 				comps_mapped(c, k, i, v, nv, 2,
@@ -6913,7 +6924,9 @@ put_record(struct x837 *m, const char *id)
 	}
 	r = spool_begin(m->sp);
 	base = r->len;
-	buf_grow(r, need);
+	/* (buf_grow's own test, without the call when there is room) */
+	if (r->len + need + 1 > r->cap)
+		buf_grow(r, need);
 	o = r->s + r->len;
 	o += sizeof hdr;
 	o = PUTL(o, "{\"record_version\":1,\"claim_id\":\"");
@@ -7098,7 +7111,7 @@ render_claim(struct x837 *m)
 	v = E(&K->st, 0, 1);
 	/* CLM01 NUL-terminated, on the stack unless it is unusually long */
 	clm01 = v.n < sizeof clm01_buf ? clm01_buf : xmalloc(v.n + 1);
-	memcpy(clm01, v.p, v.n);
+	buf_copy(clm01, v.p, v.n);
 	clm01[v.n] = '\0';
 	claimid_make(id, m->isa.isa06, m->isa.isa13, m->gs.gs06, m->st.st02,
 	    clm01, m->ordinal);
