@@ -3264,6 +3264,8 @@ cents_fast(struct str v, int64_t *cents)
  * the two decimals: how many bytes of ".00" to add (3, 1 or 0), or -1
  * for anything else (to go through cents).  No division per digit.
  */
+static ALWAYS_INLINE int money_rest(struct str, size_t);
+
 static ALWAYS_INLINE int
 money_tail(struct str v)
 {
@@ -3271,6 +3273,48 @@ money_tail(struct str v)
 
 	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
+	return money_rest(v, i);
+}
+
+/*
+ * How many digits v starts with, up to max (16 at most): with wide (16
+ * bytes from v.p may be read, v.n <= 16) all at once, digits being the
+ * bytes that are 9 or less once '0' is taken off, as unsigned.
+ */
+static ALWAYS_INLINE size_t
+digits_w(struct str v, size_t max, int wide)
+{
+	size_t i;
+
+#ifdef __SSE2__
+	if (wide && v.n <= 16) {
+		__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)
+		    (const void *)v.p), _mm_set1_epi8('0'));
+		unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_subs_epu8(d, _mm_set1_epi8(9)), _mm_setzero_si128()));
+		size_t lim = v.n < max ? v.n : max;
+
+		return (size_t)__builtin_ctz(~dm | (1u << lim));
+	}
+#else
+	(void)wide;
+#endif
+	for (i = 0; i < v.n && i < max && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	return i;
+}
+
+/* money_tail() for a run (wide: as in struct run). */
+static ALWAYS_INLINE int
+money_tail_w(struct str v, int wide)
+{
+	return money_rest(v, digits_w(v, 12, wide));
+}
+
+/* The rest of money_tail once its i digits are counted. */
+static ALWAYS_INLINE int
+money_rest(struct str v, size_t i)
+{
 	if (i == 0 || (i > 1 && v.p[0] == '0'))
 		return -1;
 	if (i == v.n)
@@ -3406,6 +3450,8 @@ num_norm(struct str v, struct buf *out)
  * Is v already what num_norm would make of it: digits without leading
  * zeros ("0" alone), then maybe '.' and digits, at most 18 in all?
  */
+static ALWAYS_INLINE int num_rest(struct str, size_t);
+
 static ALWAYS_INLINE int
 num_as_is(struct str v)
 {
@@ -3416,6 +3462,24 @@ num_as_is(struct str v)
 		return 0;
 	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
+	return num_rest(v, i);
+}
+
+/* num_as_is() for a run (wide: as in struct run). */
+static ALWAYS_INLINE int
+num_as_is_w(struct str v, int wide)
+{
+	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
+	    v.p[1] != '.'))
+		return 0;
+	/* (past 16 bytes digits_w counts on as num_as_is does) */
+	return num_rest(v, digits_w(v, v.n, wide));
+}
+
+/* The rest of num_as_is once its i leading digits are counted. */
+static ALWAYS_INLINE int
+num_rest(struct str v, size_t i)
+{
 	if (i == 0)
 		return 0;
 	if (i == v.n)
@@ -3495,7 +3559,7 @@ rkmoney(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
 
 	if (v.n == 0)
 		return;
-	if ((tail = money_tail(v)) >= 0) {
+	if ((tail = money_tail_w(v, r->wide)) >= 0) {
 		o = rkey(r, key);
 		buf_copy(o, v.p, v.n);
 		r->o = money_tail_at(o + v.n, tail);
@@ -3512,7 +3576,7 @@ rknum(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
 {
 	if (v.n == 0)
 		return;
-	if (num_as_is(v)) {
+	if (num_as_is_w(v, r->wide)) {
 		rkraw(r, key, v.p, v.n);
 		return;
 	}
