@@ -7111,9 +7111,12 @@ render_claim(struct x837 *m)
 	/* lines first: the claim's service dates come from them */
 	m->svc_from[0] = m->svc_to[0] = '\0';
 	rc_init(&c, m, LV_CLM, &m->b_lines);
-	/* each LX up to the next (through the list of loop 2400) */
-	for (k = it_first(&c, 0, n, L_2400);; k = it_next(&c, k, 0, n,
-	    L_2400)) {
+	/*
+	 * each LX up to the next (through the list of loop 2400: what
+	 * it_first/it_next do for the whole store, without their test)
+	 */
+	for (k = K->st.lhead[L_2400] == NOIDX ? n : K->st.lhead[L_2400];;
+	    k = K->st.lnext[k] == NOIDX ? n : K->st.lnext[k]) {
 		if (k < n && !match(&c, k, L_2400, 0, "LX"))
 			continue;
 		if (lfrom != NONE) {
@@ -7142,8 +7145,8 @@ render_claim(struct x837 *m)
 	lfrom = NONE;
 	if (lx0 == NONE)
 		lx0 = n;
-	for (k = it_first(&c, 0, n, L_2320);; k = it_next(&c, k, 0, n,
-	    L_2320)) {
+	for (k = K->st.lhead[L_2320] == NOIDX ? n : K->st.lhead[L_2320];;
+	    k = K->st.lnext[k] == NOIDX ? n : K->st.lnext[k]) {
 		if (k > lx0)
 			k = lx0;
 		if (k < lx0 && !match(&c, k, L_2320, 0, "SBR"))
