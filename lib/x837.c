@@ -3749,6 +3749,14 @@ it_next(const struct rc *c, size_t k, size_t from, size_t to, enum loop l)
 	for ((k) = it_first((c), (from), (to), (l)); (k) < (to); \
 	    (k) = it_next((c), (k), (from), (to), (l)))
 
+/*
+ * FOREACH over the whole store (from 0 to its n): down loop l's list,
+ * without it_first/it_next's test of the range at each step.
+ */
+#define FOREACH_ALL(c, k, l) \
+	for ((k) = (c)->st->lhead[(l)]; (k) != NOIDX; \
+	    (k) = (c)->st->lnext[(k)])
+
 /* A segment that loop l has only once came again: keep it as extra. */
 static void
 repeated(struct rc *c, size_t k, enum loop l)
@@ -6076,12 +6084,12 @@ diag_obj(struct jw *w, unsigned seq, struct str qual, struct str code,
 static void
 health_codes(struct rc *c, int which)
 {
-	size_t k, n = c->st->n;
+	size_t k;
 	unsigned seq = 0, i, nv;
 	int open = 0;
 	struct str v[12], w[2];
 
-	FOREACH(c, k, 0, n, L_2300) {
+	FOREACH_ALL(c, k, L_2300) {
 		if (!match(c, k, L_2300, 0, "HI"))
 			continue;
 		/* elements past nel are empty: comps would find nothing */
@@ -6832,7 +6840,7 @@ render_claim_obj(struct rc *c)
 		clm_run(c, clm);
 	else
 		clm_members(c, clm);
-	FOREACH(c, k, 0, n, L_2300)
+	FOREACH_ALL(c, k, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
 			has |= kind_bit(c->st->seg[k].pid);
 	if (has & H_DTP)
