@@ -4868,7 +4868,7 @@ static void
 dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     const struct dmap *t, int flat, size_t skip)
 {
-	size_t k, nother = 0, nnamed = 0;
+	size_t k, nother = 0, nnamed = 0, nrest = 0;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -4908,7 +4908,9 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 					bad(c, k, 3, 0, "is not a date range "
 					    "(CCYYMMDD-CCYYMMDD)", v, 0);
 				mapped(c, k, BR(1, 3));
-			} else if (pass == 1 && !named) {
+			} else if (pass == 0)
+				nrest++;
+			else if (!named) {
 				if (nother++ == 0) {
 					kput(c, "other_dates");
 					opn(c, 1);
@@ -4923,6 +4925,9 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		if (pass == 0 && nnamed && !flat)
 			cls(c, 0);
+		/* (the second pass only for what the first left) */
+		if (nrest == 0)
+			break;
 	}
 	if (nother)
 		cls(c, 1);
@@ -4934,7 +4939,7 @@ static void
 amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     const struct qmap *t, const char *objkey)
 {
-	size_t k, j, nother = 0, nnamed = 0;
+	size_t k, j, nother = 0, nnamed = 0, nrest = 0;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -4963,7 +4968,9 @@ amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 				}
 				kmoney(c, key, k, 2);
 				mapped(c, k, BR(1, 2));
-			} else if (pass == 1 && !key) {
+			} else if (pass == 0)
+				nrest++;
+			else if (!key) {
 				if (nother++ == 0) {
 					kput(c, "other_amounts");
 					opn(c, 1);
@@ -4977,6 +4984,9 @@ amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		if (pass == 0 && nnamed)
 			cls(c, 0);
+		/* (the second pass only for what the first left) */
+		if (nrest == 0)
+			break;
 	}
 	if (nother)
 		cls(c, 1);
