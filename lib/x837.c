@@ -5009,6 +5009,9 @@ adjustments(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 		for (j = 0; j < 6; j++) {
 			unsigned e = 2 + 3 * j;
 
+			/* (past nel every element is empty: no more groups) */
+			if (e > c->st->seg[k].nel)
+				break;
 			if (E(c->st, k, e).n == 0 && E(c->st, k, e + 1).n == 0 &&
 			    E(c->st, k, e + 2).n == 0)
 				continue;
