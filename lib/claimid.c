@@ -195,8 +195,8 @@ claimid_make(char *out, const char *sender, const char *isa13,
 	unsigned char h[crypto_hash_sha256_BYTES];
 	const char *f[5] = { sender, isa13, gs06, st02, clm01 };
 	size_t len[5], total = 24;
-	char stack[512], num[24], *in, *p;
-	int i, nd = 0;
+	char stack[512], num[24], *in, *p, *q;
+	int i, nd;
 
 	/*
 	 * The same bytes buf_printf("%s|%s|%s|%s|%s|%lu") gave, built by hand:
@@ -212,12 +212,25 @@ claimid_make(char *out, const char *sender, const char *isa13,
 		p += len[i];
 		*p++ = '|';
 	}
-	do {
-		num[nd++] = (char)('0' + ordinal % 10);
-		ordinal /= 10;
-	} while (ordinal);
-	while (nd > 0)
-		*p++ = num[--nd];
+	/* the ordinal's digits from the end of num, two a step */
+	q = num + sizeof num;
+	while (ordinal >= 100) {
+		unsigned r = (unsigned)(ordinal % 100);
+
+		ordinal /= 100;
+		q -= 2;
+		q[0] = (char)('0' + r / 10);
+		q[1] = (char)('0' + r % 10);
+	}
+	if (ordinal >= 10) {
+		q -= 2;
+		q[0] = (char)('0' + ordinal / 10);
+		q[1] = (char)('0' + ordinal % 10);
+	} else
+		*--q = (char)('0' + ordinal);
+	nd = (int)(num + sizeof num - q);
+	buf_copy(p, q, (size_t)nd);
+	p += nd;
 	sha256(h, in, (size_t)(p - in));
 	if (in != stack)
 		free(in);

@@ -3265,6 +3265,8 @@ cents_fast(struct str v, int64_t *cents)
  * the two decimals: how many bytes of ".00" to add (3, 1 or 0), or -1
  * for anything else (to go through cents).  No division per digit.
  */
+static ALWAYS_INLINE int money_rest(struct str, size_t);
+
 static ALWAYS_INLINE int
 money_tail(struct str v)
 {
@@ -3272,6 +3274,48 @@ money_tail(struct str v)
 
 	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
+	return money_rest(v, i);
+}
+
+/*
+ * How many digits v starts with, up to max (16 at most): with wide (16
+ * bytes from v.p may be read, v.n <= 16) all at once, digits being the
+ * bytes that are 9 or less once '0' is taken off, as unsigned.
+ */
+static ALWAYS_INLINE size_t
+digits_w(struct str v, size_t max, int wide)
+{
+	size_t i;
+
+#ifdef __SSE2__
+	if (wide && v.n <= 16) {
+		__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)
+		    (const void *)v.p), _mm_set1_epi8('0'));
+		unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_subs_epu8(d, _mm_set1_epi8(9)), _mm_setzero_si128()));
+		size_t lim = v.n < max ? v.n : max;
+
+		return (size_t)__builtin_ctz(~dm | (1u << lim));
+	}
+#else
+	(void)wide;
+#endif
+	for (i = 0; i < v.n && i < max && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+		;
+	return i;
+}
+
+/* money_tail() for a run (wide: as in struct run). */
+static ALWAYS_INLINE int
+money_tail_w(struct str v, int wide)
+{
+	return money_rest(v, digits_w(v, 12, wide));
+}
+
+/* The rest of money_tail once its i digits are counted. */
+static ALWAYS_INLINE int
+money_rest(struct str v, size_t i)
+{
 	if (i == 0 || (i > 1 && v.p[0] == '0'))
 		return -1;
 	if (i == v.n)
@@ -3407,6 +3451,8 @@ num_norm(struct str v, struct buf *out)
  * Is v already what num_norm would make of it: digits without leading
  * zeros ("0" alone), then maybe '.' and digits, at most 18 in all?
  */
+static ALWAYS_INLINE int num_rest(struct str, size_t);
+
 static ALWAYS_INLINE int
 num_as_is(struct str v)
 {
@@ -3417,6 +3463,24 @@ num_as_is(struct str v)
 		return 0;
 	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
+	return num_rest(v, i);
+}
+
+/* num_as_is() for a run (wide: as in struct run). */
+static ALWAYS_INLINE int
+num_as_is_w(struct str v, int wide)
+{
+	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
+	    v.p[1] != '.'))
+		return 0;
+	/* (past 16 bytes digits_w counts on as num_as_is does) */
+	return num_rest(v, digits_w(v, v.n, wide));
+}
+
+/* The rest of num_as_is once its i leading digits are counted. */
+static ALWAYS_INLINE int
+num_rest(struct str v, size_t i)
+{
 	if (i == 0)
 		return 0;
 	if (i == v.n)
@@ -3496,7 +3560,7 @@ rkmoney(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
 
 	if (v.n == 0)
 		return;
-	if ((tail = money_tail(v)) >= 0) {
+	if ((tail = money_tail_w(v, r->wide)) >= 0) {
 		o = rkey(r, key);
 		buf_copy(o, v.p, v.n);
 		r->o = money_tail_at(o + v.n, tail);
@@ -3513,7 +3577,7 @@ rknum(struct rc *c, struct run *r, const char *key, size_t k, unsigned el,
 {
 	if (v.n == 0)
 		return;
-	if (num_as_is(v)) {
+	if (num_as_is_w(v, r->wide)) {
 		rkraw(r, key, v.p, v.n);
 		return;
 	}
@@ -3686,6 +3750,14 @@ it_next(const struct rc *c, size_t k, size_t from, size_t to, enum loop l)
 #define FOREACH(c, k, from, to, l) \
 	for ((k) = it_first((c), (from), (to), (l)); (k) < (to); \
 	    (k) = it_next((c), (k), (from), (to), (l)))
+
+/*
+ * FOREACH over the whole store (from 0 to its n): down loop l's list,
+ * without it_first/it_next's test of the range at each step.
+ */
+#define FOREACH_ALL(c, k, l) \
+	for ((k) = (c)->st->lhead[(l)]; (k) != NOIDX; \
+	    (k) = (c)->st->lnext[(k)])
 
 /* A segment that loop l has only once came again: keep it as extra. */
 static void
@@ -4792,7 +4864,7 @@ static void
 dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     const struct dmap *t, int flat, size_t skip)
 {
-	size_t k, nother = 0, nnamed = 0;
+	size_t k, nother = 0, nnamed = 0, nrest = 0;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -4832,7 +4904,9 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 					bad(c, k, 3, 0, "is not a date range "
 					    "(CCYYMMDD-CCYYMMDD)", v, 0);
 				mapped(c, k, BR(1, 3));
-			} else if (pass == 1 && !named) {
+			} else if (pass == 0)
+				nrest++;
+			else if (!named) {
 				if (nother++ == 0) {
 					kput(c, "other_dates");
 					opn(c, 1);
@@ -4847,6 +4921,9 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		if (pass == 0 && nnamed && !flat)
 			cls(c, 0);
+		/* (the second pass only for what the first left) */
+		if (nrest == 0)
+			break;
 	}
 	if (nother)
 		cls(c, 1);
@@ -4858,7 +4935,7 @@ static void
 amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
     const struct qmap *t, const char *objkey)
 {
-	size_t k, j, nother = 0, nnamed = 0;
+	size_t k, j, nother = 0, nnamed = 0, nrest = 0;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -4887,7 +4964,9 @@ amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 				}
 				kmoney(c, key, k, 2);
 				mapped(c, k, BR(1, 2));
-			} else if (pass == 1 && !key) {
+			} else if (pass == 0)
+				nrest++;
+			else if (!key) {
 				if (nother++ == 0) {
 					kput(c, "other_amounts");
 					opn(c, 1);
@@ -4901,6 +4980,9 @@ amounts(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 		}
 		if (pass == 0 && nnamed)
 			cls(c, 0);
+		/* (the second pass only for what the first left) */
+		if (nrest == 0)
+			break;
 	}
 	if (nother)
 		cls(c, 1);
@@ -4923,6 +5005,9 @@ adjustments(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst)
 		for (j = 0; j < 6; j++) {
 			unsigned e = 2 + 3 * j;
 
+			/* (past nel every element is empty: no more groups) */
+			if (e > c->st->seg[k].nel)
+				break;
 			if (E(c->st, k, e).n == 0 && E(c->st, k, e + 1).n == 0 &&
 			    E(c->st, k, e + 2).n == 0)
 				continue;
@@ -5959,11 +6044,23 @@ render_c(struct x837 *m)
 
 /* ---- rendering: the claim ---- */
 
-static int
-is_diag(struct str qual)
+/*
+ * A diagnosis qualifier: 2 for a principal one (ABK, BK), 1 for another
+ * (ABF, BF), else 0.  Byte by byte: HI has a dozen composites a claim.
+ */
+static ALWAYS_INLINE int
+diag_kind(struct str qual)
 {
-	return is(qual, "ABK") || is(qual, "ABF") || is(qual, "BK") ||
-	    is(qual, "BF");
+	const char *p = qual.p;
+	char last;
+
+	if (qual.n == 3 && p[0] == 'A' && p[1] == 'B')
+		last = p[2];
+	else if (qual.n == 2 && p[0] == 'B')
+		last = p[1];
+	else
+		return 0;
+	return last == 'K' ? 2 : last == 'F';
 }
 
 /* Code list qualifiers of HI composites (837P and its neighbours). */
@@ -6031,17 +6128,17 @@ diag_obj(struct jw *w, unsigned seq, struct str qual, struct str code,
 static void
 health_codes(struct rc *c, int which)
 {
-	size_t k, n = c->st->n;
+	size_t k;
 	unsigned seq = 0, i, nv;
 	int open = 0;
 	struct str v[12], w[2];
 
-	FOREACH(c, k, 0, n, L_2300) {
+	FOREACH_ALL(c, k, L_2300) {
 		if (!match(c, k, L_2300, 0, "HI"))
 			continue;
 		/* elements past nel are empty: comps would find nothing */
 		for (i = 1; i <= 12 && i <= c->st->seg[k].nel; i++) {
-			int diag;
+			int diag, dk;
 
 			nv = comps(c, k, i, v, 12);
 			if (nv == 0 || (v[0].n == 0 && (nv < 2 ||
@@ -6065,7 +6162,8 @@ health_codes(struct rc *c, int which)
 				nv = 2;
 				i++;
 			}
-			diag = is_diag(v[0]);
+			dk = diag_kind(v[0]);
+			diag = dk != 0;
 			if (nv < 2 || v[1].n == 0) {
 				/* no code: it still takes a pointer number */
 				seq++;
@@ -6089,8 +6187,7 @@ health_codes(struct rc *c, int which)
 				opn(c, 1);
 			}
 			if (which == 0 && (c->st->seg[k].flags & SS_PLAIN)) {
-				diag_obj(&c->w, seq, v[0], v[1],
-				    (is(v[0], "ABK") || is(v[0], "BK")));
+				diag_obj(&c->w, seq, v[0], v[1], dk == 2);
 				comps_mapped(c, k, i, v, nv, 2,
 				    nv < 12 ? nv : 12);
 				continue;
@@ -6101,8 +6198,7 @@ health_codes(struct rc *c, int which)
 			ksk(c, "qualifier", k, v[0]);
 			ksk(c, "code", k, v[1]);
 			if (which == 0)
-				fkbool(c, "is_primary",
-				    is(v[0], "ABK") || is(v[0], "BK"));
+				fkbool(c, "is_primary", dk == 2);
 			cls(c, 0);
 			if (which == 0)
 				comps_mapped(c, k, i, v, nv, 2,
@@ -6788,7 +6884,7 @@ render_claim_obj(struct rc *c)
 		clm_run(c, clm);
 	else
 		clm_members(c, clm);
-	FOREACH(c, k, 0, n, L_2300)
+	FOREACH_ALL(c, k, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
 			has |= kind_bit(c->st->seg[k].pid);
 	if (has & H_DTP)
@@ -6890,11 +6986,12 @@ static ALWAYS_INLINE char *
 hl_at(struct x837 *m, struct buf *r, char *o, size_t need, const char *key,
     const char *hl, int *first)
 {
-	size_t n = strlen(hl), i;
+	size_t n;
 
-	for (i = 0; i < n && plain[(unsigned char)hl[i]]; i++)
+	/* (plain[0] is 0: the scan stops at the NUL, or before it) */
+	for (n = 0; plain[(unsigned char)hl[n]]; n++)
 		;
-	if (i == n) {
+	if (hl[n] == '\0') {
 		if (!*first)
 			*o++ = ',';
 		o = str_at(key_at(o, key, strlen(key)), hl, n);
@@ -6931,16 +7028,21 @@ put_record(struct x837 *m, const char *id)
 	uint32_t hdr[4];
 	unsigned nw;
 	char *o;
-	int i, first;
+	int i, first, anyextra;
 
 	need = 1024 + H->frag2.len + H->frag.len + A->frag.len +
 	    Bv->frag.len + Bv->frag2.len + C->frag.len + m->b_claim.len +
 	    m->b_diag.len + m->b_prov.len + m->b_cob.len + m->b_lines.len;
-	for (i = LV_HDR; i < LV_N; i++)
+	anyextra = 0;
+	for (i = LV_HDR; i < LV_N; i++) {
 		need += m->lv[i].warn.len + m->lv[i].extra.len;
+		anyextra |= m->lv[i].nextra != 0;
+	}
 	r = spool_begin(m->sp);
 	base = r->len;
-	buf_grow(r, need);
+	/* (buf_grow's own test, without the call when there is room) */
+	if (r->len + need + 1 > r->cap)
+		buf_grow(r, need);
 	o = r->s + r->len;
 	o += sizeof hdr;
 	o = PUTL(o, "{\"record_version\":1,\"claim_id\":\"");
@@ -7014,7 +7116,8 @@ put_record(struct x837 *m, const char *id)
 	o = member_at(o, NULL, 0, &m->b_prov);
 	o = member_at(o, ",\"other_payers\":", 16, &m->b_cob);
 	o = member_at(o, ",\"lines\":", 9, &m->b_lines);
-	{
+	/* (anyextra: a level with any, active or not; items_at sorts out) */
+	if (anyextra) {
 		unsigned ne;
 		char *x = PUTL(o, ",\"extra_segments\":[");
 
@@ -7060,9 +7163,12 @@ render_claim(struct x837 *m)
 	/* lines first: the claim's service dates come from them */
 	m->svc_from[0] = m->svc_to[0] = '\0';
 	rc_init(&c, m, LV_CLM, &m->b_lines);
-	/* each LX up to the next (through the list of loop 2400) */
-	for (k = it_first(&c, 0, n, L_2400);; k = it_next(&c, k, 0, n,
-	    L_2400)) {
+	/*
+	 * each LX up to the next (through the list of loop 2400: what
+	 * it_first/it_next do for the whole store, without their test)
+	 */
+	for (k = K->st.lhead[L_2400] == NOIDX ? n : K->st.lhead[L_2400];;
+	    k = K->st.lnext[k] == NOIDX ? n : K->st.lnext[k]) {
 		if (k < n && !match(&c, k, L_2400, 0, "LX"))
 			continue;
 		if (lfrom != NONE) {
@@ -7091,8 +7197,8 @@ render_claim(struct x837 *m)
 	lfrom = NONE;
 	if (lx0 == NONE)
 		lx0 = n;
-	for (k = it_first(&c, 0, n, L_2320);; k = it_next(&c, k, 0, n,
-	    L_2320)) {
+	for (k = K->st.lhead[L_2320] == NOIDX ? n : K->st.lhead[L_2320];;
+	    k = K->st.lnext[k] == NOIDX ? n : K->st.lnext[k]) {
 		if (k > lx0)
 			k = lx0;
 		if (k < lx0 && !match(&c, k, L_2320, 0, "SBR"))
@@ -7124,7 +7230,7 @@ render_claim(struct x837 *m)
 	v = E(&K->st, 0, 1);
 	/* CLM01 NUL-terminated, on the stack unless it is unusually long */
 	clm01 = v.n < sizeof clm01_buf ? clm01_buf : xmalloc(v.n + 1);
-	memcpy(clm01, v.p, v.n);
+	buf_copy(clm01, v.p, v.n);
 	clm01[v.n] = '\0';
 	claimid_make(id, m->isa.isa06, m->isa.isa13, m->gs.gs06, m->st.st02,
 	    clm01, m->ordinal);
