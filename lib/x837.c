@@ -3259,26 +3259,7 @@ cents_fast(struct str v, int64_t *cents)
 }
 
 /*
- * For the usual amounts written the usual way ("123", "0.5", "123.45": up
- * to 12 digits without a leading zero, then maybe '.' and one or two
- * digits) money_fmt's text is the element's text with what is missing of
- * the two decimals: how many bytes of ".00" to add (3, 1 or 0), or -1
- * for anything else (to go through cents).  No division per digit.
- */
-static ALWAYS_INLINE int money_rest(struct str, size_t);
-
-static ALWAYS_INLINE int
-money_tail(struct str v)
-{
-	size_t i;
-
-	for (i = 0; i < v.n && i < 12 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
-		;
-	return money_rest(v, i);
-}
-
-/*
- * How many digits v starts with, up to max (16 at most): with wide (16
+ * How many digits v starts with, up to max: with wide (16
  * bytes from v.p may be read, v.n <= 16) all at once, digits being the
  * bytes that are 9 or less once '0' is taken off, as unsigned.
  */
@@ -3305,14 +3286,7 @@ digits_w(struct str v, size_t max, int wide)
 	return i;
 }
 
-/* money_tail() for a run (wide: as in struct run). */
-static ALWAYS_INLINE int
-money_tail_w(struct str v, int wide)
-{
-	return money_rest(v, digits_w(v, 12, wide));
-}
-
-/* The rest of money_tail once its i digits are counted. */
+/* money_tail() once its i leading digits (12 at most) are counted. */
 static ALWAYS_INLINE int
 money_rest(struct str v, size_t i)
 {
@@ -3326,6 +3300,26 @@ money_rest(struct str v, size_t i)
 	if (v.n - i == 2)
 		return 1;
 	return v.p[i + 2] >= '0' && v.p[i + 2] <= '9' ? 0 : -1;
+}
+
+/* money_tail() for a run (wide: as in struct run). */
+static ALWAYS_INLINE int
+money_tail_w(struct str v, int wide)
+{
+	return money_rest(v, digits_w(v, 12, wide));
+}
+
+/*
+ * For the usual amounts written the usual way ("123", "0.5", "123.45": up
+ * to 12 digits without a leading zero, then maybe '.' and one or two
+ * digits) money_fmt's text is the element's text with what is missing of
+ * the two decimals: how many bytes of ".00" to add (3, 1 or 0), or -1
+ * for anything else (to go through cents).  No division per digit.
+ */
+static ALWAYS_INLINE int
+money_tail(struct str v)
+{
+	return money_tail_w(v, 0);
 }
 
 /* The last tail bytes of ".00" at o; past them. */
@@ -3447,37 +3441,7 @@ num_norm(struct str v, struct buf *out)
 	return i == v.n ? 0 : -1;
 }
 
-/*
- * Is v already what num_norm would make of it: digits without leading
- * zeros ("0" alone), then maybe '.' and digits, at most 18 in all?
- */
-static ALWAYS_INLINE int num_rest(struct str, size_t);
-
-static ALWAYS_INLINE int
-num_as_is(struct str v)
-{
-	size_t i;
-
-	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
-	    v.p[1] != '.'))
-		return 0;
-	for (i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
-		;
-	return num_rest(v, i);
-}
-
-/* num_as_is() for a run (wide: as in struct run). */
-static ALWAYS_INLINE int
-num_as_is_w(struct str v, int wide)
-{
-	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
-	    v.p[1] != '.'))
-		return 0;
-	/* (past 16 bytes digits_w counts on as num_as_is does) */
-	return num_rest(v, digits_w(v, v.n, wide));
-}
-
-/* The rest of num_as_is once its i leading digits are counted. */
+/* num_as_is() once its i leading digits are counted. */
 static ALWAYS_INLINE int
 num_rest(struct str v, size_t i)
 {
@@ -3490,6 +3454,27 @@ num_rest(struct str v, size_t i)
 	for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 		;
 	return i == v.n && i - 1 <= 18;
+}
+
+/* num_as_is() for a run (wide: as in struct run). */
+static ALWAYS_INLINE int
+num_as_is_w(struct str v, int wide)
+{
+	if (v.n == 0 || v.n > 19 || (v.p[0] == '0' && v.n > 1 &&
+	    v.p[1] != '.'))
+		return 0;
+	/* (past 16 bytes digits_w counts byte by byte) */
+	return num_rest(v, digits_w(v, v.n, wide));
+}
+
+/*
+ * Is v already what num_norm would make of it: digits without leading
+ * zeros ("0" alone), then maybe '.' and digits, at most 18 in all?
+ */
+static ALWAYS_INLINE int
+num_as_is(struct str v)
+{
+	return num_as_is_w(v, 0);
 }
 
 static void knum_slow(struct rc *, const char *, struct str, size_t,
