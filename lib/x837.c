@@ -122,6 +122,12 @@ seg_in(const char *list, const char *id)
 }
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+/*
+ * The reporting of a problem: rare, so the compiler puts the code that
+ * leads to it out of the way of the usual path (the path of a claim runs
+ * through more code than the instruction cache holds).
+ */
+#define COLD __attribute__((cold))
 
 /* ---- small strings ---- */
 
@@ -635,7 +641,7 @@ qs(struct x837 *m, const char *s)
 	return q(m, t);
 }
 
-static void
+static COLD void
 problem_set(struct problem *p, const char *code, const char *msg,
     unsigned long long index, unsigned long long offset, const char *segid,
     const char *raw, size_t rawlen)
@@ -682,12 +688,12 @@ target(struct x837 *m, int t, unsigned **n, struct problem **first)
  * T_GRP, T_ISA: every claim of that unit) and print it.  index/offset/id
  * locate it; fmt gives "what is wrong: 'value'".
  */
-static void
+static COLD void
 warnx_at(struct x837 *m, int t, const char *code, unsigned long long index,
     unsigned long long offset, const char *segid, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
-static void
+static COLD void
 warnx_at(struct x837 *m, int t, const char *code, unsigned long long index,
     unsigned long long offset, const char *segid, const char *fmt, ...)
 {
@@ -801,7 +807,7 @@ kstr_utf8(struct jw *w, struct buf *tmp, const char *key, const char *s)
 	kstrn_utf8(w, tmp, key, s, strlen(s));
 }
 
-static void
+static COLD void
 reject(struct x837 *m, const struct problem *p, const char *unit,
     unsigned long long claims, unsigned long long txns, int with_counts)
 {
@@ -953,7 +959,7 @@ flush(struct x837 *m)
 	spool_clear(m->sp);
 }
 
-static void
+static COLD void
 txn_error_at(struct x837 *m, const char *code, unsigned long long index,
     unsigned long long offset, const char *segid, const char *raw,
     size_t rawlen, const char *fmt, ...)
@@ -963,7 +969,7 @@ txn_error_at(struct x837 *m, const char *code, unsigned long long index,
  * The current transaction set cannot be used: remember why (the first
  * reason counts), stop mapping it, and reject it at its end.
  */
-static void
+static COLD void
 txn_error_at(struct x837 *m, const char *code, unsigned long long index,
     unsigned long long offset, const char *segid, const char *raw,
     size_t rawlen, const char *fmt, ...)
@@ -2882,7 +2888,7 @@ flag_also(struct rc *c, size_t k)
 	c->st->seg[k].flags |= SS_ALSO;
 }
 
-static void
+static COLD void
 elname(char *out, size_t n, const struct sseg *s, unsigned el, unsigned cp)
 {
 	if (cp)
@@ -2896,7 +2902,7 @@ elname(char *out, size_t n, const struct sseg *s, unsigned el, unsigned cp)
  * extra_segments.  quote 0 keeps the value (a date, a name) out of the
  * message.
  */
-static void
+static COLD void
 bad(struct rc *c, size_t k, unsigned el, unsigned cp, const char *what,
     struct str v, int quote)
 {
