@@ -3942,8 +3942,8 @@ static const struct mk mk_n4[] = {
  * the store's text (party_members' runs), out of line: one copy of the
  * loop for every segment of a party rather than a copy of it for each
  * member (a claim's code is more than the instruction cache holds).  A
- * value of up to 32 bytes goes as two 16-byte copies when they stay in
- * the store; what they write past it is written over by what follows.
+ * value goes as 16-byte copies, at least two, when they stay in the
+ * store; what they write past it is written over by what follows.
  */
 static __attribute__((noinline)) void
 mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
@@ -3952,10 +3952,11 @@ mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
 	const struct sseg *s = &st->seg[k];
 	const uint32_t *eo = st->eo + s->eo;
 	const char *txt = st->text.s + s->off;
-	size_t room = st->text.cap - s->off;
 	unsigned i, nel = s->nel;
 	char *o = r->o;
 	int first = r->first;
+	/* 32 bytes past the segment's last element are in the store */
+	int wide = s->off + eo[nel + 1] + 32 <= st->text.cap;
 
 	for (i = 0; i < nt; i++) {
 		unsigned el = t[i].el;
@@ -3977,9 +3978,14 @@ mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
 		first = 0;
 		memcpy(o, t[i].text, sizeof t[i].text);
 		o += t[i].len;
-		if (n <= 32 && eo[el] + 32 <= room) {
+		if (__builtin_expect(wide, 1)) {
+			size_t j;
+
+			/* (each copy ends at most 15 bytes past the element) */
 			memcpy(o, p, 16);
 			memcpy(o + 16, p + 16, 16);
+			for (j = 32; j < n; j += 16)
+				memcpy(o + j, p + j, 16);
 		} else
 			memcpy(o, p, n);
 		o += n;
@@ -5838,7 +5844,7 @@ render_b(struct x837 *m)
 		r.o += 14;
 		r.first = 1;
 		if (sbr != NONE) {
-			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
+			mtab(&r, st, sbr, mk_sbr, NMK(mk_sbr));
 			rel = E(c.st, sbr, 2);
 		}
 		pfrom = (size_t)(r.o - L->frag.s);
