@@ -4616,6 +4616,32 @@ cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
 	return NULL;
 }
 
+/*
+ * Ahead of cache_find for pk, with other work between: the set, then
+ * (cache_soon, once the set is in) the key and value of the entry with
+ * its hash.  Entries are used a few claims apart, out of the caches by
+ * then; the lookup would wait for both, one after the other.
+ */
+static ALWAYS_INLINE void
+cache_near(struct x837 *m, const struct pkey *pk)
+{
+	__builtin_prefetch(cache_set(m, pk->h));
+}
+
+static ALWAYS_INLINE void
+cache_soon(struct x837 *m, const struct pkey *pk)
+{
+	const struct pcache *set = cache_set(m, pk->h);
+	int i;
+
+	for (i = 0; i < PC_WAYS; i++)
+		if (set[i].h == pk->h) {
+			__builtin_prefetch(set[i].kv);
+			__builtin_prefetch(set[i].kv + 64);
+			return;
+		}
+}
+
 /* Keep v, rendered from the segments of pk. */
 static void
 cache_put(struct x837 *m, const struct store *st, const struct pkey *pk,
@@ -5824,8 +5850,10 @@ render_b(struct x837 *m)
 			continue;
 		}
 	}
-	if (keyed)
+	if (keyed) {
 		pk_end(&pk, st);
+		cache_near(m, &pk);
+	}
 
 	if (!odd && pplain && (sbr == NONE ||
 	    (st->seg[sbr].flags & SS_PLAIN))) {
@@ -5883,6 +5911,9 @@ render_b(struct x837 *m)
 		one(&c, 0, n, L_2000B, 0, "SBR");
 	if (sbr != NONE && !sbr_usual(st, sbr))
 		mapped(&c, sbr, BR(1, 5) | B(9));
+
+	if (keyed)
+		cache_soon(m, &pk);
 
 	/* the patient when the subscriber is the patient */
 	buf_reset(f2);
