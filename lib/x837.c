@@ -3945,9 +3945,9 @@ static const struct mk mk_n4[] = {
  * value goes as 16-byte copies, at least two, when they stay in the
  * store; what they write past it is written over by what follows.
  */
-static __attribute__((noinline)) void
-mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
-    unsigned nt)
+static ALWAYS_INLINE void
+mtab_at(struct run *r, const struct store *st, size_t k, const struct mk *t,
+    unsigned nt, int wide)
 {
 	const struct sseg *s = &st->seg[k];
 	const uint32_t *eo = st->eo + s->eo;
@@ -3955,8 +3955,6 @@ mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
 	unsigned i, nel = s->nel;
 	char *o = r->o;
 	int first = r->first;
-	/* 32 bytes past the segment's last element are in the store */
-	int wide = s->off + eo[nel + 1] + 32 <= st->text.cap;
 
 	for (i = 0; i < nt; i++) {
 		unsigned el = t[i].el;
@@ -3978,7 +3976,7 @@ mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
 		first = 0;
 		memcpy(o, t[i].text, sizeof t[i].text);
 		o += t[i].len;
-		if (__builtin_expect(wide, 1)) {
+		if (wide) {
 			size_t j;
 
 			/* (each copy ends at most 15 bytes past the element) */
@@ -3993,6 +3991,28 @@ mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
 	}
 	r->o = o;
 	r->first = first;
+}
+
+/* mtab for a segment at the very end of the store: exact copies. */
+static __attribute__((noinline, cold)) void
+mtab_narrow(struct run *r, const struct store *st, size_t k,
+    const struct mk *t, unsigned nt)
+{
+	mtab_at(r, st, k, t, nt, 0);
+}
+
+static __attribute__((noinline)) void
+mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
+    unsigned nt)
+{
+	const struct sseg *s = &st->seg[k];
+
+	/* 32 bytes past the segment's last element are in the store */
+	if (s->off + st->eo[s->eo + s->nel + 1] + 32 > st->text.cap) {
+		mtab_narrow(r, st, k, t, nt);
+		return;
+	}
+	mtab_at(r, st, k, t, nt, 1);
 }
 
 static void
