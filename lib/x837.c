@@ -4605,6 +4605,13 @@ pk_same(const struct store *st, const struct pkey *pk,
 	if (e->h != pk->h || e->klen != pk_len(pk))
 		return 0;
 	p = e->kv;
+	/*
+	 * The entry, used a claim or more ago, is out of the near caches:
+	 * all its lines asked for at once rather than one by one as the
+	 * compare and the copy come to them.
+	 */
+	for (i = 64; i < e->klen + e->vlen; i += 64)
+		__builtin_prefetch(p + i);
 	for (i = 0; i <= pk->n; i++, p += sizeof w) {
 		memcpy(&w, p, sizeof w);
 		if (w != pk->hd[i])
