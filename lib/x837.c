@@ -4630,8 +4630,12 @@ pk_same(const struct store *st, const struct pkey *pk,
 	return 1;
 }
 
-/* The entry with key pk (moved up in its set); NULL if none. */
-static ALWAYS_INLINE const struct pcache *
+/*
+ * The entry with key pk (moved up in its set); NULL if none.  One copy
+ * for the four lookups (the code a claim runs is more than the
+ * instruction cache holds).
+ */
+static __attribute__((noinline)) const struct pcache *
 cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
 {
 	struct pcache *set = cache_set(m, pk->h);
