@@ -3933,6 +3933,94 @@ static const struct mk mk_sbr[] = {
 
 #define NMK(t)	(sizeof(t) / sizeof((t)[0]))
 
+static const struct mk mk_gender[] = { MK(3, "gender") };
+
+static const struct mk mk_n3[] = { MK(1, "line1"), MK(2, "line2") };
+
+static const struct mk mk_n4[] = {
+	MK(1, "city"), MK(2, "state"), MK(3, "zip"), MK(4, "country"),
+	MK(5, "location_qualifier"), MK(6, "location_id"),
+	MK(7, "subdivision")
+};
+
+/*
+ * mrun for a run with nothing to escape and room for the keys and all
+ * the store's text (party_members' runs), out of line: one copy of the
+ * loop for every segment of a party rather than a copy of it for each
+ * member (a claim's code is more than the instruction cache holds).  A
+ * value goes as 16-byte copies, at least two, when they stay in the
+ * store; what they write past it is written over by what follows.
+ */
+static ALWAYS_INLINE void
+mtab_at(struct run *r, const struct store *st, size_t k, const struct mk *t,
+    unsigned nt, int wide)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo = st->eo + s->eo;
+	const char *txt = st->text.s + s->off;
+	unsigned i, nel = s->nel;
+	char *o = r->o;
+	int first = r->first;
+
+	for (i = 0; i < nt; i++) {
+		unsigned el = t[i].el;
+		const char *p;
+		size_t n;
+
+		if (el > nel)
+			break;
+		p = txt + eo[el];
+		n = eo[el + 1] - 1 - eo[el];
+		/* as trim_el (the separator before an empty one is not blank) */
+		while (p[n - 1] == ' ')
+			n--;
+		if (n == 0)
+			continue;
+		/* the comma, taken back by the key for the first member */
+		*o = ',';
+		o += !first;
+		first = 0;
+		memcpy(o, t[i].text, sizeof t[i].text);
+		o += t[i].len;
+		if (wide) {
+			size_t j;
+
+			/* (each copy ends at most 15 bytes past the element) */
+			memcpy(o, p, 16);
+			memcpy(o + 16, p + 16, 16);
+			for (j = 32; j < n; j += 16)
+				memcpy(o + j, p + j, 16);
+		} else
+			memcpy(o, p, n);
+		o += n;
+		*o++ = '"';
+	}
+	r->o = o;
+	r->first = first;
+}
+
+/* mtab for a segment at the very end of the store: exact copies. */
+static __attribute__((noinline, cold)) void
+mtab_narrow(struct run *r, const struct store *st, size_t k,
+    const struct mk *t, unsigned nt)
+{
+	mtab_at(r, st, k, t, nt, 0);
+}
+
+static __attribute__((noinline)) void
+mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
+    unsigned nt)
+{
+	const struct sseg *s = &st->seg[k];
+
+	/* 32 bytes past the segment's last element are in the store */
+	if (s->off + st->eo[s->eo + s->nel + 1] + 32 > st->text.cap) {
+		mtab_narrow(r, st, k, t, nt);
+		return;
+	}
+	mtab_at(r, st, k, t, nt, 1);
+}
+
 static void
 contact(struct rc *c, size_t k)
 {
@@ -4138,40 +4226,6 @@ mx(struct run *r, const struct mseg *g, unsigned el, const char *key)
 	r->o = o;
 }
 
-/* A party's NM1 into run r (plain), as party has it. */
-static ALWAYS_INLINE void
-mx_nm1(struct rc *c, struct run *r, size_t k, int kind)
-{
-	struct str e2 = E(c->st, k, 2);
-	struct mseg g;
-
-	if (e2.n == 0)
-		required_warn(c, k, 2);
-	mseg_at(c, &g, k);
-	mx(r, &g, 1, "entity_code");
-	mx(r, &g, 2, "entity_type");
-	if (is(e2, "1"))
-		mx(r, &g, 3, "last_name");
-	else
-		mx(r, &g, 3, "name");
-	mx(r, &g, 4, "first_name");
-	mx(r, &g, 5, "middle_name");
-	mx(r, &g, 6, "prefix");
-	mx(r, &g, 7, "suffix");
-	if (kind == K_PAYER) {
-		mx(r, &g, 8, "payer_id_qualifier");
-		mx(r, &g, 9, "payer_id");
-	} else if (kind == K_MEMBER) {
-		mx(r, &g, 8, "member_id_qualifier");
-		mx(r, &g, 9, "member_id");
-	} else if (is(E(c->st, k, 8), "XX"))
-		mx(r, &g, 9, "npi");
-	else {
-		mx(r, &g, 8, "id_qualifier");
-		mx(r, &g, 9, "id");
-	}
-}
-
 /*
  * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
  * element top (the usual case), known from its count alone.
@@ -4193,20 +4247,21 @@ static void
 party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
     size_t prv, size_t dmg, size_t n3, size_t n4, int kind)
 {
-	struct mseg g;
 	struct run r = *rp;
 
+	/* (the key tables of the general way: one list of keys) */
 	if (nm1 != NONE) {
-		mx_nm1(c, &r, nm1, kind);
+		const struct mk *t = nm1_keys(c, nm1, kind);
+
+		mtab(&r, c->st, nm1, t, t[7].el == 9 ? 8 : 9);
 		mapped1(c, nm1, 9);
 	}
-	/* (the key tables of the general way: one list of keys) */
 	if (tax != NONE) {
-		mrun(c, &r, tax, mk_tax, NMK(mk_tax));
+		mtab(&r, c->st, tax, mk_tax, NMK(mk_tax));
 		mapped1(c, tax, 2);
 	}
 	if (prv != NONE) {
-		mrun(c, &r, prv, mk_prv, NMK(mk_prv));
+		mtab(&r, c->st, prv, mk_prv, NMK(mk_prv));
 		mapped1(c, prv, 3);
 	}
 	if (dmg != NONE) {
@@ -4227,8 +4282,7 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 			r.first = 0;
 			r.o = str_at(key_at(o, "birth_date", 10), iso, 10);
 		}
-		mseg_at(c, &g, dmg);
-		mx(&r, &g, 3, "gender");
+		mtab(&r, c->st, dmg, mk_gender, NMK(mk_gender));
 		mapped1(c, dmg, 3);
 	}
 	if (n3 != NONE || n4 != NONE) {
@@ -4242,20 +4296,11 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 		r.o += 11;
 		r.first = 1;
 		if (n3 != NONE) {
-			mseg_at(c, &g, n3);
-			mx(&r, &g, 1, "line1");
-			mx(&r, &g, 2, "line2");
+			mtab(&r, c->st, n3, mk_n3, NMK(mk_n3));
 			mapped1(c, n3, 2);
 		}
 		if (n4 != NONE) {
-			mseg_at(c, &g, n4);
-			mx(&r, &g, 1, "city");
-			mx(&r, &g, 2, "state");
-			mx(&r, &g, 3, "zip");
-			mx(&r, &g, 4, "country");
-			mx(&r, &g, 5, "location_qualifier");
-			mx(&r, &g, 6, "location_id");
-			mx(&r, &g, 7, "subdivision");
+			mtab(&r, c->st, n4, mk_n4, NMK(mk_n4));
 			mapped1(c, n4, 7);
 		}
 		if (r.first) {
@@ -4566,6 +4611,13 @@ pk_same(const struct store *st, const struct pkey *pk,
 	if (e->h != pk->h || e->klen != pk_len(pk))
 		return 0;
 	p = e->kv;
+	/*
+	 * The entry, used a claim or more ago, is out of the near caches:
+	 * all its lines asked for at once rather than one by one as the
+	 * compare and the copy come to them.
+	 */
+	for (i = 64; i < e->klen + e->vlen; i += 64)
+		__builtin_prefetch(p + i);
 	for (i = 0; i <= pk->n; i++, p += sizeof w) {
 		memcpy(&w, p, sizeof w);
 		if (w != pk->hd[i])
@@ -4584,8 +4636,12 @@ pk_same(const struct store *st, const struct pkey *pk,
 	return 1;
 }
 
-/* The entry with key pk (moved up in its set); NULL if none. */
-static ALWAYS_INLINE const struct pcache *
+/*
+ * The entry with key pk (moved up in its set); NULL if none.  One copy
+ * for the four lookups (the code a claim runs is more than the
+ * instruction cache holds).
+ */
+static __attribute__((noinline)) const struct pcache *
 cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
 {
 	struct pcache *set = cache_set(m, pk->h);
@@ -4595,6 +4651,32 @@ cache_find(struct x837 *m, const struct store *st, const struct pkey *pk)
 		if (pk_same(st, pk, &set[i]))
 			return cache_hit(set, i);
 	return NULL;
+}
+
+/*
+ * Ahead of cache_find for pk, with other work between: the set, then
+ * (cache_soon, once the set is in) the key and value of the entry with
+ * its hash.  Entries are used a few claims apart, out of the caches by
+ * then; the lookup would wait for both, one after the other.
+ */
+static ALWAYS_INLINE void
+cache_near(struct x837 *m, const struct pkey *pk)
+{
+	__builtin_prefetch(cache_set(m, pk->h));
+}
+
+static ALWAYS_INLINE void
+cache_soon(struct x837 *m, const struct pkey *pk)
+{
+	const struct pcache *set = cache_set(m, pk->h);
+	int i;
+
+	for (i = 0; i < PC_WAYS; i++)
+		if (set[i].h == pk->h) {
+			__builtin_prefetch(set[i].kv);
+			__builtin_prefetch(set[i].kv + 64);
+			return;
+		}
 }
 
 /* Keep v, rendered from the segments of pk. */
@@ -5805,8 +5887,10 @@ render_b(struct x837 *m)
 			continue;
 		}
 	}
-	if (keyed)
+	if (keyed) {
 		pk_end(&pk, st);
+		cache_near(m, &pk);
+	}
 
 	if (!odd && pplain && (sbr == NONE ||
 	    (st->seg[sbr].flags & SS_PLAIN))) {
@@ -5825,7 +5909,7 @@ render_b(struct x837 *m)
 		r.o += 14;
 		r.first = 1;
 		if (sbr != NONE) {
-			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
+			mtab(&r, st, sbr, mk_sbr, NMK(mk_sbr));
 			rel = E(c.st, sbr, 2);
 		}
 		pfrom = (size_t)(r.o - L->frag.s);
@@ -5864,6 +5948,9 @@ render_b(struct x837 *m)
 		one(&c, 0, n, L_2000B, 0, "SBR");
 	if (sbr != NONE && !sbr_usual(st, sbr))
 		mapped(&c, sbr, BR(1, 5) | B(9));
+
+	if (keyed)
+		cache_soon(m, &pk);
 
 	/* the patient when the subscriber is the patient */
 	buf_reset(f2);
