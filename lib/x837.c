@@ -5316,18 +5316,26 @@ static const struct qmap clm_refs[] = {
 	{ NULL, NULL }
 };
 
+/* (one list for the table and its keys' lengths) */
+#define LINE_REFS(X) \
+	X("G1", "prior_authorization") \
+	X("9F", "referral_number") \
+	X("6R", "line_item_control_number") \
+	X("9B", "repriced_line_item_reference") \
+	X("9D", "adjusted_repriced_line_item_reference") \
+	X("EW", "mammography_certification") \
+	X("X4", "clia_number") \
+	X("F4", "referring_clia_number") \
+	X("BT", "immunization_batch_number")
+#define QMAP_ENTRY(q, key)	{ q, key },
+#define QMAP_KEYLEN(q, key)	sizeof(key) - 1,
+
 static const struct qmap line_refs[] = {
-	{ "G1", "prior_authorization" },
-	{ "9F", "referral_number" },
-	{ "6R", "line_item_control_number" },
-	{ "9B", "repriced_line_item_reference" },
-	{ "9D", "adjusted_repriced_line_item_reference" },
-	{ "EW", "mammography_certification" },
-	{ "X4", "clia_number" },
-	{ "F4", "referring_clia_number" },
-	{ "BT", "immunization_batch_number" },
+	LINE_REFS(QMAP_ENTRY)
 	{ NULL, NULL }
 };
+
+static const unsigned char line_ref_kl[] = { LINE_REFS(QMAP_KEYLEN) };
 
 static const struct qmap drug_refs[] = {
 	{ "XZ", "prescription_number" },
@@ -6376,13 +6384,36 @@ kind_bit(uint32_t pid)
 }
 
 /*
+ * The bit of a segment in a service line's range by its loop, for the
+ * loops other than 2400 (whose segments go by their ids): a load rather
+ * than a switch (an indirect jump per segment).  2300 has none; the
+ * loops not named here are the line's providers (2420A to H).
+ */
+static const uint32_t line_loop_bit[L_COUNT] = {
+	[L_NONE] = H_2420, [L_HDR] = H_2420, [L_1000A] = H_2420,
+	[L_1000B] = H_2420, [L_2000A] = H_2420, [L_2010AA] = H_2420,
+	[L_2010AB] = H_2420, [L_2010AC] = H_2420, [L_2000B] = H_2420,
+	[L_2010BA] = H_2420, [L_2010BB] = H_2420, [L_2000C] = H_2420,
+	[L_2010CA] = H_2420, [L_2300] = 0, [L_2310A] = H_2420,
+	[L_2310B] = H_2420, [L_2310C] = H_2420, [L_2310D] = H_2420,
+	[L_2310E] = H_2420, [L_2310F] = H_2420, [L_2320] = H_2420,
+	[L_2330A] = H_2420, [L_2330B] = H_2420, [L_2330C] = H_2420,
+	[L_2330D] = H_2420, [L_2330E] = H_2420, [L_2330F] = H_2420,
+	[L_2330G] = H_2420, [L_2400] = 0, [L_2410] = H_2410,
+	[L_2420A] = H_2420, [L_2420B] = H_2420, [L_2420C] = H_2420,
+	[L_2420D] = H_2420, [L_2420E] = H_2420, [L_2420F] = H_2420,
+	[L_2420G] = H_2420, [L_2420H] = H_2420, [L_2430] = H_2430,
+	[L_2440] = H_2440
+};
+
+/*
  * What a service line has, in one pass: the kinds of its segments (to
  * skip the rest quickly), its SV1 and how many, its first DTP*472 and how
- * many DTPs.
+ * many DTPs, its first REF and how many.
  */
 struct lscan {
-	unsigned	has, nsv1, ndtp;
-	size_t		sv1, d472;
+	unsigned	has, nsv1, ndtp, nref;
+	size_t		sv1, d472, ref;
 };
 
 static ALWAYS_INLINE void
@@ -6390,33 +6421,90 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 {
 	size_t k;
 
-	ls->has = ls->nsv1 = ls->ndtp = 0;
-	ls->sv1 = ls->d472 = NONE;
+	ls->has = ls->nsv1 = ls->ndtp = ls->nref = 0;
+	ls->sv1 = ls->d472 = ls->ref = NONE;
 	for (k = from; k < to; k++) {
 		const struct sseg *s = &c->st->seg[k];
 
 		if (s->flags & SS_EXTRA)
 			continue;
-		switch (s->loop) {
-		case L_2400:
-			if (s->pid == ID3('S', 'V', '1')) {
-				if (ls->nsv1++ == 0)
-					ls->sv1 = k;
-			} else if (s->pid == ID3('D', 'T', 'P')) {
-				ls->ndtp++;
-				if (ls->d472 == NONE &&
-				    is(E(c->st, k, 1), "472"))
-					ls->d472 = k;
-			}
-			ls->has |= kind_bit(s->pid);
-			break;
-		case L_2410: ls->has |= H_2410; break;
-		case L_2430: ls->has |= H_2430; break;
-		case L_2440: ls->has |= H_2440; break;
-		case L_2300: break;
-		default: ls->has |= H_2420; break;
+		if (s->loop != L_2400) {
+			ls->has |= s->loop < L_COUNT ? line_loop_bit[s->loop] :
+			    H_2420;
+			continue;
 		}
+		/* (the usual ones first, without kind_bit's compares) */
+		if (s->pid == ID3('S', 'V', '1')) {
+			if (ls->nsv1++ == 0)
+				ls->sv1 = k;
+		} else if (s->pid == ID3('D', 'T', 'P')) {
+			ls->has |= H_DTP;
+			ls->ndtp++;
+			if (ls->d472 == NONE && is(E(c->st, k, 1), "472"))
+				ls->d472 = k;
+		} else if (s->pid == ID3('R', 'E', 'F')) {
+			ls->has |= H_REF;
+			if (ls->nref++ == 0)
+				ls->ref = k;
+		} else if (s->pid != ID2('L', 'X'))
+			ls->has |= kind_bit(s->pid);
 	}
+}
+
+/*
+ * A key of known length kl (a plain name), without buf_copy's call into
+ * memcpy for one longer than 16 bytes: the line's REF keys are up to 37.
+ */
+static ALWAYS_INLINE void
+key_copy(char *o, const char *key, size_t kl)
+{
+	if (kl <= 16)
+		buf_copy(o, key, kl);
+	else if (kl <= 32) {
+		memcpy(o, key, 16);
+		memcpy(o + kl - 16, key + kl - 16, 16);
+	} else {
+		memcpy(o, key, 32);
+		memcpy(o + kl - 16, key + kl - 16, 16);
+	}
+}
+
+/*
+ * The usual REFs of a service line: one, of a named qualifier, with a
+ * value, in a segment with nothing to escape.  Written as refs() would
+ * (the named member, no "references"), without its walks of the line and
+ * the key's strlen and memcpy calls; 0 when it is not that case.
+ */
+static int
+line_ref1(struct rc *c, size_t k)
+{
+	struct str rq, v;
+	const struct qmap *t;
+	size_t kl;
+	char *o;
+
+	if (!(c->st->seg[k].flags & SS_PLAIN))
+		return 0;
+	v = E(c->st, k, 2);
+	if (v.n == 0)
+		return 0;
+	rq = E(c->st, k, 1);
+	for (t = line_refs; t->q != NULL; t++)
+		if (eqz(rq, t->q))
+			break;
+	if (t->q == NULL)
+		return 0;
+	kl = line_ref_kl[t - line_refs];
+	/* fkv() with kl known */
+	o = out_begin(&c->w, kl + v.n + 6);
+	*o++ = '"';
+	key_copy(o, t->key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	out_end(&c->w, str_at(o, v.p, v.n));
+	mapped(c, k, BR(1, 2));
+	return 1;
 }
 
 /*
@@ -6651,7 +6739,7 @@ render_line(struct rc *c, size_t from, size_t to)
 		cls(c, 1);
 	if (has & H_CN1)
 		contract(c, from, to, L_2400);
-	if (has & H_REF)
+	if ((has & H_REF) && (ls.nref > 1 || !line_ref1(c, ls.ref)))
 		refs(c, from, to, L_2400, 0, line_refs, "references");
 	if (has & H_AMT)
 		amounts(c, from, to, L_2400, 0, line_amts, "amounts");
