@@ -6508,6 +6508,88 @@ line_ref1(struct rc *c, size_t k)
 }
 
 /*
+ * SV107 in a run, the usual way: one to four pointers of one digit each,
+ * separated by ISA16 (not a digit), read as eight bytes at once (wide:
+ * within the store's text).  Written as the general way in sv1_run would
+ * ("[1,2,3]": the text with ',' for the separators); 0 for anything else,
+ * which goes that way.
+ */
+static ALWAYS_INLINE int
+sv1_ptrs(struct run *r, struct str e, int sep)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t even = 0x00ff00ff00ff00ffULL, lanes = 0x0001000100010001ULL;
+	uint64_t x, y, lim;
+	char *o;
+
+	if (!r->wide || (e.n & 1) == 0 || e.n > 7 ||
+	    (unsigned)(sep - '0') <= 9)
+		return 0;
+	memcpy(&x, e.p, 8);
+	lim = (1ULL << (8 * e.n)) - 1;
+	/* digits to 0 to 9 in the even bytes, separators to 0 in the odd */
+	y = (x ^ ((uint64_t)('0' | (unsigned)sep << 8) * lanes)) & lim;
+	if ((y & ~even) != 0 ||
+	    (((y & even) + 0x76 * lanes) & (0x180 * lanes)) != 0)
+		return 0;
+	o = rkey(r, "diagnosis_pointers");
+	*o++ = '[';
+	x = (x & even) | (',' * lanes << 8 & ~even);
+	memcpy(o, &x, 8);
+	o += e.n;
+	*o++ = ']';
+	r->o = o;
+	return 1;
+#else
+	(void)r;
+	(void)e;
+	(void)sep;
+	return 0;
+#endif
+}
+
+/* SV107 in a run, the general way. */
+static void
+sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
+{
+	struct str v[12];
+	unsigned nv, i, np;
+	char *o;
+
+	nv = comps_e(c, sv1, 7, e, v, 12);
+	for (i = 0, np = 0; i < nv && i < 4; i++) {
+		char t[24], *p;
+		long pt;
+
+		if (v[i].n == 0)
+			continue;
+		/* a digit or two, the usual pointer, without int_of */
+		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
+			pt = v[i].p[0] - '0';
+		else if (int_of(c, v[i], sv1, 7, i + 1, &pt) != 0)
+			continue;
+		if (np++ == 0) {
+			o = rkey(r, "diagnosis_pointers");
+			*o++ = '[';
+		} else {
+			o = r->o;
+			*o++ = ',';
+		}
+		if (pt < 10) {
+			*o++ = (char)('0' + pt);
+			r->o = o;
+			continue;
+		}
+		p = udigits(t + sizeof t, (unsigned long long)pt);
+		buf_copy(o, p, (size_t)(t + sizeof t - p));
+		r->o = o + (t + sizeof t - p);
+	}
+	if (np)
+		*r->o++ = ']';
+	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+}
+
+/*
  * The SV1 members of a service line, for an SV1 with nothing to escape:
  * its elements taken out once and its members written in one run, with
  * the warnings of the general way (in render_line) in the same order.
@@ -6517,8 +6599,7 @@ sv1_run(struct rc *c, size_t sv1)
 {
 	struct str e[8], v[12];
 	struct run r;
-	unsigned nv, i, np;
-	char *o;
+	unsigned nv, i;
 
 	/* (SV1 has seven elements mostly: the rest is looked up if there) */
 	els(c->st, sv1, e, 7);
@@ -6533,37 +6614,8 @@ sv1_run(struct rc *c, size_t sv1)
 	rke(c, &r, "unit_basis", sv1, e[3]);
 	rknum(c, &r, "units", sv1, 4, e[4]);
 	rke(c, &r, "place_of_service", sv1, e[5]);
-	nv = comps_e(c, sv1, 7, e[7], v, 12);
-	for (i = 0, np = 0; i < nv && i < 4; i++) {
-		char t[24], *p;
-		long pt;
-
-		if (v[i].n == 0)
-			continue;
-		/* a digit or two, the usual pointer, without int_of */
-		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
-			pt = v[i].p[0] - '0';
-		else if (int_of(c, v[i], sv1, 7, i + 1, &pt) != 0)
-			continue;
-		if (np++ == 0) {
-			o = rkey(&r, "diagnosis_pointers");
-			*o++ = '[';
-		} else {
-			o = r.o;
-			*o++ = ',';
-		}
-		if (pt < 10) {
-			*o++ = (char)('0' + pt);
-			r.o = o;
-			continue;
-		}
-		p = udigits(t + sizeof t, (unsigned long long)pt);
-		buf_copy(o, p, (size_t)(t + sizeof t - p));
-		r.o = o + (t + sizeof t - p);
-	}
-	if (np)
-		*r.o++ = ']';
-	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+	if (e[7].n && !sv1_ptrs(&r, e[7], c->m->isa.d.comp))
+		sv1_ptrs_gen(c, &r, sv1, e[7]);
 	if (c->st->seg[sv1].nel >= 9) {
 		rke(c, &r, "emergency", sv1, E(c->st, sv1, 9));
 		rke(c, &r, "epsdt", sv1, E(c->st, sv1, 11));
