@@ -6590,6 +6590,29 @@ sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
 }
 
 /*
+ * els(st, k, e, 7) for an SV1, straight: with seven elements or more (nearly
+ * every SV1) no loop whose count varies, and SV106 (not a member) not taken.
+ */
+static ALWAYS_INLINE void
+sv1_els(const struct store *st, size_t k, struct str *e)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo = st->eo + s->eo;
+	const char *t = st->text.s + s->off;
+
+	if (s->nel < 7) {
+		els(st, k, e, 7);
+		return;
+	}
+	e[1] = trim_el(t + eo[1], eo[2] - 1 - eo[1]);
+	e[2] = trim_el(t + eo[2], eo[3] - 1 - eo[2]);
+	e[3] = trim_el(t + eo[3], eo[4] - 1 - eo[3]);
+	e[4] = trim_el(t + eo[4], eo[5] - 1 - eo[4]);
+	e[5] = trim_el(t + eo[5], eo[6] - 1 - eo[5]);
+	e[7] = trim_el(t + eo[7], eo[8] - 1 - eo[7]);
+}
+
+/*
  * The SV1 members of a service line, for an SV1 with nothing to escape:
  * its elements taken out once and its members written in one run, with
  * the warnings of the general way (in render_line) in the same order.
@@ -6602,7 +6625,7 @@ sv1_run(struct rc *c, size_t sv1)
 	unsigned nv, i;
 
 	/* (SV1 has seven elements mostly: the rest is looked up if there) */
-	els(c->st, sv1, e, 7);
+	sv1_els(c->st, sv1, e);
 	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0)
 		for (i = 1; i <= 4; i++)
 			if (e[i].n == 0)
@@ -6626,105 +6649,67 @@ sv1_run(struct rc *c, size_t sv1)
 	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
 }
 
+/* (out of render_line: few lines need them) */
+static void sv1_gen(struct rc *, size_t) __attribute__((noinline));
+static void line_more(struct rc *, size_t, size_t, unsigned)
+    __attribute__((noinline));
+static void line_more2(struct rc *, size_t, size_t, unsigned)
+    __attribute__((noinline));
+
+/* The SV1 members of a service line, the general way (sv1_run's). */
 static void
-render_line(struct rc *c, size_t from, size_t to)
+sv1_gen(struct rc *c, size_t sv1)
 {
-	struct x837 *m = c->m;
-	size_t lx = from, sv1, k, dtp = NONE;
 	struct str v[12];
-	struct lscan ls;
-	unsigned nv, i, has;
+	unsigned nv, i;
 	int open;
 
-	line_scan(c, from, to, &ls);
-	has = ls.has;
-	opn(c, 0);
-	kint_el(c, "line_number", lx, 1);
-	mapped(c, lx, B(1));
-	/* one() only for the warnings about repeats, in their place */
-	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
-	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
-		sv1_run(c, sv1);
-	else if (sv1 != NONE) {
-		required(c, sv1, 1);
-		required(c, sv1, 2);
-		required(c, sv1, 3);
-		required(c, sv1, 4);
-		procedure(c, sv1, 1);
-		kmoney(c, "charge", sv1, 2);
-		ke(c, "unit_basis", sv1, 3);
-		knum(c, "units", sv1, 4);
-		ke(c, "place_of_service", sv1, 5);
-		nv = comps(c, sv1, 7, v, 12);
-		for (i = 0, open = 0; i < nv && i < 4; i++) {
-			long p;
+	required(c, sv1, 1);
+	required(c, sv1, 2);
+	required(c, sv1, 3);
+	required(c, sv1, 4);
+	procedure(c, sv1, 1);
+	kmoney(c, "charge", sv1, 2);
+	ke(c, "unit_basis", sv1, 3);
+	knum(c, "units", sv1, 4);
+	ke(c, "place_of_service", sv1, 5);
+	nv = comps(c, sv1, 7, v, 12);
+	for (i = 0, open = 0; i < nv && i < 4; i++) {
+		long p;
 
-			if (v[i].n == 0)
-				continue;
-			/* a digit or two, the usual pointer, without int_of */
-			if (v[i].n == 1 && v[i].p[0] >= '0' &&
-			    v[i].p[0] <= '9')
-				p = v[i].p[0] - '0';
-			else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
-				continue;
-			if (!open++) {
-				kput(c, "diagnosis_pointers");
-				opn(c, 1);
-			}
-			jint(&c->w, p);
+		if (v[i].n == 0)
+			continue;
+		/* a digit or two, the usual pointer, without int_of */
+		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
+			p = v[i].p[0] - '0';
+		else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
+			continue;
+		if (!open++) {
+			kput(c, "diagnosis_pointers");
+			opn(c, 1);
 		}
-		if (open)
-			cls(c, 1);
-		comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
-		ke(c, "emergency", sv1, 9);
-		ke(c, "epsdt", sv1, 11);
-		ke(c, "family_planning", sv1, 12);
-		ke(c, "copay_exempt", sv1, 15);
-		mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) |
-		    B(15));
-	} else {
-		const struct sseg *s = &c->st->seg[lx];
-
-		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
-		    s->id, "service line has no SV1: LX '%s'",
-		    q(m, E(c->st, lx, 1)));
+		jint(&c->w, p);
 	}
-	/* service date: the first DTP*472 */
-	if ((k = ls.d472) != NONE) {
-		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
-		char a[11], b[11];
+	if (open)
+		cls(c, 1);
+	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+	ke(c, "emergency", sv1, 9);
+	ke(c, "epsdt", sv1, 11);
+	ke(c, "family_planning", sv1, 12);
+	ke(c, "copay_exempt", sv1, 15);
+	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+}
 
-		if (is(f, "D8") && d8(d, a) == 0) {
-			char *o = out_begin(&c->w, 64);
+/*
+ * The members of a service line from its less usual segments, out of
+ * render_line (most lines have none of them: one test for them all).
+ */
+static void
+line_more(struct rc *c, size_t from, size_t to, unsigned has)
+{
+	size_t k;
+	int open;
 
-			/* fkv twice, at once */
-			o = PUTL(o, "\"service_date\":\"");
-			memcpy(o, a, 10);
-			o = PUTL(o + 10, "\",\"service_date_end\":\"");
-			memcpy(o, a, 10);
-			*(o += 10) = '"';
-			out_end(&c->w, o + 1);
-			svc_date_span(m, a, a);
-			dtp = k;
-			mapped(c, k, BR(1, 3));
-		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
-			fkv(&c->w, "service_date", a, 10);
-			fkv(&c->w, "service_date_end", b, 10);
-			svc_date_span(m, a, b);
-			dtp = k;
-			mapped(c, k, BR(1, 3));
-		}
-	}
-	if (dtp == NONE) {
-		const struct sseg *s = &c->st->seg[lx];
-
-		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
-		    s->id, "service line has no service date (DTP*472 in D8 "
-		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
-	}
-	/* (not when the service date is the line's only DTP) */
-	if ((has & H_DTP) && (ls.ndtp > 1 || dtp == NONE))
-		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
 	if (has & H_PWK)
 		attachments(c, from, to, L_2400);
 	if (has & H_CR1)
@@ -6791,8 +6776,14 @@ render_line(struct rc *c, size_t from, size_t to)
 		cls(c, 1);
 	if (has & H_CN1)
 		contract(c, from, to, L_2400);
-	if ((has & H_REF) && (ls.nref > 1 || !line_ref1(c, ls.ref)))
-		refs(c, from, to, L_2400, 0, line_refs, "references");
+}
+
+/* The same for those after the REFs. */
+static void
+line_more2(struct rc *c, size_t from, size_t to, unsigned has)
+{
+	size_t k;
+
 	if (has & H_AMT)
 		amounts(c, from, to, L_2400, 0, line_amts, "amounts");
 	if (has & H_K3)
@@ -6810,6 +6801,76 @@ render_line(struct rc *c, size_t from, size_t to)
 	}
 	if (has & H_HCP)
 		repricing(c, from, to, L_2400, 1);
+}
+
+static void
+render_line(struct rc *c, size_t from, size_t to)
+{
+	struct x837 *m = c->m;
+	size_t lx = from, sv1, k, dtp = NONE;
+	struct lscan ls;
+	unsigned has;
+
+	line_scan(c, from, to, &ls);
+	has = ls.has;
+	opn(c, 0);
+	kint_el(c, "line_number", lx, 1);
+	mapped(c, lx, B(1));
+	/* one() only for the warnings about repeats, in their place */
+	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
+	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
+		sv1_run(c, sv1);
+	else if (sv1 != NONE)
+		sv1_gen(c, sv1);
+	else {
+		const struct sseg *s = &c->st->seg[lx];
+
+		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
+		    s->id, "service line has no SV1: LX '%s'",
+		    q(m, E(c->st, lx, 1)));
+	}
+	/* service date: the first DTP*472 */
+	if ((k = ls.d472) != NONE) {
+		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
+		char a[11], b[11];
+
+		if (is(f, "D8") && d8(d, a) == 0) {
+			char *o = out_begin(&c->w, 64);
+
+			/* fkv twice, at once */
+			o = PUTL(o, "\"service_date\":\"");
+			memcpy(o, a, 10);
+			o = PUTL(o + 10, "\",\"service_date_end\":\"");
+			memcpy(o, a, 10);
+			*(o += 10) = '"';
+			out_end(&c->w, o + 1);
+			svc_date_span(m, a, a);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
+		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
+			fkv(&c->w, "service_date", a, 10);
+			fkv(&c->w, "service_date_end", b, 10);
+			svc_date_span(m, a, b);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
+		}
+	}
+	if (dtp == NONE) {
+		const struct sseg *s = &c->st->seg[lx];
+
+		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
+		    s->id, "service line has no service date (DTP*472 in D8 "
+		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
+	}
+	/* (not when the service date is the line's only DTP) */
+	if ((has & H_DTP) && (ls.ndtp > 1 || dtp == NONE))
+		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
+	if (has & (H_PWK | H_CR1 | H_CR3 | H_CRC | H_QTY | H_MEA | H_CN1))
+		line_more(c, from, to, has);
+	if ((has & H_REF) && (ls.nref > 1 || !line_ref1(c, ls.ref)))
+		refs(c, from, to, L_2400, 0, line_refs, "references");
+	if (has & (H_AMT | H_K3 | H_NTE | H_PS1 | H_HCP))
+		line_more2(c, from, to, has);
 	if (has & H_2410)
 		render_drug(c, from, to);
 	if (has & H_2420)
