@@ -6238,6 +6238,100 @@ svc_date_span(struct x837 *m, const char *from, const char *to)
 		memcpy(m->svc_to, to, 11);
 }
 
+/*
+ * d8() for a line's service date, kept in registers: the ISO date's first
+ * eight bytes as one number (memory order) and its last two.  d8() stores
+ * the date a few bytes at a time, and the wider loads of it right after
+ * (to write it twice, to compare it) cannot take their bytes from those
+ * stores: each waits until they are written.
+ */
+static ALWAYS_INLINE int
+d8_w(struct str v, uint64_t *lo, uint16_t *hi)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
+	const uint64_t zeros = 0x3030303030303030ULL;
+	uint64_t w;
+	unsigned y, mo, d;
+
+	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
+	if (v.n != 8)
+		return -1;
+	memcpy(&w, v.p, 8);
+	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
+		return -1;
+	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
+	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
+	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
+		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
+		    (unsigned)(w >> 24 & 0xf);
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
+			return -1;
+	}
+	/* CCYY-MM-DD: the digits with dashes put in */
+	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
+	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
+	*hi = (uint16_t)(w >> 48);
+	return 0;
+#else
+	char a[11];
+
+	if (d8(v, a) != 0)
+		return -1;
+	memcpy(lo, a, 8);
+	memcpy(hi, a + 8, 2);
+	return 0;
+#endif
+}
+
+/* iso_cmp() of the date in lo and hi (as d8_w has it) with b. */
+static ALWAYS_INLINE int
+iso_cmp_w(uint64_t lo, uint16_t hi, const char *b)
+{
+	unsigned char h[2];
+	uint64_t x = lo, y;
+
+	memcpy(&y, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+	y = __builtin_bswap64(y);
+#endif
+	if (x != y)
+		return x < y ? -1 : 1;
+	memcpy(h, &hi, 2);
+	if (h[0] != (unsigned char)b[8])
+		return h[0] < (unsigned char)b[8] ? -1 : 1;
+	if (h[1] != (unsigned char)b[9])
+		return h[1] < (unsigned char)b[9] ? -1 : 1;
+	return 0;
+}
+
+/* The date in lo and hi at d, as a C string. */
+static ALWAYS_INLINE void
+iso_put(char *d, uint64_t lo, uint16_t hi)
+{
+	memcpy(d, &lo, 8);
+	memcpy(d + 8, &hi, 2);
+	d[10] = '\0';
+}
+
+/* svc_date_span() of one day, from d8_w. */
+static ALWAYS_INLINE void
+svc_date_w(struct x837 *m, uint64_t lo, uint16_t hi)
+{
+	if (m->svc_from[0] == '\0' || iso_cmp_w(lo, hi, m->svc_from) < 0)
+		iso_put(m->svc_from, lo, hi);
+	if (m->svc_to[0] == '\0' || iso_cmp_w(lo, hi, m->svc_to) > 0)
+		iso_put(m->svc_to, lo, hi);
+}
+
 static void
 render_drug(struct rc *c, size_t from, size_t to)
 {
@@ -6833,18 +6927,22 @@ render_line(struct rc *c, size_t from, size_t to)
 	if ((k = ls.d472) != NONE) {
 		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
 		char a[11], b[11];
+		uint64_t lo;
+		uint16_t hi;
 
-		if (is(f, "D8") && d8(d, a) == 0) {
+		if (is(f, "D8") && d8_w(d, &lo, &hi) == 0) {
 			char *o = out_begin(&c->w, 64);
 
 			/* fkv twice, at once */
 			o = PUTL(o, "\"service_date\":\"");
-			memcpy(o, a, 10);
+			memcpy(o, &lo, 8);
+			memcpy(o + 8, &hi, 2);
 			o = PUTL(o + 10, "\",\"service_date_end\":\"");
-			memcpy(o, a, 10);
+			memcpy(o, &lo, 8);
+			memcpy(o + 8, &hi, 2);
 			*(o += 10) = '"';
 			out_end(&c->w, o + 1);
-			svc_date_span(m, a, a);
+			svc_date_w(m, lo, hi);
 			dtp = k;
 			mapped(c, k, BR(1, 3));
 		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
