@@ -6683,6 +6683,89 @@ sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
 	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
 }
 
+#ifdef __SSE2__
+/* A member with a string value of n bytes (16 or less) in a wide run. */
+static ALWAYS_INLINE void
+rkv16(struct run *r, const char *key, const char *p, size_t n)
+{
+	char *o = rkey(r, key);
+
+	*o++ = '"';
+	memcpy(o, p, 16);
+	o += n;
+	*o++ = '"';
+	r->o = o;
+}
+#endif
+
+/*
+ * SV101 in a run, the usual way: up to 16 bytes (wide), no blanks, ISA16
+ * in it, six components at most (qualifier, code, up to four modifiers,
+ * no description).  Its separators found at once as bits, the members
+ * written as comps_e and procedure_run would, without the components
+ * stored and read back; 0 for anything else (the general way).
+ */
+static ALWAYS_INLINE int
+sv1_proc(struct run *r, struct str e, int sep)
+{
+#ifdef __SSE2__
+	__m128i x;
+	unsigned lim, hit, h0, h1, nm;
+	char *o;
+
+	if (!r->wide || e.n == 0 || e.n > 16)
+		return 0;
+	x = _mm_loadu_si128((const __m128i *)(const void *)e.p);
+	lim = (1u << e.n) - 1;
+	hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8((char)sep))) & lim;
+	/* (five separators at most: none left once five are taken off) */
+	h0 = hit & (hit - 1);
+	h0 &= h0 - 1;
+	h0 &= h0 - 1;
+	h0 &= h0 - 1;
+	if (hit == 0 || (h0 & (h0 - 1)) != 0 ||
+	    ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8(' '))) & lim) != 0)
+		return 0;
+	h0 = (unsigned)__builtin_ctz(hit);
+	hit &= hit - 1;
+	h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
+	if (h0 > 0)
+		rkv16(r, "procedure_qualifier", e.p, h0);
+	if (h1 > h0 + 1)
+		rkv16(r, "procedure_code", e.p + h0 + 1, h1 - h0 - 1);
+	/* the modifiers: the components after the others, if not empty */
+	for (nm = 0; hit != 0; h1 = h0) {
+		h0 = (unsigned)__builtin_ctz(hit);
+		hit &= hit - 1;
+		h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
+		if (h1 == h0 + 1)
+			continue;
+		if (nm++ == 0) {
+			o = rkey(r, "modifiers");
+			*o++ = '[';
+		} else {
+			o = r->o;
+			*o++ = ',';
+		}
+		*o++ = '"';
+		memcpy(o, e.p + h0 + 1, 16);
+		o += h1 - h0 - 1;
+		*o++ = '"';
+		r->o = o;
+	}
+	if (nm)
+		*r->o++ = ']';
+	return 1;
+#else
+	(void)r;
+	(void)e;
+	(void)sep;
+	return 0;
+#endif
+}
+
 /*
  * els(st, k, e, 7) for an SV1, straight: with seven elements or more (nearly
  * every SV1) no loop whose count varies, and SV106 (not a member) not taken.
@@ -6725,8 +6808,10 @@ sv1_run(struct rc *c, size_t sv1)
 			if (e[i].n == 0)
 				required_warn(c, sv1, i);
 	run_seg(c, &r, sv1);
-	nv = comps_e(c, sv1, 1, e[1], v, 12);
-	procedure_run(c, &r, sv1, 1, v, nv);
+	if (!sv1_proc(&r, e[1], c->m->isa.d.comp)) {
+		nv = comps_e(c, sv1, 1, e[1], v, 12);
+		procedure_run(c, &r, sv1, 1, v, nv);
+	}
 	rkmoney(c, &r, "charge", sv1, 2, e[2]);
 	rke(c, &r, "unit_basis", sv1, e[3]);
 	rknum(c, &r, "units", sv1, 4, e[4]);
