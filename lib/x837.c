@@ -3664,6 +3664,73 @@ d8(struct str v, char out[11])
 	return 0;
 }
 
+/*
+ * d8() for a date written right away, kept in registers: the ISO date's first
+ * eight bytes as one number (memory order) and its last two.  d8() stores
+ * the date a few bytes at a time, and the wider loads of it right after
+ * (to write it twice, to compare it) cannot take their bytes from those
+ * stores: each waits until they are written.
+ */
+static ALWAYS_INLINE int
+d8_w(struct str v, uint64_t *lo, uint16_t *hi)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
+	const uint64_t zeros = 0x3030303030303030ULL;
+	uint64_t w;
+	unsigned y, mo, d;
+
+	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
+	if (v.n != 8)
+		return -1;
+	memcpy(&w, v.p, 8);
+	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
+		return -1;
+	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
+	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
+	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
+		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
+		    (unsigned)(w >> 24 & 0xf);
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
+			return -1;
+	}
+	/* CCYY-MM-DD: the digits with dashes put in */
+	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
+	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
+	*hi = (uint16_t)(w >> 48);
+	return 0;
+#else
+	char a[11];
+
+	if (d8(v, a) != 0)
+		return -1;
+	memcpy(lo, a, 8);
+	memcpy(hi, a + 8, 2);
+	return 0;
+#endif
+}
+
+/* Key and the ISO date in lo and hi (as d8_w has it), written at once. */
+static ALWAYS_INLINE void
+fkdate_w(struct jw *w, const char *key, uint64_t lo, uint16_t hi)
+{
+	size_t kl = strlen(key);
+	char *o = key_at(out_begin(w, kl + 10 + 6), key, kl);
+
+	*o++ = '"';
+	memcpy(o, &lo, 8);
+	memcpy(o + 8, &hi, 2);
+	o[10] = '"';
+	out_end(w, o + 11);
+}
+
 static ALWAYS_INLINE void
 kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 {
@@ -4821,17 +4888,33 @@ rd8(struct str v, char from[11], char to[11])
 	return d8(a, from) == 0 && d8(b, to) == 0 ? 0 : -1;
 }
 
-/* Is DTP k the first of its qualifier in its loop? */
+/* Is DTP k the first of its qualifier in its loop (range [from, to))? */
 static int
-first_qual(const struct rc *c, size_t from, size_t k, enum loop l,
+first_qual(const struct rc *c, size_t from, size_t to, size_t k, enum loop l,
     uint32_t inst)
 {
-	struct str qk = E(c->st, k, 1);
+	const struct store *st = c->st;
+	struct str qk = E(st, k, 1);
 	size_t j;
 
+	/*
+	 * The whole store (a claim's dates): down the loop's list, in the
+	 * order of the store, rather than past every segment before k.
+	 */
+	if (from == 0 && to == st->n) {
+		for (j = st->lhead[l]; j != NOIDX && j < k; j = st->lnext[j])
+			if (match(c, j, l, inst, "DTP")) {
+				struct str o = E(st, j, 1);
+
+				if (o.n == qk.n &&
+				    memcmp(o.p, qk.p, qk.n) == 0)
+					return 0;
+			}
+		return 1;
+	}
 	for (j = from; j < k; j++)
 		if (match(c, j, l, inst, "DTP")) {
-			struct str o = E(c->st, j, 1);
+			struct str o = E(st, j, 1);
 
 			if (o.n == qk.n && memcmp(o.p, qk.p, qk.n) == 0)
 				return 0;
@@ -4857,6 +4940,8 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			const struct dmap *d;
 			struct str qual, fmt, v;
 			char a[11], b[11];
+			uint64_t lo;
+			uint16_t hi;
 			int named = 0;
 
 			if (k == skip || !match(c, k, l, inst, "DTP"))
@@ -4867,24 +4952,25 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			for (d = t; d->q != NULL; d++)
 				if (eqz(qual, d->q))
 					break;
-			if (d->q != NULL && first_qual(c, from, k, l, inst) &&
-			    (is(fmt, "D8") || (is(fmt, "RD8") &&
-			    d->range_to != NULL)))
+			if (d->q != NULL && (is(fmt, "D8") || (is(fmt, "RD8") &&
+			    d->range_to != NULL)) &&
+			    first_qual(c, from, to, k, l, inst))
 				named = 1;
 			if (pass == 0 && named) {
 				if (!flat && nnamed++ == 0) {
 					kput(c, "dates");
 					opn(c, 0);
 				}
+				/* (the dates are ten bytes: no strlen) */
 				if (is(fmt, "D8")) {
-					if (d8(v, a) == 0)
-						fkstr(c, d->key, a);
+					if (d8_w(v, &lo, &hi) == 0)
+						fkdate_w(&c->w, d->key, lo, hi);
 					else
 						bad(c, k, 3, 0, "is not a date "
 						    "(CCYYMMDD)", v, 0);
 				} else if (rd8(v, a, b) == 0) {
-					fkstr(c, d->key, a);
-					fkstr(c, d->range_to, b);
+					fkv(&c->w, d->key, a, 10);
+					fkv(&c->w, d->range_to, b, 10);
 				} else
 					bad(c, k, 3, 0, "is not a date range "
 					    "(CCYYMMDD-CCYYMMDD)", v, 0);
@@ -6236,59 +6322,6 @@ svc_date_span(struct x837 *m, const char *from, const char *to)
 		memcpy(m->svc_from, from, 11);
 	if (m->svc_to[0] == '\0' || iso_cmp(to, m->svc_to) > 0)
 		memcpy(m->svc_to, to, 11);
-}
-
-/*
- * d8() for a line's service date, kept in registers: the ISO date's first
- * eight bytes as one number (memory order) and its last two.  d8() stores
- * the date a few bytes at a time, and the wider loads of it right after
- * (to write it twice, to compare it) cannot take their bytes from those
- * stores: each waits until they are written.
- */
-static ALWAYS_INLINE int
-d8_w(struct str v, uint64_t *lo, uint16_t *hi)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
-	    31, 30, 31, 30, 31 };
-	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
-	const uint64_t zeros = 0x3030303030303030ULL;
-	uint64_t w;
-	unsigned y, mo, d;
-
-	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
-	if (v.n != 8)
-		return -1;
-	memcpy(&w, v.p, 8);
-	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
-		return -1;
-	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
-	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
-	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
-		return -1;
-	if (d > mdays[mo - 1]) {
-		/* the year only matters for February 29 */
-		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
-		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
-		    (unsigned)(w >> 24 & 0xf);
-		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
-		    y % 400 == 0))
-			return -1;
-	}
-	/* CCYY-MM-DD: the digits with dashes put in */
-	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
-	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
-	*hi = (uint16_t)(w >> 48);
-	return 0;
-#else
-	char a[11];
-
-	if (d8(v, a) != 0)
-		return -1;
-	memcpy(lo, a, 8);
-	memcpy(hi, a + 8, 2);
-	return 0;
-#endif
 }
 
 /* iso_cmp() of the date in lo and hi (as d8_w has it) with b. */
