@@ -6513,23 +6513,14 @@ kind_bit(uint32_t pid)
 /*
  * The bit of a segment in a service line's range by its loop, for the
  * loops other than 2400 (whose segments go by their ids): a load rather
- * than a switch (an indirect jump per segment).  2300 has none; the
- * loops not named here are the line's providers (2420A to H).
+ * than a switch (an indirect jump per segment).  0 stands for H_2420:
+ * the loops not named here are the line's providers (2420A to H); 2300
+ * counts for nothing (H_NOTHING, taken off after).
  */
+#define H_NOTHING	0x80000000u
+
 static const uint32_t line_loop_bit[L_COUNT] = {
-	[L_NONE] = H_2420, [L_HDR] = H_2420, [L_1000A] = H_2420,
-	[L_1000B] = H_2420, [L_2000A] = H_2420, [L_2010AA] = H_2420,
-	[L_2010AB] = H_2420, [L_2010AC] = H_2420, [L_2000B] = H_2420,
-	[L_2010BA] = H_2420, [L_2010BB] = H_2420, [L_2000C] = H_2420,
-	[L_2010CA] = H_2420, [L_2300] = 0, [L_2310A] = H_2420,
-	[L_2310B] = H_2420, [L_2310C] = H_2420, [L_2310D] = H_2420,
-	[L_2310E] = H_2420, [L_2310F] = H_2420, [L_2320] = H_2420,
-	[L_2330A] = H_2420, [L_2330B] = H_2420, [L_2330C] = H_2420,
-	[L_2330D] = H_2420, [L_2330E] = H_2420, [L_2330F] = H_2420,
-	[L_2330G] = H_2420, [L_2400] = 0, [L_2410] = H_2410,
-	[L_2420A] = H_2420, [L_2420B] = H_2420, [L_2420C] = H_2420,
-	[L_2420D] = H_2420, [L_2420E] = H_2420, [L_2420F] = H_2420,
-	[L_2420G] = H_2420, [L_2420H] = H_2420, [L_2430] = H_2430,
+	[L_2300] = H_NOTHING, [L_2410] = H_2410, [L_2430] = H_2430,
 	[L_2440] = H_2440
 };
 
@@ -6556,8 +6547,10 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 		if (s->flags & SS_EXTRA)
 			continue;
 		if (s->loop != L_2400) {
-			ls->has |= s->loop < L_COUNT ? line_loop_bit[s->loop] :
-			    H_2420;
+			unsigned b = s->loop < L_COUNT ?
+			    line_loop_bit[s->loop] : 0;
+
+			ls->has |= b != 0 ? b : H_2420;
 			continue;
 		}
 		/* (the usual ones first, without kind_bit's compares) */
@@ -6576,6 +6569,7 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 		} else if (s->pid != ID2('L', 'X'))
 			ls->has |= kind_bit(s->pid);
 	}
+	ls->has &= ~H_NOTHING;
 }
 
 /*
