@@ -3670,6 +3670,73 @@ d8(struct str v, char out[11])
 	return 0;
 }
 
+/*
+ * d8() for a date written right away, kept in registers: the ISO date's first
+ * eight bytes as one number (memory order) and its last two.  d8() stores
+ * the date a few bytes at a time, and the wider loads of it right after
+ * (to write it twice, to compare it) cannot take their bytes from those
+ * stores: each waits until they are written.
+ */
+static ALWAYS_INLINE int
+d8_w(struct str v, uint64_t *lo, uint16_t *hi)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
+	const uint64_t zeros = 0x3030303030303030ULL;
+	uint64_t w;
+	unsigned y, mo, d;
+
+	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
+	if (v.n != 8)
+		return -1;
+	memcpy(&w, v.p, 8);
+	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
+		return -1;
+	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
+	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
+	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
+		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
+		    (unsigned)(w >> 24 & 0xf);
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
+			return -1;
+	}
+	/* CCYY-MM-DD: the digits with dashes put in */
+	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
+	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
+	*hi = (uint16_t)(w >> 48);
+	return 0;
+#else
+	char a[11];
+
+	if (d8(v, a) != 0)
+		return -1;
+	memcpy(lo, a, 8);
+	memcpy(hi, a + 8, 2);
+	return 0;
+#endif
+}
+
+/* Key and the ISO date in lo and hi (as d8_w has it), written at once. */
+static ALWAYS_INLINE void
+fkdate_w(struct jw *w, const char *key, uint64_t lo, uint16_t hi)
+{
+	size_t kl = strlen(key);
+	char *o = key_at(out_begin(w, kl + 10 + 6), key, kl);
+
+	*o++ = '"';
+	memcpy(o, &lo, 8);
+	memcpy(o + 8, &hi, 2);
+	o[10] = '"';
+	out_end(w, o + 11);
+}
+
 static ALWAYS_INLINE void
 kdate_v(struct rc *c, const char *key, struct str v, size_t k, unsigned el)
 {
@@ -4909,17 +4976,33 @@ rd8(struct str v, char from[11], char to[11])
 	return d8(a, from) == 0 && d8(b, to) == 0 ? 0 : -1;
 }
 
-/* Is DTP k the first of its qualifier in its loop? */
+/* Is DTP k the first of its qualifier in its loop (range [from, to))? */
 static int
-first_qual(const struct rc *c, size_t from, size_t k, enum loop l,
+first_qual(const struct rc *c, size_t from, size_t to, size_t k, enum loop l,
     uint32_t inst)
 {
-	struct str qk = E(c->st, k, 1);
+	const struct store *st = c->st;
+	struct str qk = E(st, k, 1);
 	size_t j;
 
+	/*
+	 * The whole store (a claim's dates): down the loop's list, in the
+	 * order of the store, rather than past every segment before k.
+	 */
+	if (from == 0 && to == st->n) {
+		for (j = st->lhead[l]; j != NOIDX && j < k; j = st->lnext[j])
+			if (match(c, j, l, inst, "DTP")) {
+				struct str o = E(st, j, 1);
+
+				if (o.n == qk.n &&
+				    memcmp(o.p, qk.p, qk.n) == 0)
+					return 0;
+			}
+		return 1;
+	}
 	for (j = from; j < k; j++)
 		if (match(c, j, l, inst, "DTP")) {
-			struct str o = E(c->st, j, 1);
+			struct str o = E(st, j, 1);
 
 			if (o.n == qk.n && memcmp(o.p, qk.p, qk.n) == 0)
 				return 0;
@@ -4945,6 +5028,8 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			const struct dmap *d;
 			struct str qual, fmt, v;
 			char a[11], b[11];
+			uint64_t lo;
+			uint16_t hi;
 			int named = 0;
 
 			if (k == skip || !match(c, k, l, inst, "DTP"))
@@ -4955,24 +5040,25 @@ dates(struct rc *c, size_t from, size_t to, enum loop l, uint32_t inst,
 			for (d = t; d->q != NULL; d++)
 				if (eqz(qual, d->q))
 					break;
-			if (d->q != NULL && first_qual(c, from, k, l, inst) &&
-			    (is(fmt, "D8") || (is(fmt, "RD8") &&
-			    d->range_to != NULL)))
+			if (d->q != NULL && (is(fmt, "D8") || (is(fmt, "RD8") &&
+			    d->range_to != NULL)) &&
+			    first_qual(c, from, to, k, l, inst))
 				named = 1;
 			if (pass == 0 && named) {
 				if (!flat && nnamed++ == 0) {
 					kput(c, "dates");
 					opn(c, 0);
 				}
+				/* (the dates are ten bytes: no strlen) */
 				if (is(fmt, "D8")) {
-					if (d8(v, a) == 0)
-						fkstr(c, d->key, a);
+					if (d8_w(v, &lo, &hi) == 0)
+						fkdate_w(&c->w, d->key, lo, hi);
 					else
 						bad(c, k, 3, 0, "is not a date "
 						    "(CCYYMMDD)", v, 0);
 				} else if (rd8(v, a, b) == 0) {
-					fkstr(c, d->key, a);
-					fkstr(c, d->range_to, b);
+					fkv(&c->w, d->key, a, 10);
+					fkv(&c->w, d->range_to, b, 10);
 				} else
 					bad(c, k, 3, 0, "is not a date range "
 					    "(CCYYMMDD-CCYYMMDD)", v, 0);
@@ -5404,18 +5490,26 @@ static const struct qmap clm_refs[] = {
 	{ NULL, NULL }
 };
 
+/* (one list for the table and its keys' lengths) */
+#define LINE_REFS(X) \
+	X("G1", "prior_authorization") \
+	X("9F", "referral_number") \
+	X("6R", "line_item_control_number") \
+	X("9B", "repriced_line_item_reference") \
+	X("9D", "adjusted_repriced_line_item_reference") \
+	X("EW", "mammography_certification") \
+	X("X4", "clia_number") \
+	X("F4", "referring_clia_number") \
+	X("BT", "immunization_batch_number")
+#define QMAP_ENTRY(q, key)	{ q, key },
+#define QMAP_KEYLEN(q, key)	sizeof(key) - 1,
+
 static const struct qmap line_refs[] = {
-	{ "G1", "prior_authorization" },
-	{ "9F", "referral_number" },
-	{ "6R", "line_item_control_number" },
-	{ "9B", "repriced_line_item_reference" },
-	{ "9D", "adjusted_repriced_line_item_reference" },
-	{ "EW", "mammography_certification" },
-	{ "X4", "clia_number" },
-	{ "F4", "referring_clia_number" },
-	{ "BT", "immunization_batch_number" },
+	LINE_REFS(QMAP_ENTRY)
 	{ NULL, NULL }
 };
+
+static const unsigned char line_ref_kl[] = { LINE_REFS(QMAP_KEYLEN) };
 
 static const struct qmap drug_refs[] = {
 	{ "XZ", "prescription_number" },
@@ -6323,6 +6417,47 @@ svc_date_span(struct x837 *m, const char *from, const char *to)
 		memcpy(m->svc_to, to, 11);
 }
 
+/* iso_cmp() of the date in lo and hi (as d8_w has it) with b. */
+static ALWAYS_INLINE int
+iso_cmp_w(uint64_t lo, uint16_t hi, const char *b)
+{
+	unsigned char h[2];
+	uint64_t x = lo, y;
+
+	memcpy(&y, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+	y = __builtin_bswap64(y);
+#endif
+	if (x != y)
+		return x < y ? -1 : 1;
+	memcpy(h, &hi, 2);
+	if (h[0] != (unsigned char)b[8])
+		return h[0] < (unsigned char)b[8] ? -1 : 1;
+	if (h[1] != (unsigned char)b[9])
+		return h[1] < (unsigned char)b[9] ? -1 : 1;
+	return 0;
+}
+
+/* The date in lo and hi at d, as a C string. */
+static ALWAYS_INLINE void
+iso_put(char *d, uint64_t lo, uint16_t hi)
+{
+	memcpy(d, &lo, 8);
+	memcpy(d + 8, &hi, 2);
+	d[10] = '\0';
+}
+
+/* svc_date_span() of one day, from d8_w. */
+static ALWAYS_INLINE void
+svc_date_w(struct x837 *m, uint64_t lo, uint16_t hi)
+{
+	if (m->svc_from[0] == '\0' || iso_cmp_w(lo, hi, m->svc_from) < 0)
+		iso_put(m->svc_from, lo, hi);
+	if (m->svc_to[0] == '\0' || iso_cmp_w(lo, hi, m->svc_to) > 0)
+		iso_put(m->svc_to, lo, hi);
+}
+
 static void
 render_drug(struct rc *c, size_t from, size_t to)
 {
@@ -6469,13 +6604,27 @@ kind_bit(uint32_t pid)
 }
 
 /*
+ * The bit of a segment in a service line's range by its loop, for the
+ * loops other than 2400 (whose segments go by their ids): a load rather
+ * than a switch (an indirect jump per segment).  0 stands for H_2420:
+ * the loops not named here are the line's providers (2420A to H); 2300
+ * counts for nothing (H_NOTHING, taken off after).
+ */
+#define H_NOTHING	0x80000000u
+
+static const uint32_t line_loop_bit[L_COUNT] = {
+	[L_2300] = H_NOTHING, [L_2410] = H_2410, [L_2430] = H_2430,
+	[L_2440] = H_2440
+};
+
+/*
  * What a service line has, in one pass: the kinds of its segments (to
  * skip the rest quickly), its SV1 and how many, its first DTP*472 and how
- * many DTPs.
+ * many DTPs, its first REF and how many.
  */
 struct lscan {
-	unsigned	has, nsv1, ndtp;
-	size_t		sv1, d472;
+	unsigned	has, nsv1, ndtp, nref;
+	size_t		sv1, d472, ref;
 };
 
 static ALWAYS_INLINE void
@@ -6483,62 +6632,145 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 {
 	size_t k;
 
-	ls->has = ls->nsv1 = ls->ndtp = 0;
-	ls->sv1 = ls->d472 = NONE;
+	ls->has = ls->nsv1 = ls->ndtp = ls->nref = 0;
+	ls->sv1 = ls->d472 = ls->ref = NONE;
 	for (k = from; k < to; k++) {
 		const struct sseg *s = &c->st->seg[k];
 
 		if (s->flags & SS_EXTRA)
 			continue;
-		switch (s->loop) {
-		case L_2400:
-			if (s->pid == ID3('S', 'V', '1')) {
-				if (ls->nsv1++ == 0)
-					ls->sv1 = k;
-			} else if (s->pid == ID3('D', 'T', 'P')) {
-				ls->ndtp++;
-				if (ls->d472 == NONE &&
-				    is(E(c->st, k, 1), "472"))
-					ls->d472 = k;
-			}
-			ls->has |= kind_bit(s->pid);
-			break;
-		case L_2410: ls->has |= H_2410; break;
-		case L_2430: ls->has |= H_2430; break;
-		case L_2440: ls->has |= H_2440; break;
-		case L_2300: break;
-		default: ls->has |= H_2420; break;
+		if (s->loop != L_2400) {
+			unsigned b = s->loop < L_COUNT ?
+			    line_loop_bit[s->loop] : 0;
+
+			ls->has |= b != 0 ? b : H_2420;
+			continue;
 		}
+		/* (the usual ones first, without kind_bit's compares) */
+		if (s->pid == ID3('S', 'V', '1')) {
+			if (ls->nsv1++ == 0)
+				ls->sv1 = k;
+		} else if (s->pid == ID3('D', 'T', 'P')) {
+			ls->has |= H_DTP;
+			ls->ndtp++;
+			if (ls->d472 == NONE && is(E(c->st, k, 1), "472"))
+				ls->d472 = k;
+		} else if (s->pid == ID3('R', 'E', 'F')) {
+			ls->has |= H_REF;
+			if (ls->nref++ == 0)
+				ls->ref = k;
+		} else if (s->pid != ID2('L', 'X'))
+			ls->has |= kind_bit(s->pid);
+	}
+	ls->has &= ~H_NOTHING;
+}
+
+/*
+ * A key of known length kl (a plain name), without buf_copy's call into
+ * memcpy for one longer than 16 bytes: the line's REF keys are up to 37.
+ */
+static ALWAYS_INLINE void
+key_copy(char *o, const char *key, size_t kl)
+{
+	if (kl <= 16)
+		buf_copy(o, key, kl);
+	else if (kl <= 32) {
+		memcpy(o, key, 16);
+		memcpy(o + kl - 16, key + kl - 16, 16);
+	} else {
+		memcpy(o, key, 32);
+		memcpy(o + kl - 16, key + kl - 16, 16);
 	}
 }
 
 /*
- * The SV1 members of a service line, for an SV1 with nothing to escape:
- * its elements taken out once and its members written in one run, with
- * the warnings of the general way (in render_line) in the same order.
+ * The usual REFs of a service line: one, of a named qualifier, with a
+ * value, in a segment with nothing to escape.  Written as refs() would
+ * (the named member, no "references"), without its walks of the line and
+ * the key's strlen and memcpy calls; 0 when it is not that case.
  */
-static void
-sv1_run(struct rc *c, size_t sv1)
+static int
+line_ref1(struct rc *c, size_t k)
 {
-	struct str e[8], v[12];
-	struct run r;
+	struct str rq, v;
+	const struct qmap *t;
+	size_t kl;
+	char *o;
+
+	if (!(c->st->seg[k].flags & SS_PLAIN))
+		return 0;
+	v = E(c->st, k, 2);
+	if (v.n == 0)
+		return 0;
+	rq = E(c->st, k, 1);
+	for (t = line_refs; t->q != NULL; t++)
+		if (eqz(rq, t->q))
+			break;
+	if (t->q == NULL)
+		return 0;
+	kl = line_ref_kl[t - line_refs];
+	/* fkv() with kl known */
+	o = out_begin(&c->w, kl + v.n + 6);
+	*o++ = '"';
+	key_copy(o, t->key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	out_end(&c->w, str_at(o, v.p, v.n));
+	mapped(c, k, BR(1, 2));
+	return 1;
+}
+
+/*
+ * SV107 in a run, the usual way: one to four pointers of one digit each,
+ * separated by ISA16 (not a digit), read as eight bytes at once (wide:
+ * within the store's text).  Written as the general way in sv1_run would
+ * ("[1,2,3]": the text with ',' for the separators); 0 for anything else,
+ * which goes that way.
+ */
+static ALWAYS_INLINE int
+sv1_ptrs(struct run *r, struct str e, int sep)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t even = 0x00ff00ff00ff00ffULL, lanes = 0x0001000100010001ULL;
+	uint64_t x, y, lim;
+	char *o;
+
+	if (!r->wide || (e.n & 1) == 0 || e.n > 7 ||
+	    (unsigned)(sep - '0') <= 9)
+		return 0;
+	memcpy(&x, e.p, 8);
+	lim = (1ULL << (8 * e.n)) - 1;
+	/* digits to 0 to 9 in the even bytes, separators to 0 in the odd */
+	y = (x ^ ((uint64_t)('0' | (unsigned)sep << 8) * lanes)) & lim;
+	if ((y & ~even) != 0 ||
+	    (((y & even) + 0x76 * lanes) & (0x180 * lanes)) != 0)
+		return 0;
+	o = rkey(r, "diagnosis_pointers");
+	*o++ = '[';
+	x = (x & even) | (',' * lanes << 8 & ~even);
+	memcpy(o, &x, 8);
+	o += e.n;
+	*o++ = ']';
+	r->o = o;
+	return 1;
+#else
+	(void)r;
+	(void)e;
+	(void)sep;
+	return 0;
+#endif
+}
+
+/* SV107 in a run, the general way. */
+static void
+sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
+{
+	struct str v[12];
 	unsigned nv, i, np;
 	char *o;
 
-	/* (SV1 has seven elements mostly: the rest is looked up if there) */
-	els(c->st, sv1, e, 7);
-	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0)
-		for (i = 1; i <= 4; i++)
-			if (e[i].n == 0)
-				required_warn(c, sv1, i);
-	run_seg(c, &r, sv1);
-	nv = comps_e(c, sv1, 1, e[1], v, 12);
-	procedure_run(c, &r, sv1, 1, v, nv);
-	rkmoney(c, &r, "charge", sv1, 2, e[2]);
-	rke(c, &r, "unit_basis", sv1, e[3]);
-	rknum(c, &r, "units", sv1, 4, e[4]);
-	rke(c, &r, "place_of_service", sv1, e[5]);
-	nv = comps_e(c, sv1, 7, e[7], v, 12);
+	nv = comps_e(c, sv1, 7, e, v, 12);
 	for (i = 0, np = 0; i < nv && i < 4; i++) {
 		char t[24], *p;
 		long pt;
@@ -6551,24 +6783,161 @@ sv1_run(struct rc *c, size_t sv1)
 		else if (int_of(c, v[i], sv1, 7, i + 1, &pt) != 0)
 			continue;
 		if (np++ == 0) {
-			o = rkey(&r, "diagnosis_pointers");
+			o = rkey(r, "diagnosis_pointers");
 			*o++ = '[';
 		} else {
-			o = r.o;
+			o = r->o;
 			*o++ = ',';
 		}
 		if (pt < 10) {
 			*o++ = (char)('0' + pt);
-			r.o = o;
+			r->o = o;
 			continue;
 		}
 		p = udigits(t + sizeof t, (unsigned long long)pt);
 		buf_copy(o, p, (size_t)(t + sizeof t - p));
-		r.o = o + (t + sizeof t - p);
+		r->o = o + (t + sizeof t - p);
 	}
 	if (np)
-		*r.o++ = ']';
+		*r->o++ = ']';
 	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+}
+
+#ifdef __SSE2__
+/* A member with a string value of n bytes (16 or less) in a wide run. */
+static ALWAYS_INLINE void
+rkv16(struct run *r, const char *key, const char *p, size_t n)
+{
+	char *o = rkey(r, key);
+
+	*o++ = '"';
+	memcpy(o, p, 16);
+	o += n;
+	*o++ = '"';
+	r->o = o;
+}
+#endif
+
+/*
+ * SV101 in a run, the usual way: up to 16 bytes (wide), no blanks, ISA16
+ * in it, six components at most (qualifier, code, up to four modifiers,
+ * no description).  Its separators found at once as bits, the members
+ * written as comps_e and procedure_run would, without the components
+ * stored and read back; 0 for anything else (the general way).
+ */
+static ALWAYS_INLINE int
+sv1_proc(struct run *r, struct str e, int sep)
+{
+#ifdef __SSE2__
+	__m128i x;
+	unsigned lim, hit, h0, h1, nm;
+	char *o;
+
+	if (!r->wide || e.n == 0 || e.n > 16)
+		return 0;
+	x = _mm_loadu_si128((const __m128i *)(const void *)e.p);
+	lim = (1u << e.n) - 1;
+	hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8((char)sep))) & lim;
+	/* (five separators at most: none left once five are taken off) */
+	h0 = hit & (hit - 1);
+	h0 &= h0 - 1;
+	h0 &= h0 - 1;
+	h0 &= h0 - 1;
+	if (hit == 0 || (h0 & (h0 - 1)) != 0 ||
+	    ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8(' '))) & lim) != 0)
+		return 0;
+	h0 = (unsigned)__builtin_ctz(hit);
+	hit &= hit - 1;
+	h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
+	if (h0 > 0)
+		rkv16(r, "procedure_qualifier", e.p, h0);
+	if (h1 > h0 + 1)
+		rkv16(r, "procedure_code", e.p + h0 + 1, h1 - h0 - 1);
+	/* the modifiers: the components after the others, if not empty */
+	for (nm = 0; hit != 0; h1 = h0) {
+		h0 = (unsigned)__builtin_ctz(hit);
+		hit &= hit - 1;
+		h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
+		if (h1 == h0 + 1)
+			continue;
+		if (nm++ == 0) {
+			o = rkey(r, "modifiers");
+			*o++ = '[';
+		} else {
+			o = r->o;
+			*o++ = ',';
+		}
+		*o++ = '"';
+		memcpy(o, e.p + h0 + 1, 16);
+		o += h1 - h0 - 1;
+		*o++ = '"';
+		r->o = o;
+	}
+	if (nm)
+		*r->o++ = ']';
+	return 1;
+#else
+	(void)r;
+	(void)e;
+	(void)sep;
+	return 0;
+#endif
+}
+
+/*
+ * els(st, k, e, 7) for an SV1, straight: with seven elements or more (nearly
+ * every SV1) no loop whose count varies, and SV106 (not a member) not taken.
+ */
+static ALWAYS_INLINE void
+sv1_els(const struct store *st, size_t k, struct str *e)
+{
+	const struct sseg *s = &st->seg[k];
+	const uint32_t *eo = st->eo + s->eo;
+	const char *t = st->text.s + s->off;
+
+	if (s->nel < 7) {
+		els(st, k, e, 7);
+		return;
+	}
+	e[1] = trim_el(t + eo[1], eo[2] - 1 - eo[1]);
+	e[2] = trim_el(t + eo[2], eo[3] - 1 - eo[2]);
+	e[3] = trim_el(t + eo[3], eo[4] - 1 - eo[3]);
+	e[4] = trim_el(t + eo[4], eo[5] - 1 - eo[4]);
+	e[5] = trim_el(t + eo[5], eo[6] - 1 - eo[5]);
+	e[7] = trim_el(t + eo[7], eo[8] - 1 - eo[7]);
+}
+
+/*
+ * The SV1 members of a service line, for an SV1 with nothing to escape:
+ * its elements taken out once and its members written in one run, with
+ * the warnings of the general way (in render_line) in the same order.
+ */
+static void
+sv1_run(struct rc *c, size_t sv1)
+{
+	struct str e[8], v[12];
+	struct run r;
+	unsigned nv, i;
+
+	/* (SV1 has seven elements mostly: the rest is looked up if there) */
+	sv1_els(c->st, sv1, e);
+	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0)
+		for (i = 1; i <= 4; i++)
+			if (e[i].n == 0)
+				required_warn(c, sv1, i);
+	run_seg(c, &r, sv1);
+	if (!sv1_proc(&r, e[1], c->m->isa.d.comp)) {
+		nv = comps_e(c, sv1, 1, e[1], v, 12);
+		procedure_run(c, &r, sv1, 1, v, nv);
+	}
+	rkmoney(c, &r, "charge", sv1, 2, e[2]);
+	rke(c, &r, "unit_basis", sv1, e[3]);
+	rknum(c, &r, "units", sv1, 4, e[4]);
+	rke(c, &r, "place_of_service", sv1, e[5]);
+	if (e[7].n && !sv1_ptrs(&r, e[7], c->m->isa.d.comp))
+		sv1_ptrs_gen(c, &r, sv1, e[7]);
 	if (c->st->seg[sv1].nel >= 9) {
 		rke(c, &r, "emergency", sv1, E(c->st, sv1, 9));
 		rke(c, &r, "epsdt", sv1, E(c->st, sv1, 11));
@@ -6579,105 +6948,67 @@ sv1_run(struct rc *c, size_t sv1)
 	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
 }
 
+/* (out of render_line: few lines need them) */
+static void sv1_gen(struct rc *, size_t) __attribute__((noinline));
+static void line_more(struct rc *, size_t, size_t, unsigned)
+    __attribute__((noinline));
+static void line_more2(struct rc *, size_t, size_t, unsigned)
+    __attribute__((noinline));
+
+/* The SV1 members of a service line, the general way (sv1_run's). */
 static void
-render_line(struct rc *c, size_t from, size_t to)
+sv1_gen(struct rc *c, size_t sv1)
 {
-	struct x837 *m = c->m;
-	size_t lx = from, sv1, k, dtp = NONE;
 	struct str v[12];
-	struct lscan ls;
-	unsigned nv, i, has;
+	unsigned nv, i;
 	int open;
 
-	line_scan(c, from, to, &ls);
-	has = ls.has;
-	opn(c, 0);
-	kint_el(c, "line_number", lx, 1);
-	mapped(c, lx, B(1));
-	/* one() only for the warnings about repeats, in their place */
-	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
-	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
-		sv1_run(c, sv1);
-	else if (sv1 != NONE) {
-		required(c, sv1, 1);
-		required(c, sv1, 2);
-		required(c, sv1, 3);
-		required(c, sv1, 4);
-		procedure(c, sv1, 1);
-		kmoney(c, "charge", sv1, 2);
-		ke(c, "unit_basis", sv1, 3);
-		knum(c, "units", sv1, 4);
-		ke(c, "place_of_service", sv1, 5);
-		nv = comps(c, sv1, 7, v, 12);
-		for (i = 0, open = 0; i < nv && i < 4; i++) {
-			long p;
+	required(c, sv1, 1);
+	required(c, sv1, 2);
+	required(c, sv1, 3);
+	required(c, sv1, 4);
+	procedure(c, sv1, 1);
+	kmoney(c, "charge", sv1, 2);
+	ke(c, "unit_basis", sv1, 3);
+	knum(c, "units", sv1, 4);
+	ke(c, "place_of_service", sv1, 5);
+	nv = comps(c, sv1, 7, v, 12);
+	for (i = 0, open = 0; i < nv && i < 4; i++) {
+		long p;
 
-			if (v[i].n == 0)
-				continue;
-			/* a digit or two, the usual pointer, without int_of */
-			if (v[i].n == 1 && v[i].p[0] >= '0' &&
-			    v[i].p[0] <= '9')
-				p = v[i].p[0] - '0';
-			else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
-				continue;
-			if (!open++) {
-				kput(c, "diagnosis_pointers");
-				opn(c, 1);
-			}
-			jint(&c->w, p);
+		if (v[i].n == 0)
+			continue;
+		/* a digit or two, the usual pointer, without int_of */
+		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
+			p = v[i].p[0] - '0';
+		else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
+			continue;
+		if (!open++) {
+			kput(c, "diagnosis_pointers");
+			opn(c, 1);
 		}
-		if (open)
-			cls(c, 1);
-		comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
-		ke(c, "emergency", sv1, 9);
-		ke(c, "epsdt", sv1, 11);
-		ke(c, "family_planning", sv1, 12);
-		ke(c, "copay_exempt", sv1, 15);
-		mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) |
-		    B(15));
-	} else {
-		const struct sseg *s = &c->st->seg[lx];
-
-		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
-		    s->id, "service line has no SV1: LX '%s'",
-		    q(m, E(c->st, lx, 1)));
+		jint(&c->w, p);
 	}
-	/* service date: the first DTP*472 */
-	if ((k = ls.d472) != NONE) {
-		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
-		char a[11], b[11];
+	if (open)
+		cls(c, 1);
+	comps_mapped(c, sv1, 7, v, nv, 4, nv < 12 ? nv : 12);
+	ke(c, "emergency", sv1, 9);
+	ke(c, "epsdt", sv1, 11);
+	ke(c, "family_planning", sv1, 12);
+	ke(c, "copay_exempt", sv1, 15);
+	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+}
 
-		if (is(f, "D8") && d8(d, a) == 0) {
-			char *o = out_begin(&c->w, 64);
+/*
+ * The members of a service line from its less usual segments, out of
+ * render_line (most lines have none of them: one test for them all).
+ */
+static void
+line_more(struct rc *c, size_t from, size_t to, unsigned has)
+{
+	size_t k;
+	int open;
 
-			/* fkv twice, at once */
-			o = PUTL(o, "\"service_date\":\"");
-			memcpy(o, a, 10);
-			o = PUTL(o + 10, "\",\"service_date_end\":\"");
-			memcpy(o, a, 10);
-			*(o += 10) = '"';
-			out_end(&c->w, o + 1);
-			svc_date_span(m, a, a);
-			dtp = k;
-			mapped(c, k, BR(1, 3));
-		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
-			fkv(&c->w, "service_date", a, 10);
-			fkv(&c->w, "service_date_end", b, 10);
-			svc_date_span(m, a, b);
-			dtp = k;
-			mapped(c, k, BR(1, 3));
-		}
-	}
-	if (dtp == NONE) {
-		const struct sseg *s = &c->st->seg[lx];
-
-		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
-		    s->id, "service line has no service date (DTP*472 in D8 "
-		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
-	}
-	/* (not when the service date is the line's only DTP) */
-	if ((has & H_DTP) && (ls.ndtp > 1 || dtp == NONE))
-		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
 	if (has & H_PWK)
 		attachments(c, from, to, L_2400);
 	if (has & H_CR1)
@@ -6744,8 +7075,14 @@ render_line(struct rc *c, size_t from, size_t to)
 		cls(c, 1);
 	if (has & H_CN1)
 		contract(c, from, to, L_2400);
-	if (has & H_REF)
-		refs(c, from, to, L_2400, 0, line_refs, "references");
+}
+
+/* The same for those after the REFs. */
+static void
+line_more2(struct rc *c, size_t from, size_t to, unsigned has)
+{
+	size_t k;
+
 	if (has & H_AMT)
 		amounts(c, from, to, L_2400, 0, line_amts, "amounts");
 	if (has & H_K3)
@@ -6763,6 +7100,80 @@ render_line(struct rc *c, size_t from, size_t to)
 	}
 	if (has & H_HCP)
 		repricing(c, from, to, L_2400, 1);
+}
+
+static void
+render_line(struct rc *c, size_t from, size_t to)
+{
+	struct x837 *m = c->m;
+	size_t lx = from, sv1, k, dtp = NONE;
+	struct lscan ls;
+	unsigned has;
+
+	line_scan(c, from, to, &ls);
+	has = ls.has;
+	opn(c, 0);
+	kint_el(c, "line_number", lx, 1);
+	mapped(c, lx, B(1));
+	/* one() only for the warnings about repeats, in their place */
+	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
+	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
+		sv1_run(c, sv1);
+	else if (sv1 != NONE)
+		sv1_gen(c, sv1);
+	else {
+		const struct sseg *s = &c->st->seg[lx];
+
+		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
+		    s->id, "service line has no SV1: LX '%s'",
+		    q(m, E(c->st, lx, 1)));
+	}
+	/* service date: the first DTP*472 */
+	if ((k = ls.d472) != NONE) {
+		struct str f = E(c->st, k, 2), d = E(c->st, k, 3);
+		char a[11], b[11];
+		uint64_t lo;
+		uint16_t hi;
+
+		if (is(f, "D8") && d8_w(d, &lo, &hi) == 0) {
+			char *o = out_begin(&c->w, 64);
+
+			/* fkv twice, at once */
+			o = PUTL(o, "\"service_date\":\"");
+			memcpy(o, &lo, 8);
+			memcpy(o + 8, &hi, 2);
+			o = PUTL(o + 10, "\",\"service_date_end\":\"");
+			memcpy(o, &lo, 8);
+			memcpy(o + 8, &hi, 2);
+			*(o += 10) = '"';
+			out_end(&c->w, o + 1);
+			svc_date_w(m, lo, hi);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
+		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
+			fkv(&c->w, "service_date", a, 10);
+			fkv(&c->w, "service_date_end", b, 10);
+			svc_date_span(m, a, b);
+			dtp = k;
+			mapped(c, k, BR(1, 3));
+		}
+	}
+	if (dtp == NONE) {
+		const struct sseg *s = &c->st->seg[lx];
+
+		warnx_at(m, c->lv, "missing_segment", s->index, s->offset,
+		    s->id, "service line has no service date (DTP*472 in D8 "
+		    "or RD8): LX '%s'", q(m, E(c->st, lx, 1)));
+	}
+	/* (not when the service date is the line's only DTP) */
+	if ((has & H_DTP) && (ls.ndtp > 1 || dtp == NONE))
+		dates(c, from, to, L_2400, 0, line_dates, 0, dtp);
+	if (has & (H_PWK | H_CR1 | H_CR3 | H_CRC | H_QTY | H_MEA | H_CN1))
+		line_more(c, from, to, has);
+	if ((has & H_REF) && (ls.nref > 1 || !line_ref1(c, ls.ref)))
+		refs(c, from, to, L_2400, 0, line_refs, "references");
+	if (has & (H_AMT | H_K3 | H_NTE | H_PS1 | H_HCP))
+		line_more2(c, from, to, has);
 	if (has & H_2410)
 		render_drug(c, from, to);
 	if (has & H_2420)
