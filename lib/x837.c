@@ -7046,20 +7046,28 @@ part_at(char *o, const struct buf *b)
 
 #ifdef __SSE2__
 	if (b->cap - n >= PART_SLOP) {
-		const __m128i *s = (const __m128i *)(const void *)b->s;
-		__m128i *d = (__m128i *)(void *)o;
+		const char *s = b->s;
 		size_t i;
 
-		for (i = 0; i < n; i += 64, s += 4, d += 4) {
-			__m128i x0 = _mm_loadu_si128(s);
-			__m128i x1 = _mm_loadu_si128(s + 1);
-			__m128i x2 = _mm_loadu_si128(s + 2);
-			__m128i x3 = _mm_loadu_si128(s + 3);
+		/*
+		 * The first 16 bytes as they are, then from where o + i is
+		 * aligned: stores that never straddle a cache line.
+		 */
+		_mm_storeu_si128((__m128i *)(void *)o,
+		    _mm_loadu_si128((const __m128i *)(const void *)s));
+		i = 16 - ((uintptr_t)o & 15);
+		for (; i < n; i += 64) {
+			const __m128i *x = (const __m128i *)(const void *)(s + i);
+			__m128i *d = (__m128i *)(void *)(o + i);
+			__m128i x0 = _mm_loadu_si128(x);
+			__m128i x1 = _mm_loadu_si128(x + 1);
+			__m128i x2 = _mm_loadu_si128(x + 2);
+			__m128i x3 = _mm_loadu_si128(x + 3);
 
-			_mm_storeu_si128(d, x0);
-			_mm_storeu_si128(d + 1, x1);
-			_mm_storeu_si128(d + 2, x2);
-			_mm_storeu_si128(d + 3, x3);
+			_mm_store_si128(d, x0);
+			_mm_store_si128(d + 1, x1);
+			_mm_store_si128(d + 2, x2);
+			_mm_store_si128(d + 3, x3);
 		}
 		return o + n;
 	}
