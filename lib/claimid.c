@@ -215,7 +215,7 @@ hex16(char *out, const unsigned char *h)
  * The text hashed at in: the same bytes buf_printf("%s|%s|%s|%s|%s|%lu")
  * gave, built by hand (edi-parse makes an id per claim); past them.
  */
-static char *
+static inline __attribute__((always_inline)) char *
 idtext(char *in, const char *const f[5], const size_t len[5],
     unsigned long ordinal)
 {

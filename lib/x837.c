@@ -6115,27 +6115,24 @@ diag_obj(struct jw *w, unsigned seq, struct str qual, struct str code,
  * The usual diagnosis of a segment with nothing to escape, all at once:
  * element i of HI segment k is ABK, ABF, BK or BF, the component
  * separator, and a code of its own (no other separator, no blank at its
- * end), all within 16 bytes that can be read at once.  Then it writes
- * what health_codes' general way would (diag_obj) and returns 1; for
- * anything else 0, with nothing done.  The qualifier and the keys around
- * it come from one literal, the code from the element's 16 bytes stored
- * where its code lands (the literal written over its start after), the
- * end from one of two literals: stores of fixed sizes in place of copies
- * whose lengths vary, into room made for all of them.
+ * end), all within 16 bytes that can be read at once, and its sequence
+ * number is under 100.  Then it writes what health_codes' general way
+ * would (diag_obj) and returns 1; for anything else 0, with nothing done.
+ * Fixed-size stores in order, each over the spare end of the one before,
+ * into room made for all of them: {"sequence": and two digits (the
+ * second taken back when there is one), the qualifier with the keys
+ * around it from one literal, the code from the element's 16 bytes
+ * shifted to it, the end from one of two literals.
  */
 static ALWAYS_INLINE int
 hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 {
-	/*
-	 * ,"qualifier":"QQQ","code":"  by qualifier (ABK, ABF, BK, BF),
-	 * at the end of 32 bytes stored at once (the blanks before it land
-	 * where {"sequence": goes, written after)
-	 */
-	static const char qlit[4][33] = {
-	    "     ,\"qualifier\":\"ABK\",\"code\":\"",
-	    "     ,\"qualifier\":\"ABF\",\"code\":\"",
-	    "      ,\"qualifier\":\"BK\",\"code\":\"",
-	    "      ,\"qualifier\":\"BF\",\"code\":\"" };
+	/* ,"qualifier":"QQQ","code":"  by qualifier: ABK, ABF, BK, BF */
+	static const char qlit[4][32] = {
+	    ",\"qualifier\":\"ABK\",\"code\":\"",
+	    ",\"qualifier\":\"ABF\",\"code\":\"",
+	    ",\"qualifier\":\"BK\",\"code\":\"",
+	    ",\"qualifier\":\"BF\",\"code\":\"" };
 	static const char endlit[2][32] = {
 	    "\",\"is_primary\":false}", "\",\"is_primary\":true}" };
 	const struct store *st = c->st;
@@ -6143,14 +6140,14 @@ hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 	const uint32_t *eo = st->eo + s->eo;
 	const char *p = st->text.s + s->off + eo[i];
 	size_t n = eo[i + 1] - 1 - eo[i], j;
-	unsigned hit, q, nd;
+	unsigned hit, sq, two, q2, q3;
 	uint32_t w4;
-	int sel, primary;
-	char t[24], *d, *o, *oc;
+	int sel, prim, ok;
+	char *o;
 	__m128i x;
 
 	if (n < 4 || n > 16 || p + 16 > st->text.s + st->text.len ||
-	    p[n - 1] == ' ')
+	    p[n - 1] == ' ' || *seq >= 99)
 		return 0;
 	x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
@@ -6161,51 +6158,52 @@ hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 	j = hit == 8 ? 3 : 2;
 	if (n <= j + 1)
 		return 0;
-	memcpy(&w4, p, 4);
-	/* (the bytes before the separator, as a little-endian number) */
-	q = j == 3 ? (unsigned)(w4 & 0xffffff) : (unsigned)(w4 & 0xffff);
-#define Q3(a, b, c) ((unsigned)(a) | (unsigned)(b) << 8 | (unsigned)(c) << 16)
-#define Q2(a, b) ((unsigned)(a) | (unsigned)(b) << 8)
-	if (q == Q3('A', 'B', 'K'))
-		sel = 0;
-	else if (q == Q3('A', 'B', 'F'))
-		sel = 1;
-	else if (j == 2 && q == Q2('B', 'K'))
-		sel = 2;
-	else if (j == 2 && q == Q2('B', 'F'))
-		sel = 3;
-	else
-		return 0;
-#undef Q3
-#undef Q2
+	/* (the bytes before the separator, as little-endian numbers) */
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "hi_diag_fast reads the qualifier as a little-endian number"
 #endif
-	primary = !(sel & 1);
-	++*seq;
+	memcpy(&w4, p, 4);
+	q3 = (unsigned)(w4 & 0xffffff);
+	q2 = (unsigned)(w4 & 0xffff);
+#define Q3(a, b, c) ((unsigned)(a) | (unsigned)(b) << 8 | (unsigned)(c) << 16)
+#define Q2(a, b) ((unsigned)(a) | (unsigned)(b) << 8)
+	if (j == 3) {
+		prim = q3 == Q3('A', 'B', 'K');
+		ok = prim | (q3 == Q3('A', 'B', 'F'));
+	} else {
+		prim = q2 == Q2('B', 'K');
+		ok = prim | (q2 == Q2('B', 'F'));
+	}
+#undef Q3
+#undef Q2
+	if (!ok)
+		return 0;
+	sel = (j == 2) * 2 + !prim;
+	sq = ++*seq;
 	if (!(*open)++) {
 		kput(c, "diagnoses");
 		opn(c, 1);
 	}
-	d = udigits(t + sizeof t, *seq);
-	nd = (unsigned)(t + sizeof t - d);
 	/*
-	 * {"sequence": 12, digits, the literal 26 or 27, code up to 13
-	 * (16 stored), the end 20 or 21 (32 stored): 128 covers them.
+	 * 12 + 2 + 32 (the literal's 26 or 27) + 16 (the code, up to 13)
+	 * + 32 (the end's 20 or 21): 128 covers them.
 	 */
 	o = out_begin(&c->w, 128);
-	/*
-	 * The element where its code goes, the literal over its qualifier
-	 * (and the 5 or 6 bytes before it), then the object's start.
-	 */
-	oc = o + 12 + nd + 26 + (sel < 2);
-	_mm_storeu_si128((__m128i *)(void *)(oc - j - 1), x);
-	memcpy(oc - 32, qlit[sel], 32);
 	memcpy(o, "{\"sequence\":", 12);
-	buf_copy(o + 12, d, nd);
-	o = oc + (n - j - 1);
-	memcpy(o, endlit[primary], 32);
-	o += 20 + !primary;
+	two = sq >= 10;
+	o[12] = (char)('0' + (two ? sq / 10 : sq));
+	o[13] = (char)('0' + sq % 10);
+	o += 13 + two;
+	memcpy(o, qlit[sel], 32);
+	o += 26 + (j == 3);
+	if (j == 3)
+		x = _mm_srli_si128(x, 4);
+	else
+		x = _mm_srli_si128(x, 3);
+	_mm_storeu_si128((__m128i *)(void *)o, x);
+	o += n - j - 1;
+	memcpy(o, endlit[prim], 32);
+	o += 21 - prim;
 	out_end(&c->w, o);
 	return 1;
 }
@@ -7278,6 +7276,25 @@ put_record(struct x837 *m, const char *id)
 	spool_end(m->sp);
 }
 
+/*
+ * rc_init for the claim's parts, inline: jw_init's work done here rather
+ * than in five calls a claim into jw.c.
+ */
+static ALWAYS_INLINE void
+rc_claim(struct rc *c, struct x837 *m, struct buf *out)
+{
+	c->m = m;
+	c->lv = LV_CLM;
+	c->st = &m->lv[LV_CLM].st;
+	buf_reset(out);
+	c->w.b = out;
+	c->w.depth = 0;
+	c->w.first[0] = 1;
+	c->w.after_key = 0;
+	c->kpos = 0;
+	c->kfirst = 1;
+}
+
 static void
 render_claim(struct x837 *m)
 {
@@ -7301,7 +7318,7 @@ render_claim(struct x837 *m)
 
 	/* lines first: the claim's service dates come from them */
 	m->svc_from[0] = m->svc_to[0] = '\0';
-	rc_init(&c, m, LV_CLM, &m->b_lines);
+	rc_claim(&c, m, &m->b_lines);
 	/*
 	 * each LX up to the next (through the list of loop 2400: what
 	 * it_first/it_next do for the whole store, without their test)
@@ -7332,7 +7349,7 @@ render_claim(struct x837 *m)
 	}
 
 	/* other payers: from each 2320 SBR to the next one or the first LX */
-	rc_init(&c, m, LV_CLM, &m->b_cob);
+	rc_claim(&c, m, &m->b_cob);
 	lfrom = NONE;
 	if (lx0 == NONE)
 		lx0 = n;
@@ -7357,11 +7374,11 @@ render_claim(struct x837 *m)
 	/* diagnoses before the claim: they find out about other HI lists */
 	m->hi_other = 0;
 	/* (members of the record: no object of their own around them) */
-	rc_init(&c, m, LV_CLM, &m->b_diag);
+	rc_claim(&c, m, &m->b_diag);
 	health_codes(&c, 0);
-	rc_init(&c, m, LV_CLM, &m->b_claim);
+	rc_claim(&c, m, &m->b_claim);
 	render_claim_obj(&c);
-	rc_init(&c, m, LV_CLM, &m->b_prov);
+	rc_claim(&c, m, &m->b_prov);
 	providers(&c, 0, n, clm_prov);
 	render_extras(m, LV_CLM);
 
