@@ -121,8 +121,11 @@ sha_ni(unsigned char h[32], const unsigned char *in, size_t n)
 	}
 }
 
-/* CPUID: SHA (leaf 7 EBX bit 29), SSSE3 and SSE4.1 (leaf 1 ECX 9, 19). */
-static int
+/*
+ * CPUID: SHA (leaf 7 EBX bit 29), SSSE3 and SSE4.1 (leaf 1 ECX 9, 19).
+ * Inline: once a claim, the answer kept.
+ */
+static inline __attribute__((always_inline)) int
 have_sha_ni(void)
 {
 	static int have = -1;
@@ -267,7 +270,7 @@ claimid_make(char *out, const char *sender, const char *isa13,
 #ifdef HAVE_SHA_NI
 	/*
 	 * The usual id (under 56 bytes: one block) built in a block of its
-	 * own, cleared by eight stores, and hashed there.
+	 * own, cleared by four stores, and hashed there.
 	 */
 	if (total <= 119 && have_sha_ni()) {
 		union {
@@ -275,8 +278,12 @@ claimid_make(char *out, const char *sender, const char *isa13,
 			__m128i		v[8];
 		} blk;
 
-		for (i = 0; i < 8; i++)
+		/* (the second block only when the text may need it) */
+		for (i = 0; i < 4; i++)
 			blk.v[i] = _mm_setzero_si128();
+		if (total >= 56 + 4)
+			for (i = 4; i < 8; i++)
+				blk.v[i] = _mm_setzero_si128();
 		p = idtext((char *)blk.b, f, len, ordinal);
 		sha_ni_small(h, blk.b, (size_t)(p - (char *)blk.b));
 		hex16(out, h);
