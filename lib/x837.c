@@ -7320,13 +7320,15 @@ render_claim(struct x837 *m)
 	m->svc_from[0] = m->svc_to[0] = '\0';
 	rc_claim(&c, m, &m->b_lines);
 	/*
-	 * each LX up to the next (through the list of loop 2400: what
-	 * it_first/it_next do for the whole store, without their test)
+	 * each LX up to the next: the segments from loop 2400's first on,
+	 * in store order (the loop's list holds its segments in that order,
+	 * and the others never match), looked at one after the other
+	 * rather than each found through the one before (lnext)
 	 */
 	for (k = K->st.lhead[L_2400] == NOIDX ? n : K->st.lhead[L_2400];;
-	    k = K->st.lnext[k] == NOIDX ? n : K->st.lnext[k]) {
-		if (k < n && !match(&c, k, L_2400, 0, "LX"))
-			continue;
+	    k++) {
+		while (k < n && !match(&c, k, L_2400, 0, "LX"))
+			k++;
 		if (lfrom != NONE) {
 			if (nlines++ == 0)
 				opn(&c, 1);
