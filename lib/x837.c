@@ -5469,10 +5469,20 @@ next_flagged(const struct store *st, size_t k)
 	const struct sseg *s = st->seg;
 	size_t n = st->n;
 
+#define FLAGS4(i) ((s[(i)].flags | s[(i) + 1].flags | s[(i) + 2].flags | \
+	s[(i) + 3].flags) & (SS_EXTRA | SS_ALSO))
 	for (; k + 4 <= n; k += 4)
-		if ((s[k].flags | s[k + 1].flags | s[k + 2].flags |
-		    s[k + 3].flags) & (SS_EXTRA | SS_ALSO))
+		if (FLAGS4(k))
 			break;
+	/*
+	 * None in the groups of four: the last one to three at once, with
+	 * the segments before them (the usual claim is done here, without
+	 * a loop whose length varies with the store's; a flagged one among
+	 * those before leaves it to the loop below).
+	 */
+	if (k + 4 > n && n >= 4 && !FLAGS4(n - 4))
+		return n;
+#undef FLAGS4
 	for (; k < n; k++)
 		if (s[k].flags & (SS_EXTRA | SS_ALSO))
 			break;
