@@ -220,6 +220,13 @@ enum idkind {
  */
 #define IDH_MUL	0x9e377a4bu
 #define IDH_EMPTY UINT32_MAX	/* no pkid() (id[3] is NUL) */
+/*
+ * NM1 entity codes hashed to 32 slots; the multiplier (found by trying)
+ * gives each code of nm1_loops a slot of its own, as ids_init() checks.
+ */
+#define NM1H_BITS 5
+#define NM1H	(1u << NM1H_BITS)
+#define NM1H_MUL 0xcfd7bdafu
 
 struct idslot {
 	uint32_t	 key;	/* pkid() of the id, IDH_EMPTY: none */
@@ -242,13 +249,54 @@ static struct {
 	uint16_t	 lmask[L_COUNT], cmask[L_COUNT];
 	uint32_t	 lim[L_COUNT];		/* store bytes allowed */
 	uint32_t	 stoff[L_COUNT];	/* offset of its store in x837 */
+	/*
+	 * nm1[l][h]: the loop an NM1 whose entity code has nm1_hash() h
+	 * starts from loop l (L_NONE: none); nm1key[h]: that code, ID2()
+	 */
+	uint8_t		 nm1[L_COUNT][NM1H];
+	uint16_t	 nm1key[NM1H];
 	int		 done;
 } idt;
+
+/*
+ * The loop an NM1 starts by its entity code (NM101), under each family
+ * (family(): the loop whose NM1 children it is chosen from).
+ */
+static const struct nm1def {
+	unsigned char	 fam;
+	char		 code[3];
+	unsigned char	 to;
+} nm1_loops[] = {
+	{ L_HDR, "41", L_1000A }, { L_HDR, "40", L_1000B },
+	{ L_2000A, "85", L_2010AA }, { L_2000A, "87", L_2010AB },
+	{ L_2000A, "PE", L_2010AC },
+	{ L_2000B, "IL", L_2010BA }, { L_2000B, "PR", L_2010BB },
+	{ L_2000C, "QC", L_2010CA },
+	{ L_2300, "DN", L_2310A }, { L_2300, "P3", L_2310A },
+	{ L_2300, "82", L_2310B }, { L_2300, "77", L_2310C },
+	{ L_2300, "DQ", L_2310D }, { L_2300, "PW", L_2310E },
+	{ L_2300, "45", L_2310F },
+	{ L_2320, "IL", L_2330A }, { L_2320, "PR", L_2330B },
+	{ L_2320, "DN", L_2330C }, { L_2320, "P3", L_2330C },
+	{ L_2320, "82", L_2330D }, { L_2320, "77", L_2330E },
+	{ L_2320, "DQ", L_2330F }, { L_2320, "85", L_2330G },
+	{ L_2400, "82", L_2420A }, { L_2400, "QB", L_2420B },
+	{ L_2400, "77", L_2420C }, { L_2400, "DQ", L_2420D },
+	{ L_2400, "DK", L_2420E }, { L_2400, "DN", L_2420F },
+	{ L_2400, "P3", L_2420F }, { L_2400, "PW", L_2420G },
+	{ L_2400, "45", L_2420H },
+};
 
 static ALWAYS_INLINE unsigned
 id_hash(uint32_t key)
 {
 	return (key * IDH_MUL) >> (32 - IDH_BITS);
+}
+
+static ALWAYS_INLINE unsigned
+nm1_hash(uint32_t v)
+{
+	return (v * NM1H_MUL) >> (32 - NM1H_BITS);
 }
 
 /* The slot of id key: its own, or the empty one ending its probe. */
@@ -1045,6 +1093,20 @@ ids_init(void)
 		    loops[l].level * sizeof(struct level) +
 		    offsetof(struct level, st));
 	}
+	for (i = 0; i < sizeof nm1_loops / sizeof nm1_loops[0]; i++) {
+		const struct nm1def *e = &nm1_loops[i];
+		uint32_t v = ID2((unsigned char)e->code[0],
+		    (unsigned char)e->code[1]);
+		unsigned h = nm1_hash(v);
+
+		if (idt.nm1key[h] != 0 && idt.nm1key[h] != v)
+			diag_fatal(CK_EX_SOFTWARE, "x837: NM1 code %s shares "
+			    "a slot", e->code);
+		idt.nm1key[h] = (uint16_t)v;
+		for (l = 0; l < L_COUNT; l++)
+			if (idt.fam[l] == e->fam)
+				idt.nm1[l][h] = e->to;
+	}
 	for (l = 1; l < L_COUNT; l++) {
 		u = loops[l].parent;
 		if (loops[l].max == 0)
@@ -1264,81 +1326,22 @@ start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 }
 
 /*
- * The loop an NM1 with entity code c (NM101) starts under family fam.
- * Every code is two bytes: one switch on them as a number.
+ * The loop an NM1 with entity code c (NM101) starts from loop l (under
+ * its family()): one look in idt.nm1, no branch on the family or the code
+ * (a switch on each cost a jump the CPU often got wrong, at every NM1).
  */
-static enum loop
-nm1_child(enum loop fam, struct str c)
+static ALWAYS_INLINE enum loop
+nm1_child(enum loop l, struct str c)
 {
 	uint32_t v;
+	unsigned h;
 
 	if (c.n != 2)
 		return L_NONE;
 	v = ID2((unsigned char)c.p[0], (unsigned char)c.p[1]);
-	switch (fam) {
-	case L_HDR:
-		switch (v) {
-		case ID2('4', '1'):	return L_1000A;
-		case ID2('4', '0'):	return L_1000B;
-		}
-		break;
-	case L_2000A:
-		switch (v) {
-		case ID2('8', '5'):	return L_2010AA;
-		case ID2('8', '7'):	return L_2010AB;
-		case ID2('P', 'E'):	return L_2010AC;
-		}
-		break;
-	case L_2000B:
-		switch (v) {
-		case ID2('I', 'L'):	return L_2010BA;
-		case ID2('P', 'R'):	return L_2010BB;
-		}
-		break;
-	case L_2000C:
-		if (v == ID2('Q', 'C'))
-			return L_2010CA;
-		break;
-	case L_2300:
-		switch (v) {
-		case ID2('D', 'N'):
-		case ID2('P', '3'):	return L_2310A;
-		case ID2('8', '2'):	return L_2310B;
-		case ID2('7', '7'):	return L_2310C;
-		case ID2('D', 'Q'):	return L_2310D;
-		case ID2('P', 'W'):	return L_2310E;
-		case ID2('4', '5'):	return L_2310F;
-		}
-		break;
-	case L_2320:
-		switch (v) {
-		case ID2('I', 'L'):	return L_2330A;
-		case ID2('P', 'R'):	return L_2330B;
-		case ID2('D', 'N'):
-		case ID2('P', '3'):	return L_2330C;
-		case ID2('8', '2'):	return L_2330D;
-		case ID2('7', '7'):	return L_2330E;
-		case ID2('D', 'Q'):	return L_2330F;
-		case ID2('8', '5'):	return L_2330G;
-		}
-		break;
-	case L_2400:
-		switch (v) {
-		case ID2('8', '2'):	return L_2420A;
-		case ID2('Q', 'B'):	return L_2420B;
-		case ID2('7', '7'):	return L_2420C;
-		case ID2('D', 'Q'):	return L_2420D;
-		case ID2('D', 'K'):	return L_2420E;
-		case ID2('D', 'N'):
-		case ID2('P', '3'):	return L_2420F;
-		case ID2('P', 'W'):	return L_2420G;
-		case ID2('4', '5'):	return L_2420H;
-		}
-		break;
-	default:
-		break;
-	}
-	return L_NONE;
+	h = nm1_hash(v);
+	/* a code of another slot's hash: its row there is no use */
+	return (enum loop)(idt.nm1[l][h] & -(unsigned)(idt.nm1key[h] == v));
 }
 
 static void
@@ -1506,7 +1509,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 			put_extra(m, s, m->cur, "unexpected SBR");
 		return;
 	case K_NM1:
-		child = nm1_child(fam, sel1(s));
+		child = nm1_child(m->cur, sel1(s));
 		if (child == L_NONE) {
 			m->cur = fam;
 			m->cur_extra = 2;
