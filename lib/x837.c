@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "claimkit/buf.h"
 #include "claimkit/claimid.h"
@@ -452,6 +455,12 @@ store_free(struct store *st)
 	free(st->lnext);
 }
 
+/*
+ * eo_copy() copies EO_SLACK offsets for a segment of fewer: the store's eo
+ * keeps room for that many more than the segment has.
+ */
+#define EO_SLACK	16
+
 /* Room for one more segment of nel elements and len bytes. */
 static __attribute__((noinline)) void
 store_grow(struct store *st, size_t nel, size_t len)
@@ -462,12 +471,13 @@ store_grow(struct store *st, size_t nel, size_t len)
 		st->lnext = xreallocarray(st->lnext, st->cap,
 		    sizeof *st->lnext);
 	}
-	if (st->neo + nel + 2 > st->eocap) {
-		while (st->neo + nel + 2 > st->eocap)
+	if (st->neo + nel + 2 + EO_SLACK > st->eocap) {
+		while (st->neo + nel + 2 + EO_SLACK > st->eocap)
 			st->eocap = st->eocap ? st->eocap * 2 : 1024;
 		st->eo = xreallocarray(st->eo, st->eocap, sizeof *st->eo);
 	}
-	buf_grow(&st->text, len);
+	if (st->text.len + len + 1 > st->text.cap)
+		buf_grow(&st->text, len);
 }
 
 /*
@@ -490,19 +500,36 @@ seg_copy(char *d, const char *s, size_t n)
 		memcpy(d, s, n);
 }
 
-/* The same for n >= 2 element offsets. */
+/*
+ * The same for n >= 2 element offsets of a reader's segment, to d with
+ * room for EO_SLACK more.  Its eoff (x12r's) has X12_MAX_ELEMS + 2 entries
+ * whatever the segment holds: up to EO_SLACK are copied as EO_SLACK, with
+ * no branch on the count, which changes from one segment to the next (a
+ * branch on it was often mispredicted).
+ */
+_Static_assert(X12_MAX_ELEMS + 2 >= EO_SLACK, "eo_copy reads EO_SLACK");
 static ALWAYS_INLINE void
 eo_copy(uint32_t *d, const uint32_t *s, size_t n)
 {
-	if (n <= 4) {
-		__builtin_memcpy(d, s, 8);
-		__builtin_memcpy(d + n - 2, s + n - 2, 8);
-	} else if (n <= 8) {
-		__builtin_memcpy(d, s, 16);
-		__builtin_memcpy(d + n - 4, s + n - 4, 16);
-	} else if (n <= 16) {
-		__builtin_memcpy(d, s, 32);
-		__builtin_memcpy(d + n - 8, s + n - 8, 32);
+	if (__builtin_expect(n <= EO_SLACK, 1)) {
+#ifdef __SSE2__
+		/* four moves each way (a plain 64-byte copy became rep movs
+		 * at some of the inlined copies: slow to start) */
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 4));
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 8));
+		__m128i e = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 12));
+
+		_mm_storeu_si128((__m128i *)(void *)d, a);
+		_mm_storeu_si128((__m128i *)(void *)(d + 4), b);
+		_mm_storeu_si128((__m128i *)(void *)(d + 8), c);
+		_mm_storeu_si128((__m128i *)(void *)(d + 12), e);
+#else
+		__builtin_memcpy(d, s, EO_SLACK * sizeof *d);
+#endif
 	} else
 		memcpy(d, s, n * sizeof *d);
 }
@@ -1240,13 +1267,16 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	size_t len = s->len, ne = (size_t)s->nel + 2;
 	struct sseg *ss;
 
-	if (__builtin_expect(tlen + k * SSEG_ACCT > idt.lim[l], 0)) {
-		too_large(m, s, l);
-		return NULL;
-	}
-	if (__builtin_expect(k == st->cap || neo + ne > st->eocap ||
-	    tlen + len + 1 > st->text.cap, 0))
+	/* one branch for the four tests (| not ||): all mostly false */
+	if (__builtin_expect((tlen + k * SSEG_ACCT > idt.lim[l]) |
+	    (k == st->cap) | (neo + ne + EO_SLACK > st->eocap) |
+	    (tlen + len + 1 > st->text.cap), 0)) {
+		if (tlen + k * SSEG_ACCT > idt.lim[l]) {
+			too_large(m, s, l);
+			return NULL;
+		}
 		store_grow(st, s->nel, len);
+	}
 	/* the copies first: what they keep live is little */
 	seg_copy(st->text.s + tlen, s->text, len);
 	st->text.s[tlen + len] = '\0';
