@@ -199,12 +199,14 @@ pkid(const char id[4])
 
 /*
  * The segment ids the mapper knows (those in loops[] and party_segs and
- * those feed() and map_segment() act on) are numbered 1 to NIDS - 1, any
- * other id 0.  A segment's id is looked up once, in a small open-addressed
- * hash, and its number indexes tables worked out once from loops[]: the
- * loop a segment lands in from each loop (walk_up's search up the parents
- * through the 3-byte lists, which cost more than the rest of a segment's
- * mapping).
+ * those feed() and map_segment() act on) are numbered by their slot in a
+ * small open-addressed hash, plus one (1 to NIDS - 1); any other id is 0.
+ * A segment's id is looked up once, and its number indexes tables worked
+ * out once from loops[]: the loop a segment lands in from each loop
+ * (walk_up's search up the parents through the 3-byte lists, which cost
+ * more than the rest of a segment's mapping).  The number being the slot,
+ * the usual segment's comes from its hash at once, not from a load that
+ * would wait for it (put() waits for what that number finds).
  */
 enum idkind {
 	K_LOOP,			/* in the lists of loops[], or unknown */
@@ -213,9 +215,9 @@ enum idkind {
 	K_INST, K_DENT		/* 837I and 837D segments */
 };
 
-#define NIDS	64
 #define IDH_BITS 8
 #define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
+#define NIDS	(IDH + 1)
 /*
  * Gives each of today's ids a slot of its own (found by trying), so that
  * a known id is found at the first look; an id added to loops[] that is
@@ -233,12 +235,12 @@ enum idkind {
 
 struct idslot {
 	uint32_t	 key;	/* pkid() of the id, IDH_EMPTY: none */
-	uint8_t		 num, kind, len;
+	uint16_t	 num;	/* the slot's index + 1 */
+	uint8_t		 kind, len;
 };
 
 static struct {
 	struct idslot	 h[IDH];
-	unsigned	 n;
 	/* from loop l, id number i lands in route[l][i] (L_NONE: nowhere) */
 	uint8_t		 route[L_COUNT][NIDS];
 	uint8_t		 party[NIDS];		/* in party_segs */
@@ -321,10 +323,8 @@ id_add(const char *id, enum idkind kind)
 	struct idslot *d = id_probe(pkid(z));
 
 	if (d->key == IDH_EMPTY) {
-		if (++idt.n >= NIDS)
-			diag_fatal(CK_EX_SOFTWARE, "x837: too many segment ids");
 		d->key = pkid(z);
-		d->num = (uint8_t)idt.n;
+		d->num = (uint16_t)(d - idt.h + 1);
 		d->len = z[2] != '\0' ? 3 : 2;
 	}
 	if (kind != K_LOOP)
@@ -2136,7 +2136,8 @@ feed(struct x837 *m, const struct x12_seg *s)
 	if (__builtin_expect(((d->key ^ key) | (d->len ^ (uint32_t)s->idlen) |
 	    (s->flags & X12_F_UNTERMINATED) | d->kind | !m->st.open |
 	    m->st.skip) == 0, 1)) {
-		walk_up(m, s, d->num);
+		/* d->num, known without waiting for the load */
+		walk_up(m, s, id_hash(key) + 1);
 		return;
 	}
 	/* a known id of its own length is valid */
