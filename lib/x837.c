@@ -348,7 +348,8 @@ scopy(char *out, struct str s)
 {
 	size_t n = s.n < CTL_MAX - 1 ? s.n : CTL_MAX - 1;
 
-	memcpy(out, s.p, n);
+	/* (inline: an HL01 is a few digits, a call cost more than the copy) */
+	buf_copy(out, s.p, n);
 	out[n] = '\0';
 }
 
@@ -1288,6 +1289,7 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	size_t k = st->n, tlen = st->text.len, neo = st->neo;
 	size_t len = s->len, ne = (size_t)s->nel + 2;
 	struct sseg *ss;
+	uint32_t *link;
 
 	/* one branch for the four tests (| not ||): all mostly false */
 	if (__builtin_expect((tlen + k * SSEG_ACCT > idt.lim[l]) |
@@ -1323,10 +1325,11 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	/* not next to off, len and eo: the four would go through an SSE
 	 * register, in more instructions than four stores */
 	ss->inst = m->cur_inst[l];
-	if (st->lhead[l] == NOIDX)
-		st->lhead[l] = (uint32_t)k;
-	else
-		st->lnext[st->ltail[l]] = (uint32_t)k;
+	/* the head or the tail's next: chosen without a branch (whether a
+	 * loop has had a segment yet follows the data) */
+	link = st->lhead[l] == NOIDX ? &st->lhead[l] :
+	    &st->lnext[st->ltail[l]];
+	*link = (uint32_t)k;
 	st->ltail[l] = (uint32_t)k;
 	return ss;
 }
