@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "claimkit/buf.h"
 #include "claimkit/claimid.h"
@@ -202,12 +205,14 @@ pkid(const char id[4])
 
 /*
  * The segment ids the mapper knows (those in loops[] and party_segs and
- * those feed() and map_segment() act on) are numbered 1 to NIDS - 1, any
- * other id 0.  A segment's id is looked up once, in a small open-addressed
- * hash, and its number indexes tables worked out once from loops[]: the
- * loop a segment lands in from each loop (walk_up's search up the parents
- * through the 3-byte lists, which cost more than the rest of a segment's
- * mapping).
+ * those feed() and map_segment() act on) are numbered by their slot in a
+ * small open-addressed hash, plus one (1 to NIDS - 1); any other id is 0.
+ * A segment's id is looked up once, and its number indexes tables worked
+ * out once from loops[]: the loop a segment lands in from each loop
+ * (walk_up's search up the parents through the 3-byte lists, which cost
+ * more than the rest of a segment's mapping).  The number being the slot,
+ * the usual segment's comes from its hash at once, not from a load that
+ * would wait for it (put() waits for what that number finds).
  */
 enum idkind {
 	K_LOOP,			/* in the lists of loops[], or unknown */
@@ -216,9 +221,9 @@ enum idkind {
 	K_INST, K_DENT		/* 837I and 837D segments */
 };
 
-#define NIDS	64
 #define IDH_BITS 8
 #define IDH	(1u << IDH_BITS)	/* hash slots: a fifth used */
+#define NIDS	(IDH + 1)
 /*
  * Gives each of today's ids a slot of its own (found by trying), so that
  * a known id is found at the first look; an id added to loops[] that is
@@ -226,15 +231,22 @@ enum idkind {
  */
 #define IDH_MUL	0x9e377a4bu
 #define IDH_EMPTY UINT32_MAX	/* no pkid() (id[3] is NUL) */
+/*
+ * NM1 entity codes hashed to 32 slots; the multiplier (found by trying)
+ * gives each code of nm1_loops a slot of its own, as ids_init() checks.
+ */
+#define NM1H_BITS 5
+#define NM1H	(1u << NM1H_BITS)
+#define NM1H_MUL 0xcfd7bdafu
 
 struct idslot {
 	uint32_t	 key;	/* pkid() of the id, IDH_EMPTY: none */
-	uint8_t		 num, kind, len;
+	uint16_t	 num;	/* the slot's index + 1 */
+	uint8_t		 kind, len;
 };
 
 static struct {
 	struct idslot	 h[IDH];
-	unsigned	 n;
 	/* from loop l, id number i lands in route[l][i] (L_NONE: nowhere) */
 	uint8_t		 route[L_COUNT][NIDS];
 	uint8_t		 party[NIDS];		/* in party_segs */
@@ -248,13 +260,54 @@ static struct {
 	uint16_t	 lmask[L_COUNT], cmask[L_COUNT];
 	uint32_t	 lim[L_COUNT];		/* store bytes allowed */
 	uint32_t	 stoff[L_COUNT];	/* offset of its store in x837 */
+	/*
+	 * nm1[l][h]: the loop an NM1 whose entity code has nm1_hash() h
+	 * starts from loop l (L_NONE: none); nm1key[h]: that code, ID2()
+	 */
+	uint8_t		 nm1[L_COUNT][NM1H];
+	uint16_t	 nm1key[NM1H];
 	int		 done;
 } idt;
+
+/*
+ * The loop an NM1 starts by its entity code (NM101), under each family
+ * (family(): the loop whose NM1 children it is chosen from).
+ */
+static const struct nm1def {
+	unsigned char	 fam;
+	char		 code[3];
+	unsigned char	 to;
+} nm1_loops[] = {
+	{ L_HDR, "41", L_1000A }, { L_HDR, "40", L_1000B },
+	{ L_2000A, "85", L_2010AA }, { L_2000A, "87", L_2010AB },
+	{ L_2000A, "PE", L_2010AC },
+	{ L_2000B, "IL", L_2010BA }, { L_2000B, "PR", L_2010BB },
+	{ L_2000C, "QC", L_2010CA },
+	{ L_2300, "DN", L_2310A }, { L_2300, "P3", L_2310A },
+	{ L_2300, "82", L_2310B }, { L_2300, "77", L_2310C },
+	{ L_2300, "DQ", L_2310D }, { L_2300, "PW", L_2310E },
+	{ L_2300, "45", L_2310F },
+	{ L_2320, "IL", L_2330A }, { L_2320, "PR", L_2330B },
+	{ L_2320, "DN", L_2330C }, { L_2320, "P3", L_2330C },
+	{ L_2320, "82", L_2330D }, { L_2320, "77", L_2330E },
+	{ L_2320, "DQ", L_2330F }, { L_2320, "85", L_2330G },
+	{ L_2400, "82", L_2420A }, { L_2400, "QB", L_2420B },
+	{ L_2400, "77", L_2420C }, { L_2400, "DQ", L_2420D },
+	{ L_2400, "DK", L_2420E }, { L_2400, "DN", L_2420F },
+	{ L_2400, "P3", L_2420F }, { L_2400, "PW", L_2420G },
+	{ L_2400, "45", L_2420H },
+};
 
 static ALWAYS_INLINE unsigned
 id_hash(uint32_t key)
 {
 	return (key * IDH_MUL) >> (32 - IDH_BITS);
+}
+
+static ALWAYS_INLINE unsigned
+nm1_hash(uint32_t v)
+{
+	return (v * NM1H_MUL) >> (32 - NM1H_BITS);
 }
 
 /* The slot of id key: its own, or the empty one ending its probe. */
@@ -276,10 +329,8 @@ id_add(const char *id, enum idkind kind)
 	struct idslot *d = id_probe(pkid(z));
 
 	if (d->key == IDH_EMPTY) {
-		if (++idt.n >= NIDS)
-			diag_fatal(CK_EX_SOFTWARE, "x837: too many segment ids");
 		d->key = pkid(z);
-		d->num = (uint8_t)idt.n;
+		d->num = (uint16_t)(d - idt.h + 1);
 		d->len = z[2] != '\0' ? 3 : 2;
 	}
 	if (kind != K_LOOP)
@@ -303,7 +354,8 @@ scopy(char *out, struct str s)
 {
 	size_t n = s.n < CTL_MAX - 1 ? s.n : CTL_MAX - 1;
 
-	memcpy(out, s.p, n);
+	/* (inline: an HL01 is a few digits, a call cost more than the copy) */
+	buf_copy(out, s.p, n);
 	out[n] = '\0';
 }
 
@@ -410,6 +462,12 @@ store_free(struct store *st)
 	free(st->lnext);
 }
 
+/*
+ * eo_copy() copies EO_SLACK offsets for a segment of fewer: the store's eo
+ * keeps room for that many more than the segment has.
+ */
+#define EO_SLACK	16
+
 /* Room for one more segment of nel elements and len bytes. */
 static __attribute__((noinline)) void
 store_grow(struct store *st, size_t nel, size_t len)
@@ -420,47 +478,87 @@ store_grow(struct store *st, size_t nel, size_t len)
 		st->lnext = xreallocarray(st->lnext, st->cap,
 		    sizeof *st->lnext);
 	}
-	if (st->neo + nel + 2 > st->eocap) {
-		while (st->neo + nel + 2 > st->eocap)
+	if (st->neo + nel + 2 + EO_SLACK > st->eocap) {
+		while (st->neo + nel + 2 + EO_SLACK > st->eocap)
 			st->eocap = st->eocap ? st->eocap * 2 : 1024;
 		st->eo = xreallocarray(st->eo, st->eocap, sizeof *st->eo);
 	}
-	buf_grow(&st->text, len);
+	if (st->text.len + len + 1 > st->text.cap)
+		buf_grow(&st->text, len);
 }
 
 /*
- * memcpy(d, s, n) inline for a segment's text (n >= 1), mostly under 64
- * bytes: two overlapping copies of a fixed size instead of a call that
- * first sorts out the size.
+ * memcpy(d, s, n) inline for a segment's text (n >= 1), mostly 16 to 64
+ * bytes: four 16-byte moves whose places (none past n) cover any such n,
+ * with no branch on the size within that range (the length varies with
+ * the data: a branch on it was often mispredicted).
  */
 static ALWAYS_INLINE void
 seg_copy(char *d, const char *s, size_t n)
 {
-	if (n <= 16)
+	if (__builtin_expect(n - 16 <= 48, 1)) {
+		size_t b = n - 16, o1 = b < 16 ? b : 16, o2 = b < 32 ? b : 32;
+#ifdef __SSE2__
+		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + o1));
+		__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + o2));
+		__m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + b));
+
+		_mm_storeu_si128((__m128i *)(void *)d, x0);
+		_mm_storeu_si128((__m128i *)(void *)(d + o1), x1);
+		_mm_storeu_si128((__m128i *)(void *)(d + o2), x2);
+		_mm_storeu_si128((__m128i *)(void *)(d + b), x3);
+#else
+		char x[4][16];
+
+		__builtin_memcpy(x[0], s, 16);
+		__builtin_memcpy(x[1], s + o1, 16);
+		__builtin_memcpy(x[2], s + o2, 16);
+		__builtin_memcpy(x[3], s + b, 16);
+		__builtin_memcpy(d, x[0], 16);
+		__builtin_memcpy(d + o1, x[1], 16);
+		__builtin_memcpy(d + o2, x[2], 16);
+		__builtin_memcpy(d + b, x[3], 16);
+#endif
+	} else if (n < 16)
 		buf_copy(d, s, n);
-	else if (n <= 32) {
-		__builtin_memcpy(d, s, 16);
-		__builtin_memcpy(d + n - 16, s + n - 16, 16);
-	} else if (n <= 64) {
-		__builtin_memcpy(d, s, 32);
-		__builtin_memcpy(d + n - 32, s + n - 32, 32);
-	} else
+	else
 		memcpy(d, s, n);
 }
 
-/* The same for n >= 2 element offsets. */
+/*
+ * The same for n >= 2 element offsets of a reader's segment, to d with
+ * room for EO_SLACK more.  Its eoff (x12r's) has X12_MAX_ELEMS + 2 entries
+ * whatever the segment holds: up to EO_SLACK are copied as EO_SLACK, with
+ * no branch on the count, which changes from one segment to the next (a
+ * branch on it was often mispredicted).
+ */
+_Static_assert(X12_MAX_ELEMS + 2 >= EO_SLACK, "eo_copy reads EO_SLACK");
 static ALWAYS_INLINE void
 eo_copy(uint32_t *d, const uint32_t *s, size_t n)
 {
-	if (n <= 4) {
-		__builtin_memcpy(d, s, 8);
-		__builtin_memcpy(d + n - 2, s + n - 2, 8);
-	} else if (n <= 8) {
-		__builtin_memcpy(d, s, 16);
-		__builtin_memcpy(d + n - 4, s + n - 4, 16);
-	} else if (n <= 16) {
-		__builtin_memcpy(d, s, 32);
-		__builtin_memcpy(d + n - 8, s + n - 8, 32);
+	if (__builtin_expect(n <= EO_SLACK, 1)) {
+#ifdef __SSE2__
+		/* four moves each way (a plain 64-byte copy became rep movs
+		 * at some of the inlined copies: slow to start) */
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 4));
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 8));
+		__m128i e = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 12));
+
+		_mm_storeu_si128((__m128i *)(void *)d, a);
+		_mm_storeu_si128((__m128i *)(void *)(d + 4), b);
+		_mm_storeu_si128((__m128i *)(void *)(d + 8), c);
+		_mm_storeu_si128((__m128i *)(void *)(d + 12), e);
+#else
+		__builtin_memcpy(d, s, EO_SLACK * sizeof *d);
+#endif
 	} else
 		memcpy(d, s, n * sizeof *d);
 }
@@ -1051,6 +1149,20 @@ ids_init(void)
 		    loops[l].level * sizeof(struct level) +
 		    offsetof(struct level, st));
 	}
+	for (i = 0; i < sizeof nm1_loops / sizeof nm1_loops[0]; i++) {
+		const struct nm1def *e = &nm1_loops[i];
+		uint32_t v = ID2((unsigned char)e->code[0],
+		    (unsigned char)e->code[1]);
+		unsigned h = nm1_hash(v);
+
+		if (idt.nm1key[h] != 0 && idt.nm1key[h] != v)
+			diag_fatal(CK_EX_SOFTWARE, "x837: NM1 code %s shares "
+			    "a slot", e->code);
+		idt.nm1key[h] = (uint16_t)v;
+		for (l = 0; l < L_COUNT; l++)
+			if (idt.fam[l] == e->fam)
+				idt.nm1[l][h] = e->to;
+	}
 	for (l = 1; l < L_COUNT; l++) {
 		u = loops[l].parent;
 		if (loops[l].max == 0)
@@ -1183,14 +1295,18 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	size_t k = st->n, tlen = st->text.len, neo = st->neo;
 	size_t len = s->len, ne = (size_t)s->nel + 2;
 	struct sseg *ss;
+	uint32_t *link;
 
-	if (__builtin_expect(tlen + k * SSEG_ACCT > idt.lim[l], 0)) {
-		too_large(m, s, l);
-		return NULL;
-	}
-	if (__builtin_expect(k == st->cap || neo + ne > st->eocap ||
-	    tlen + len + 1 > st->text.cap, 0))
+	/* one branch for the four tests (| not ||): all mostly false */
+	if (__builtin_expect((tlen + k * SSEG_ACCT > idt.lim[l]) |
+	    (k == st->cap) | (neo + ne + EO_SLACK > st->eocap) |
+	    (tlen + len + 1 > st->text.cap), 0)) {
+		if (tlen + k * SSEG_ACCT > idt.lim[l]) {
+			too_large(m, s, l);
+			return NULL;
+		}
 		store_grow(st, s->nel, len);
+	}
 	/* the copies first: what they keep live is little */
 	seg_copy(st->text.s + tlen, s->text, len);
 	st->text.s[tlen + len] = '\0';
@@ -1215,10 +1331,11 @@ put_inline(struct x837 *m, const struct x12_seg *s, enum loop l, int flags)
 	/* not next to off, len and eo: the four would go through an SSE
 	 * register, in more instructions than four stores */
 	ss->inst = m->cur_inst[l];
-	if (st->lhead[l] == NOIDX)
-		st->lhead[l] = (uint32_t)k;
-	else
-		st->lnext[st->ltail[l]] = (uint32_t)k;
+	/* the head or the tail's next: chosen without a branch (whether a
+	 * loop has had a segment yet follows the data) */
+	link = st->lhead[l] == NOIDX ? &st->lhead[l] :
+	    &st->lnext[st->ltail[l]];
+	*link = (uint32_t)k;
 	st->ltail[l] = (uint32_t)k;
 	return ss;
 }
@@ -1270,81 +1387,22 @@ start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 }
 
 /*
- * The loop an NM1 with entity code c (NM101) starts under family fam.
- * Every code is two bytes: one switch on them as a number.
+ * The loop an NM1 with entity code c (NM101) starts from loop l (under
+ * its family()): one look in idt.nm1, no branch on the family or the code
+ * (a switch on each cost a jump the CPU often got wrong, at every NM1).
  */
-static enum loop
-nm1_child(enum loop fam, struct str c)
+static ALWAYS_INLINE enum loop
+nm1_child(enum loop l, struct str c)
 {
 	uint32_t v;
+	unsigned h;
 
 	if (c.n != 2)
 		return L_NONE;
 	v = ID2((unsigned char)c.p[0], (unsigned char)c.p[1]);
-	switch (fam) {
-	case L_HDR:
-		switch (v) {
-		case ID2('4', '1'):	return L_1000A;
-		case ID2('4', '0'):	return L_1000B;
-		}
-		break;
-	case L_2000A:
-		switch (v) {
-		case ID2('8', '5'):	return L_2010AA;
-		case ID2('8', '7'):	return L_2010AB;
-		case ID2('P', 'E'):	return L_2010AC;
-		}
-		break;
-	case L_2000B:
-		switch (v) {
-		case ID2('I', 'L'):	return L_2010BA;
-		case ID2('P', 'R'):	return L_2010BB;
-		}
-		break;
-	case L_2000C:
-		if (v == ID2('Q', 'C'))
-			return L_2010CA;
-		break;
-	case L_2300:
-		switch (v) {
-		case ID2('D', 'N'):
-		case ID2('P', '3'):	return L_2310A;
-		case ID2('8', '2'):	return L_2310B;
-		case ID2('7', '7'):	return L_2310C;
-		case ID2('D', 'Q'):	return L_2310D;
-		case ID2('P', 'W'):	return L_2310E;
-		case ID2('4', '5'):	return L_2310F;
-		}
-		break;
-	case L_2320:
-		switch (v) {
-		case ID2('I', 'L'):	return L_2330A;
-		case ID2('P', 'R'):	return L_2330B;
-		case ID2('D', 'N'):
-		case ID2('P', '3'):	return L_2330C;
-		case ID2('8', '2'):	return L_2330D;
-		case ID2('7', '7'):	return L_2330E;
-		case ID2('D', 'Q'):	return L_2330F;
-		case ID2('8', '5'):	return L_2330G;
-		}
-		break;
-	case L_2400:
-		switch (v) {
-		case ID2('8', '2'):	return L_2420A;
-		case ID2('Q', 'B'):	return L_2420B;
-		case ID2('7', '7'):	return L_2420C;
-		case ID2('D', 'Q'):	return L_2420D;
-		case ID2('D', 'K'):	return L_2420E;
-		case ID2('D', 'N'):
-		case ID2('P', '3'):	return L_2420F;
-		case ID2('P', 'W'):	return L_2420G;
-		case ID2('4', '5'):	return L_2420H;
-		}
-		break;
-	default:
-		break;
-	}
-	return L_NONE;
+	h = nm1_hash(v);
+	/* a code of another slot's hash: its row there is no use */
+	return (enum loop)(idt.nm1[l][h] & -(unsigned)(idt.nm1key[h] == v));
 }
 
 static void
@@ -1512,7 +1570,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 			put_extra(m, s, m->cur, "unexpected SBR");
 		return;
 	case K_NM1:
-		child = nm1_child(fam, sel1(s));
+		child = nm1_child(m->cur, sel1(s));
 		if (child == L_NONE) {
 			m->cur = fam;
 			m->cur_extra = 2;
@@ -2070,15 +2128,62 @@ feed_odd_id(struct x837 *m, const struct x12_seg *s, uint32_t key)
 	return NULL;
 }
 
+/*
+ * A CLM whose CLM05-2 is "A" (an 837I bill type): the transaction set is
+ * rejected, 1 returned.
+ */
+static ALWAYS_INLINE int
+clm_institutional(struct x837 *m, const struct x12_seg *s)
+{
+	struct str c5 = sel(s, 5), part;
+	size_t i, n;
+
+	/* no 'A' in CLM05, no "A" in it: most claims, found in a few steps */
+	for (i = 0; i < c5.n && c5.p[i] != 'A'; i++)
+		;
+	if (i == c5.n)
+		return 0;
+	part.p = x12_comp(c5.p, c5.n, compsep(m, c5), 2, &n);
+	part.n = n;
+	if (!is(part, "A"))
+		return 0;
+	m->st.nclm++;
+	m->stats.claims++;
+	txn_error(m, s, "not_837p", "CLM05-2 facility code qualifier is the "
+	    "institutional bill type (is it an 837I?): '%s'", q(m, part));
+	return 1;
+}
+
 static void
 feed(struct x837 *m, const struct x12_seg *s)
 {
 	const char *id = s->id;
 	const uint32_t key = pkid(s->id);
 	const struct idslot *d = &idt.h[id_hash(key)];
+	uint32_t odd;
 
 	m->stats.segments++;
 	m->last_index = s->index;
+	/*
+	 * Most segments: a known id of its own length, ended by a
+	 * terminator, in a transaction set being mapped (odd 0), and of a
+	 * loop.  One branch for the six tests (| not ||) that the rest of
+	 * feed() makes one by one.
+	 */
+	odd = (d->key ^ key) | (d->len ^ (uint32_t)s->idlen) |
+	    (s->flags & X12_F_UNTERMINATED) | !m->st.open | m->st.skip;
+	if (__builtin_expect((odd | d->kind) == 0, 1)) {
+		/* d->num, known without waiting for the load */
+		walk_up(m, s, id_hash(key) + 1);
+		return;
+	}
+	/* most others: those map_segment() acts on (NM1, HL, LX, CLM ...) */
+	if (__builtin_expect(odd == 0 && d->kind > K_SE, 1)) {
+		if (d->kind == K_CLM && clm_institutional(m, s))
+			return;
+		map_segment(m, s, d);
+		return;
+	}
 	/* a known id of its own length is valid */
 	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
 	    (d = feed_odd_id(m, s, key)) == NULL)
@@ -2131,21 +2236,8 @@ feed(struct x837 *m, const struct x12_seg *s)
 			m->stats.claims++;
 		}
 	} else {
-		if (d->kind == K_CLM) {
-			struct str c5 = sel(s, 5), part;
-			size_t n;
-
-			part.p = x12_comp(c5.p, c5.n, compsep(m, c5), 2, &n);
-			part.n = n;
-			if (is(part, "A")) {
-				m->st.nclm++;
-				m->stats.claims++;
-				txn_error(m, s, "not_837p", "CLM05-2 facility "
-				    "code qualifier is the institutional bill "
-				    "type (is it an 837I?): '%s'", q(m, part));
-				return;
-			}
-		}
+		if (d->kind == K_CLM && clm_institutional(m, s))
+			return;
 		map_segment(m, s, d);
 	}
 }
