@@ -6503,14 +6503,19 @@ health_codes(struct rc *c, int which)
 {
 	size_t k;
 	unsigned seq = 0, i, nv;
-	int open = 0, fast;
+	int open = 0;
+#ifdef __SSE2__
+	int fast;
+#endif
 	struct str v[12], w[2];
 
 	FOREACH_ALL(c, k, L_2300) {
 		if (!match(c, k, L_2300, 0, "HI"))
 			continue;
-		/* elements past nel are empty: comps would find nothing */
+#ifdef __SSE2__
 		fast = which == 0 && (c->st->seg[k].flags & SS_PLAIN);
+#endif
+		/* elements past nel are empty: comps would find nothing */
 		for (i = 1; i <= 12 && i <= c->st->seg[k].nel; i++) {
 			int diag, dk;
 
