@@ -3718,6 +3718,65 @@ kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 		fkint(c, key, n);
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * d8() for a date written right away, kept in registers: the ISO date's first
+ * eight bytes as one number (memory order) and its last two.  d8() stores
+ * the date a few bytes at a time, and the wider loads of it right after
+ * (to write it twice, to compare it) cannot take their bytes from those
+ * stores: each waits until they are written.
+ */
+static ALWAYS_INLINE int
+d8_w(struct str v, uint64_t *lo, uint16_t *hi)
+{
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
+	const uint64_t zeros = 0x3030303030303030ULL;
+	uint64_t w;
+	unsigned y, mo, d;
+
+	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
+	if (v.n != 8)
+		return -1;
+	memcpy(&w, v.p, 8);
+	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
+		return -1;
+	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
+	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
+	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
+		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
+		    (unsigned)(w >> 24 & 0xf);
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
+			return -1;
+	}
+	/* CCYY-MM-DD: the digits with dashes put in */
+	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
+	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
+	*hi = (uint16_t)(w >> 48);
+	return 0;
+}
+
+/* D8 text to ISO into out; -1 when it is not a date (d8_w, stored). */
+static ALWAYS_INLINE int
+d8(struct str v, char out[11])
+{
+	uint64_t lo;
+	uint16_t hi;
+
+	if (d8_w(v, &lo, &hi) != 0)
+		return -1;
+	memcpy(out, &lo, 8);
+	memcpy(out + 8, &hi, 2);
+	out[10] = '\0';
+	return 0;
+}
+#else
 /* D8 text to ISO into out; -1 when it is not a date. */
 static ALWAYS_INLINE int
 d8(struct str v, char out[11])
@@ -3772,39 +3831,6 @@ d8(struct str v, char out[11])
 static ALWAYS_INLINE int
 d8_w(struct str v, uint64_t *lo, uint16_t *hi)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
-	    31, 30, 31, 30, 31 };
-	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
-	const uint64_t zeros = 0x3030303030303030ULL;
-	uint64_t w;
-	unsigned y, mo, d;
-
-	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
-	if (v.n != 8)
-		return -1;
-	memcpy(&w, v.p, 8);
-	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
-		return -1;
-	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
-	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
-	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
-		return -1;
-	if (d > mdays[mo - 1]) {
-		/* the year only matters for February 29 */
-		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
-		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
-		    (unsigned)(w >> 24 & 0xf);
-		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
-		    y % 400 == 0))
-			return -1;
-	}
-	/* CCYY-MM-DD: the digits with dashes put in */
-	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
-	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
-	*hi = (uint16_t)(w >> 48);
-	return 0;
-#else
 	char a[11];
 
 	if (d8(v, a) != 0)
@@ -3812,8 +3838,8 @@ d8_w(struct str v, uint64_t *lo, uint16_t *hi)
 	memcpy(lo, a, 8);
 	memcpy(hi, a + 8, 2);
 	return 0;
-#endif
 }
+#endif
 
 /* Key and the ISO date in lo and hi (as d8_w has it), written at once. */
 static ALWAYS_INLINE void
@@ -4293,46 +4319,6 @@ nm1_keys(struct rc *c, size_t k, int kind)
 }
 
 /*
- * d8(), the eight digits checked and paired in a word rather than one by
- * one: the same dates, the same text.
- */
-static ALWAYS_INLINE int
-d8w(struct str v, char out[11])
-{
-	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
-	    31, 30, 31, 30, 31 };
-	const uint64_t ones = 0x0101010101010101ULL;
-	uint64_t w, d, t;
-	unsigned y, mo, dd;
-
-	if (v.n != 8)
-		return -1;
-	memcpy(&w, v.p, 8);
-	/* every byte 0x30 to 0x3f, and its low nibble at most 9 */
-	if (((w & ones * 0xf0) ^ ones * 0x30) != 0)
-		return -1;
-	d = w - ones * 0x30;
-	if (((d + ones * 0x76) & ones * 0x80) != 0)
-		return -1;
-	/* byte i: ten times digit i plus digit i + 1 (at most 99) */
-	t = d * 10 + (d >> 8);
-	y = (unsigned)(t & 0xff) * 100 + (unsigned)(t >> 16 & 0xff);
-	mo = (unsigned)(t >> 32 & 0xff);
-	dd = (unsigned)(t >> 48 & 0xff);
-	if (y < 1 || mo < 1 || mo > 12 || dd < 1 || dd > (unsigned)mdays[mo -
-	    1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
-		return -1;
-	memcpy(out, v.p, 4);
-	out[4] = '-';
-	memcpy(out + 5, v.p + 4, 2);
-	out[7] = '-';
-	memcpy(out + 8, v.p + 6, 2);
-	out[10] = '\0';
-	return 0;
-}
-
-
-/*
  * mrun's way member by member, for a run of segments with nothing to
  * escape: the element and the key known where it is written, so no table
  * is read and the key goes out as immediate stores.
@@ -4431,7 +4417,7 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 			bad(c, dmg, 1, 0, "is not the date format D8", f, 1);
 		else if ((v = E(c->st, dmg, 2)).n == 0)
 			;
-		else if (d8w(v, iso) != 0)
+		else if (d8(v, iso) != 0)
 			bad(c, dmg, 2, 0, "is not a date (CCYYMMDD)", v, 0);
 		else {
 			char *o = r.o;
