@@ -9,7 +9,7 @@
 # generated once and kept.  The baseline reads a prefix of it cut at an
 # interchange boundary (BENCH_BASELINE_MB, default 50) because it needs
 # minutes for the whole file; MB/s is comparable either way.  Each side
-# runs BENCH_RUNS times (default 3), alternating; medians are reported.
+# runs BENCH_RUNS times (default 5), alternating; medians are reported.
 # MB = 10^6 bytes.
 set -eu
 BUILD=${1:-build}
@@ -68,10 +68,10 @@ fi
 pbytes=$(wc -c <"$PREFIX")
 pclaims=$(grep -c '^CLM\*' "$PREFIX")
 
-# Each side runs BENCH_RUNS times (default 3), the two alternating so that
+# Each side runs BENCH_RUNS times (default 5), the two alternating so that
 # both see the same load of a shared machine; the median of each is used.
 # One run alone can be 30% off either way on a busy machine.
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number" ;; esac
 : >"$OUT/edi-parse.runs"
 : >"$OUT/x12-parser.runs"
