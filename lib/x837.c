@@ -3718,6 +3718,46 @@ kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 		fkint(c, key, n);
 }
 
+/*
+ * Whether v is a D8 date (CCYYMMDD, a real day, year not 0000); its eight
+ * bytes into *w as one number in memory order.  date_parse_d8 and
+ * date_valid, inline: dates are many.
+ */
+static ALWAYS_INLINE int
+d8_valid(struct str v, uint64_t *w)
+{
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
+	const uint64_t zeros = 0x3030303030303030ULL;
+	unsigned y, mo, d;
+
+	if (v.n != 8)
+		return -1;
+	/*
+	 * Eight digits, all at once: each byte 0x30 to 0x3f, and still so
+	 * with 6 added (0x3a to 0x3f are not; no byte carries into the next).
+	 */
+	memcpy(w, v.p, 8);
+	if ((*w & hib) != zeros || ((*w + 0x0606060606060606ULL) & hib) !=
+	    zeros)
+		return -1;
+	mo = (unsigned)(v.p[4] - '0') * 10 + (unsigned)(v.p[5] - '0');
+	d = (unsigned)(v.p[6] - '0') * 10 + (unsigned)(v.p[7] - '0');
+	if (mo < 1 || mo > 12 || d < 1 || memcmp(v.p, "0000", 4) == 0)
+		return -1;
+	if (d > mdays[mo - 1]) {
+		/* the year only matters for February 29 */
+		y = (unsigned)(v.p[0] - '0') * 1000 + (unsigned)(v.p[1] -
+		    '0') * 100 + (unsigned)(v.p[2] - '0') * 10 +
+		    (unsigned)(v.p[3] - '0');
+		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
+		    y % 400 == 0))
+			return -1;
+	}
+	return 0;
+}
+
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
  * d8() for a date written right away, kept in registers: the ISO date's first
@@ -3729,32 +3769,10 @@ kint_el(struct rc *c, const char *key, size_t k, unsigned el)
 static ALWAYS_INLINE int
 d8_w(struct str v, uint64_t *lo, uint16_t *hi)
 {
-	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
-	    31, 30, 31, 30, 31 };
-	const uint64_t hib = 0xf0f0f0f0f0f0f0f0ULL;
-	const uint64_t zeros = 0x3030303030303030ULL;
 	uint64_t w;
-	unsigned y, mo, d;
 
-	/* d8()'s tests, on the number (byte i is bits 8i to 8i + 7) */
-	if (v.n != 8)
+	if (d8_valid(v, &w) != 0)
 		return -1;
-	memcpy(&w, v.p, 8);
-	if ((w & hib) != zeros || ((w + 0x0606060606060606ULL) & hib) != zeros)
-		return -1;
-	mo = (unsigned)(w >> 32 & 0xf) * 10 + (unsigned)(w >> 40 & 0xf);
-	d = (unsigned)(w >> 48 & 0xf) * 10 + (unsigned)(w >> 56 & 0xf);
-	if (mo < 1 || mo > 12 || d < 1 || (uint32_t)w == 0x30303030u)
-		return -1;
-	if (d > mdays[mo - 1]) {
-		/* the year only matters for February 29 */
-		y = (unsigned)(w & 0xf) * 1000 + (unsigned)(w >> 8 & 0xf) *
-		    100 + (unsigned)(w >> 16 & 0xf) * 10 +
-		    (unsigned)(w >> 24 & 0xf);
-		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
-		    y % 400 == 0))
-			return -1;
-	}
 	/* CCYY-MM-DD: the digits with dashes put in */
 	*lo = (w & 0xffffffffULL) | (uint64_t)'-' << 32 |
 	    (w >> 32 & 0xffff) << 40 | (uint64_t)'-' << 56;
@@ -3781,36 +3799,10 @@ d8(struct str v, char out[11])
 static ALWAYS_INLINE int
 d8(struct str v, char out[11])
 {
-	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31,
-	    31, 30, 31, 30, 31 };
-	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL;
-	const uint64_t zeros = 0x3030303030303030ULL;
 	uint64_t w;
-	unsigned y, mo, d;
 
-	/* date_parse_d8 and date_valid, inline: dates are many */
-	if (v.n != 8)
+	if (d8_valid(v, &w) != 0)
 		return -1;
-	/*
-	 * Eight digits, all at once: each byte 0x30 to 0x3f, and still so
-	 * with 6 added (0x3a to 0x3f are not; no byte carries into the next).
-	 */
-	memcpy(&w, v.p, 8);
-	if ((w & hi) != zeros || ((w + 0x0606060606060606ULL) & hi) != zeros)
-		return -1;
-	mo = (unsigned)(v.p[4] - '0') * 10 + (unsigned)(v.p[5] - '0');
-	d = (unsigned)(v.p[6] - '0') * 10 + (unsigned)(v.p[7] - '0');
-	if (mo < 1 || mo > 12 || d < 1 || memcmp(v.p, "0000", 4) == 0)
-		return -1;
-	if (d > mdays[mo - 1]) {
-		/* the year only matters for February 29 */
-		y = (unsigned)(v.p[0] - '0') * 1000 + (unsigned)(v.p[1] -
-		    '0') * 100 + (unsigned)(v.p[2] - '0') * 10 +
-		    (unsigned)(v.p[3] - '0');
-		if (mo != 2 || d != 29 || !((y % 4 == 0 && y % 100 != 0) ||
-		    y % 400 == 0))
-			return -1;
-	}
 	/* what date_fmt() makes of it: the same digits, dashes put in */
 	memcpy(out, v.p, 4);
 	out[4] = '-';
@@ -3821,13 +3813,7 @@ d8(struct str v, char out[11])
 	return 0;
 }
 
-/*
- * d8() for a date written right away, kept in registers: the ISO date's first
- * eight bytes as one number (memory order) and its last two.  d8() stores
- * the date a few bytes at a time, and the wider loads of it right after
- * (to write it twice, to compare it) cannot take their bytes from those
- * stores: each waits until they are written.
- */
+/* d8() as d8_w has it on little-endian machines: the date's bytes. */
 static ALWAYS_INLINE int
 d8_w(struct str v, uint64_t *lo, uint16_t *hi)
 {
