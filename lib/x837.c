@@ -4025,53 +4025,6 @@ mrun_slow(struct rc *c, struct run *r, size_t k, const struct mk *t,
 	run_open(c, r, r->room);
 }
 
-static ALWAYS_INLINE void
-mrun(struct rc *c, struct run *r, size_t k, const struct mk *t, unsigned nt)
-{
-	const struct sseg *s = &c->st->seg[k];
-	const uint32_t *eo = c->st->eo + s->eo;
-	const char *txt = c->st->text.s + s->off;
-	/* where a value can be copied 16 bytes at once (all in the store) */
-	const char *wend = c->st->text.s + c->st->text.cap - 16;
-	unsigned i, nel = s->nel;
-	char *o = r->o;
-	int first = r->first;
-
-	if (!r->plain) {
-		mrun_slow(c, r, k, t, nt);
-		return;
-	}
-	for (i = 0; i < nt; i++) {
-		unsigned el = t[i].el;
-		const char *p;
-		size_t n;
-
-		if (el > nel)
-			break;
-		p = txt + eo[el];
-		n = eo[el + 1] - 1 - eo[el];
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == 0)
-			continue;
-		/* the comma, taken back by the key for the first member */
-		*o = ',';
-		o += !first;
-		first = 0;
-		memcpy(o, t[i].text, sizeof t[i].text);
-		o += t[i].len;
-		/* (the run has room for 16 bytes more than the value) */
-		if (n <= 16 && p <= wend)
-			memcpy(o, p, 16);
-		else
-			buf_copy(o, p, n);
-		o += n;
-		*o++ = '"';
-	}
-	r->o = o;
-	r->first = first;
-}
-
 /* NM1 of a party: [person][payer, member, npi, other id]. */
 static const struct mk mk_nm1[2][4][9] = {
 #define NM1_HEAD(name) MK(1, "entity_code"), MK(2, "entity_type"), \
@@ -4170,7 +4123,10 @@ mtab_at(struct run *r, const struct store *st, size_t k, const struct mk *t,
 	r->first = first;
 }
 
-/* mtab for a segment at the very end of the store: exact copies. */
+/*
+ * mtab with exact copies: for a segment at the very end of the store, and
+ * for mrun's runs (room for one segment's text).
+ */
 static __attribute__((noinline, cold)) void
 mtab_narrow(struct run *r, const struct store *st, size_t k,
     const struct mk *t, unsigned nt)
@@ -4190,6 +4146,21 @@ mtab(struct run *r, const struct store *st, size_t k, const struct mk *t,
 		return;
 	}
 	mtab_at(r, st, k, t, nt, 1);
+}
+
+/*
+ * The members of segment k by key table t into run r, which has room for
+ * the keys and the segment's text: mtab's exact copies when nothing needs
+ * escaping, else each value the way jstr writes it.
+ */
+static void
+mrun(struct rc *c, struct run *r, size_t k, const struct mk *t, unsigned nt)
+{
+	if (!r->plain) {
+		mrun_slow(c, r, k, t, nt);
+		return;
+	}
+	mtab_narrow(r, c->st, k, t, nt);
 }
 
 static void
