@@ -6916,6 +6916,23 @@ sv1_ptrs(struct run *r, struct str e, int sep)
 #endif
 }
 
+/*
+ * SV107's component i (from 0) as a diagnosis pointer into *p; -1 when
+ * it is empty or not a number (int_of has warned).
+ */
+static int
+sv1_ptr(struct rc *c, size_t sv1, unsigned i, struct str v, long *p)
+{
+	if (v.n == 0)
+		return -1;
+	/* a single digit, the usual pointer, without int_of */
+	if (v.n == 1 && v.p[0] >= '0' && v.p[0] <= '9') {
+		*p = v.p[0] - '0';
+		return 0;
+	}
+	return int_of(c, v, sv1, 7, i + 1, p);
+}
+
 /* SV107 in a run, the general way. */
 static void
 sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
@@ -6929,12 +6946,7 @@ sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
 		char t[24], *p;
 		long pt;
 
-		if (v[i].n == 0)
-			continue;
-		/* a digit or two, the usual pointer, without int_of */
-		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
-			pt = v[i].p[0] - '0';
-		else if (int_of(c, v[i], sv1, 7, i + 1, &pt) != 0)
+		if (sv1_ptr(c, sv1, i, v[i], &pt) != 0)
 			continue;
 		if (np++ == 0) {
 			o = rkey(r, "diagnosis_pointers");
@@ -7130,12 +7142,7 @@ sv1_gen(struct rc *c, size_t sv1)
 	for (i = 0, open = 0; i < nv && i < 4; i++) {
 		long p;
 
-		if (v[i].n == 0)
-			continue;
-		/* a digit or two, the usual pointer, without int_of */
-		if (v[i].n == 1 && v[i].p[0] >= '0' && v[i].p[0] <= '9')
-			p = v[i].p[0] - '0';
-		else if (int_of(c, v[i], sv1, 7, i + 1, &p) != 0)
+		if (sv1_ptr(c, sv1, i, v[i], &p) != 0)
 			continue;
 		if (!open++) {
 			kput(c, "diagnosis_pointers");
