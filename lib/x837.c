@@ -4339,6 +4339,17 @@ mapped1(struct rc *c, size_t k, unsigned top)
 		mapped(c, k, BR(1, top));
 }
 
+/* Segment k's members by table t into r, and its elements 1 to last mapped. */
+static ALWAYS_INLINE void
+mtab_mapped(struct rc *c, struct run *r, size_t k, const struct mk *t,
+    unsigned nt, unsigned last)
+{
+	if (k == NONE)
+		return;
+	mtab(r, c->st, k, t, nt);
+	mapped1(c, k, last);
+}
+
 /*
  * party's members from NM1, the tax id, PRV, DMG, N3 and N4 (NONE: not
  * there), none with anything to escape, into run *rp (room for the keys
@@ -4355,17 +4366,10 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 	if (nm1 != NONE) {
 		const struct mk *t = nm1_keys(c, nm1, kind);
 
-		mtab(&r, c->st, nm1, t, t[7].el == 9 ? 8 : 9);
-		mapped1(c, nm1, 9);
+		mtab_mapped(c, &r, nm1, t, t[7].el == 9 ? 8 : 9, 9);
 	}
-	if (tax != NONE) {
-		mtab(&r, c->st, tax, mk_tax, NMK(mk_tax));
-		mapped1(c, tax, 2);
-	}
-	if (prv != NONE) {
-		mtab(&r, c->st, prv, mk_prv, NMK(mk_prv));
-		mapped1(c, prv, 3);
-	}
+	mtab_mapped(c, &r, tax, mk_tax, NMK(mk_tax), 2);
+	mtab_mapped(c, &r, prv, mk_prv, NMK(mk_prv), 3);
 	if (dmg != NONE) {
 		struct str f = E(c->st, dmg, 1), v;
 		char iso[11];
@@ -4397,14 +4401,8 @@ party_members(struct rc *c, struct run *rp, size_t nm1, size_t tax,
 		memcpy(r.o, "\"address\":{", 11);
 		r.o += 11;
 		r.first = 1;
-		if (n3 != NONE) {
-			mtab(&r, c->st, n3, mk_n3, NMK(mk_n3));
-			mapped1(c, n3, 2);
-		}
-		if (n4 != NONE) {
-			mtab(&r, c->st, n4, mk_n4, NMK(mk_n4));
-			mapped1(c, n4, 7);
-		}
+		mtab_mapped(c, &r, n3, mk_n3, NMK(mk_n3), 2);
+		mtab_mapped(c, &r, n4, mk_n4, NMK(mk_n4), 7);
 		if (r.first) {
 			r.o = o0;
 			r.first = first0;
