@@ -6536,40 +6536,10 @@ health_codes(struct rc *c, int which)
 }
 
 /*
- * The sign of memcmp(a, b, 10), inline: the first eight bytes as one
- * number in memory order, then the last two.
+ * The sign of memcmp(a, b, 10) of the ISO date in lo and hi (as d8_w has
+ * it, a its bytes) with b, inline: the first eight bytes as one number
+ * in memory order, then the last two.
  */
-static ALWAYS_INLINE int
-iso_cmp(const char *a, const char *b)
-{
-	uint64_t x, y;
-
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	x = __builtin_bswap64(x);
-	y = __builtin_bswap64(y);
-#endif
-	if (x != y)
-		return x < y ? -1 : 1;
-	if (a[8] != b[8])
-		return (unsigned char)a[8] < (unsigned char)b[8] ? -1 : 1;
-	if (a[9] != b[9])
-		return (unsigned char)a[9] < (unsigned char)b[9] ? -1 : 1;
-	return 0;
-}
-
-/* (ISO dates: ten bytes each, compared as strcmp would) */
-static ALWAYS_INLINE void
-svc_date_span(struct x837 *m, const char *from, const char *to)
-{
-	if (m->svc_from[0] == '\0' || iso_cmp(from, m->svc_from) < 0)
-		memcpy(m->svc_from, from, 11);
-	if (m->svc_to[0] == '\0' || iso_cmp(to, m->svc_to) > 0)
-		memcpy(m->svc_to, to, 11);
-}
-
-/* iso_cmp() of the date in lo and hi (as d8_w has it) with b. */
 static ALWAYS_INLINE int
 iso_cmp_w(uint64_t lo, uint16_t hi, const char *b)
 {
@@ -6589,6 +6559,28 @@ iso_cmp_w(uint64_t lo, uint16_t hi, const char *b)
 	if (h[1] != (unsigned char)b[9])
 		return h[1] < (unsigned char)b[9] ? -1 : 1;
 	return 0;
+}
+
+/* iso_cmp_w() of the ISO date at a. */
+static ALWAYS_INLINE int
+iso_cmp(const char *a, const char *b)
+{
+	uint64_t lo;
+	uint16_t hi;
+
+	memcpy(&lo, a, 8);
+	memcpy(&hi, a + 8, 2);
+	return iso_cmp_w(lo, hi, b);
+}
+
+/* (ISO dates: ten bytes each, compared as strcmp would) */
+static ALWAYS_INLINE void
+svc_date_span(struct x837 *m, const char *from, const char *to)
+{
+	if (m->svc_from[0] == '\0' || iso_cmp(from, m->svc_from) < 0)
+		memcpy(m->svc_from, from, 11);
+	if (m->svc_to[0] == '\0' || iso_cmp(to, m->svc_to) > 0)
+		memcpy(m->svc_to, to, 11);
 }
 
 /* The date in lo and hi at d, as a C string. */
