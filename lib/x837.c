@@ -7577,18 +7577,20 @@ put_at(char *o, const char *s, size_t n)
 }
 
 /*
- * A rendered part (a buf) at o: in 64-byte steps, inline, rather than a
- * call to memcpy, whose choice among its size classes mispredicts on
- * parts of every length (a record copies some nine, of tens to thousands
- * of bytes).  The steps read up to 63 bytes past the part's length, still
+ * A rendered part (a buf) at o: in 64-byte steps rather than a call to
+ * memcpy, whose choice among its size classes mispredicts on parts of
+ * every length (a record copies some nine, of tens to thousands of
+ * bytes).  The steps read up to 63 bytes past the part's length, still
  * within its buffer when its capacity leaves that much (nearly always: it
  * grows by doubling), and write as far past o + len, into the room made
  * for the record (PART_SLOP of it); the next part or the record's end
- * writes over them.
+ * writes over them.  One copy, called: inline at each part it made
+ * kilobytes of put_record's code, fetched from L2 for every claim, where
+ * a call costs a few instructions.
  */
 #define PART_SLOP	64
 
-static ALWAYS_INLINE char *
+static __attribute__((noinline)) char *
 part_at(char *o, const struct buf *b)
 {
 	size_t n = b->len;
@@ -7626,9 +7628,9 @@ part_at(char *o, const struct buf *b)
 
 /*
  * The warnings or extra items of every level of this claim at o (how
- * many in *n).
+ * many in *n).  (Out of line: one copy for both lists.)
  */
-static ALWAYS_INLINE char *
+static __attribute__((noinline)) char *
 items_at(struct x837 *m, char *o, int extra, unsigned *n)
 {
 	int i;
@@ -7666,35 +7668,109 @@ member_at(char *o, const char *key, size_t kl, const struct buf *v)
 }
 
 /*
- * A member of "hierarchy" at o: an HL01 id, printable ASCII in practice,
- * as it is; anything else through to_utf8 and jw's escaping (r's length
- * set for it, the cursor taken back after, with room for need again).
+ * A member of "hierarchy" at o whose HL01 id is not printable ASCII:
+ * through to_utf8 and jw's escaping (r's length set for it, the cursor
+ * taken back after, with room for need again).  Rare: out of line.
  */
-static ALWAYS_INLINE char *
-hl_at(struct x837 *m, struct buf *r, char *o, size_t need, const char *key,
-    const char *hl, int *first)
+static __attribute__((noinline, cold)) char *
+rec_hl_slow(struct x837 *m, struct buf *r, char *o, size_t need,
+    const char *key, const char *hl, int first)
 {
-	size_t n;
+	struct jw w;
 
-	/* (plain[0] is 0: the scan stops at the NUL, or before it) */
-	for (n = 0; plain[(unsigned char)hl[n]]; n++)
-		;
-	if (hl[n] == '\0') {
-		if (!*first)
-			*o++ = ',';
-		o = str_at(key_at(o, key, strlen(key)), hl, n);
-	} else {
-		struct jw w;
+	r->len = (size_t)(o - r->s);
+	jw_init(&w, r);
+	w.first[0] = (unsigned char)first;
+	kstr_utf8(&w, &m->conv, key, hl);
+	buf_grow(r, need);
+	return r->s + r->len;
+}
 
-		r->len = (size_t)(o - r->s);
-		jw_init(&w, r);
-		w.first[0] = (unsigned char)*first;
-		kstr_utf8(&w, &m->conv, key, hl);
-		buf_grow(r, need);
-		o = r->s + r->len;
+/*
+ * The members of "hierarchy" at o: each active level's HL01 id, printable
+ * ASCII in practice, as it is, and anything else through rec_hl_slow.
+ * One loop over a table of the keys (written as they are, with their
+ * comma and quotes, in fixed-size copies that write past them into the
+ * room made for the record) rather than a copy of the writer for each
+ * level.
+ */
+static __attribute__((noinline)) char *
+rec_hier(struct x837 *m, struct buf *r, char *o, size_t need)
+{
+	static const struct {
+		char	 k[48];		/* ,"key":" and room to copy 32 */
+		unsigned char n;	/* its length */
+	} key[LV_C - LV_A + 1] = {
+		{ ",\"billing_provider\":\"", 21 },
+		{ ",\"subscriber\":\"", 15 },
+		{ ",\"patient\":\"", 12 },
+	};
+	int i, first = 1;
+
+	for (i = LV_A; i <= LV_C; i++) {
+		const struct level *L = &m->lv[i];
+		const char *k = key[i - LV_A].k;
+		size_t n;
+
+		if (!L->active || L->hl[0] == '\0')
+			continue;
+		/* (plain[0] is 0: the scan stops at the NUL, or before it) */
+		for (n = 0; plain[(unsigned char)L->hl[n]]; n++)
+			;
+		if (L->hl[n] == '\0') {
+			memcpy(o, k + first, 32);
+			o += key[i - LV_A].n - first;
+			memcpy(o, L->hl, sizeof L->hl);
+			o += n;
+			*o++ = '"';
+		} else {
+			/* the bare key: past ,", up to its closing quote */
+			char name[32];
+			size_t kl = key[i - LV_A].n - 5;
+
+			memcpy(name, k + 2, kl);
+			name[kl] = '\0';
+			o = rec_hl_slow(m, r, o, need, name, L->hl, first);
+		}
+		first = 0;
 	}
-	*first = 0;
 	return o;
+}
+
+/* What buf_addu writes, at o (room made): past it. */
+static __attribute__((noinline)) char *
+rec_addu(char *o, unsigned long long v)
+{
+	char u[24], *p = udigits(u + sizeof u, v);
+
+	return put_at(o, p, (size_t)(u + sizeof u - p));
+}
+
+/*
+ * The "delimiters" member at o, of a claim with extra segments (rare: out
+ * of the way of the usual path), through jw (r's length set for it, the
+ * cursor taken back after, with room for need again).
+ */
+static __attribute__((noinline, cold)) char *
+rec_delims(struct x837 *m, struct buf *r, char *o, size_t need)
+{
+	char d[4][2] = { { (char)m->isa.d.elem, 0 },
+	    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
+	    { (char)m->isa.d.seg, 0 } };
+	struct jw w;
+
+	r->len = (size_t)(o - r->s);
+	buf_adds(r, ",\"delimiters\":");
+	jw_init(&w, r);
+	jw_obj(&w);
+	kstrn_utf8(&w, &m->conv, "element", d[0], 1);
+	kstrn_utf8(&w, &m->conv, "component", d[1], 1);
+	if (m->isa.d.rep)
+		kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
+	kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
+	jw_obj_end(&w);
+	buf_grow(r, need);
+	return r->s + r->len;
 }
 
 /*
@@ -7716,7 +7792,7 @@ put_record(struct x837 *m, const char *id)
 	uint32_t hdr[4];
 	unsigned nw;
 	char *o;
-	int i, first, anyextra;
+	int i, anyextra;
 
 	need = 1024 + PART_SLOP + H->frag2.len + H->frag.len + A->frag.len +
 	    Bv->frag.len + Bv->frag2.len + C->frag.len + m->b_claim.len +
@@ -7739,47 +7815,16 @@ put_record(struct x837 *m, const char *id)
 	o = PUTL(o, "\",\"source\":{");
 	o = part_at(o, &H->frag2);
 	o = PUTL(o, ",\"hierarchy\":{");
-	first = 1;
-	if (A->active && A->hl[0])
-		o = hl_at(m, r, o, need, "billing_provider", A->hl, &first);
-	if (Bv->active && Bv->hl[0])
-		o = hl_at(m, r, o, need, "subscriber", Bv->hl, &first);
-	if (C->active && C->hl[0])
-		o = hl_at(m, r, o, need, "patient", C->hl, &first);
-	{
-		char u[24], *p;
-
-		/* what buf_addu writes, without its calls */
-#define ADDU(v) do { p = udigits(u + sizeof u, (v)); \
-	o = put_at(o, p, (size_t)(u + sizeof u - p)); } while (0)
-		o = PUTL(o, "},\"segment_index\":");
-		ADDU(K->st.seg[0].index);
-		o = PUTL(o, ",\"byte_offset\":");
-		ADDU(K->st.seg[0].offset);
-		o = PUTL(o, ",\"claim_ordinal\":");
-		ADDU(m->ordinal);
-#undef ADDU
-	}
+	o = rec_hier(m, r, o, need);
+	o = PUTL(o, "},\"segment_index\":");
+	o = rec_addu(o, K->st.seg[0].index);
+	o = PUTL(o, ",\"byte_offset\":");
+	o = rec_addu(o, K->st.seg[0].offset);
+	o = PUTL(o, ",\"claim_ordinal\":");
+	o = rec_addu(o, m->ordinal);
 	if (H->nextra || (A->active && A->nextra) || (Bv->active &&
-	    Bv->nextra) || (C->active && C->nextra) || K->nextra) {
-		char d[4][2] = { { (char)m->isa.d.elem, 0 },
-		    { (char)m->isa.d.comp, 0 }, { (char)m->isa.d.rep, 0 },
-		    { (char)m->isa.d.seg, 0 } };
-		struct jw w;
-
-		r->len = (size_t)(o - r->s);
-		buf_adds(r, ",\"delimiters\":");
-		jw_init(&w, r);
-		jw_obj(&w);
-		kstrn_utf8(&w, &m->conv, "element", d[0], 1);
-		kstrn_utf8(&w, &m->conv, "component", d[1], 1);
-		if (m->isa.d.rep)
-			kstrn_utf8(&w, &m->conv, "repetition", d[2], 1);
-		kstrn_utf8(&w, &m->conv, "segment", d[3], 1);
-		jw_obj_end(&w);
-		buf_grow(r, need);
-		o = r->s + r->len;
-	}
+	    Bv->nextra) || (C->active && C->nextra) || K->nextra)
+		o = rec_delims(m, r, o, need);
 	nw = 0;
 	if (H->nwarn + A->nwarn * A->active + Bv->nwarn * Bv->active +
 	    C->nwarn * C->active + K->nwarn) {
