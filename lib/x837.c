@@ -5704,35 +5704,46 @@ next_flagged(const struct store *st, size_t k)
 	return k;
 }
 
+/*
+ * The extra_segments item of segment k of level L, with its comma (rare:
+ * out of line, so that render_extras' usual path, the scan that finds
+ * none, is a few contiguous code lines).
+ */
+static __attribute__((noinline, cold)) void
+rec_extra(struct x837 *m, int lv, size_t k)
+{
+	struct level *L = &m->lv[lv];
+	const struct sseg *s = &L->st.seg[k];
+	struct rc c;
+
+	c.m = m;
+	c.lv = lv;
+	c.st = &L->st;
+	if (L->nextra++)
+		buf_addc(&L->extra, ',');
+	jw_init(&c.w, &L->extra);
+	opn(&c, 0);
+	fkint(&c, "segment_index", (long long)s->index);
+	fkint(&c, "byte_offset", (long long)s->offset);
+	fkstr(&c, "id", s->id);
+	fkstr(&c, "loop", loops[s->loop].name);
+	kput(&c, "text");
+	jstr(&c, segtext(&L->st, k));
+	cls(&c, 0);
+}
+
 /* extra_segments items of a level, after its rendering flagged them. */
 static void
 render_extras(struct x837 *m, int lv)
 {
 	struct level *L = &m->lv[lv];
-	struct rc c;
 	size_t k;
 
-	c.m = m;
-	c.lv = lv;
-	c.st = &L->st;
 	buf_reset(&L->extra);
 	L->nextra = 0;
-	for (k = next_flagged(&L->st, 0); k < L->st.n;
-	    k = next_flagged(&L->st, k + 1)) {
-		const struct sseg *s = &L->st.seg[k];
-
-		if (L->nextra++)
-			buf_addc(&L->extra, ',');
-		jw_init(&c.w, &L->extra);
-		opn(&c, 0);
-		fkint(&c, "segment_index", (long long)s->index);
-		fkint(&c, "byte_offset", (long long)s->offset);
-		fkstr(&c, "id", s->id);
-		fkstr(&c, "loop", loops[s->loop].name);
-		kput(&c, "text");
-		jstr(&c, segtext(&L->st, k));
-		cls(&c, 0);
-	}
+	/* (one copy of next_flagged, inline) */
+	for (k = 0; (k = next_flagged(&L->st, k)) < L->st.n; k++)
+		rec_extra(m, lv, k);
 }
 
 static void
@@ -7737,13 +7748,19 @@ rec_hier(struct x837 *m, struct buf *r, char *o, size_t need)
 	return o;
 }
 
-/* What buf_addu writes, at o (room made): past it. */
+/*
+ * What buf_addu writes, at o (room made): past it.  The digits (20 at
+ * most) end at u + 20 and go out in one copy of 20 bytes, the spare ones
+ * written past them into the room, rather than through buf_copy's tests
+ * of the length.
+ */
 static __attribute__((noinline)) char *
 rec_addu(char *o, unsigned long long v)
 {
-	char u[24], *p = udigits(u + sizeof u, v);
+	char u[40], *p = udigits(u + 20, v);
 
-	return put_at(o, p, (size_t)(u + sizeof u - p));
+	memcpy(o, p, 20);
+	return o + (u + 20 - p);
 }
 
 /*
@@ -7891,6 +7908,31 @@ rc_claim(struct rc *c, struct x837 *m, struct buf *out)
 	c->kfirst = 1;
 }
 
+/*
+ * rc_claim, and rc_claim then opn(c, 1) for a list, called: one copy of
+ * each rather than five inline (with rc_claim's stores, opn's reduce to
+ * a few).
+ */
+static __attribute__((noinline)) void
+rec_rc(struct rc *c, struct x837 *m, struct buf *out)
+{
+	rc_claim(c, m, out);
+}
+
+static __attribute__((noinline)) void
+rec_rc_list(struct rc *c, struct x837 *m, struct buf *out)
+{
+	rc_claim(c, m, out);
+	opn(c, 1);
+}
+
+/* cls(c, 1), called: one copy for the claim's lists. */
+static __attribute__((noinline)) void
+rec_cls_list(struct rc *c)
+{
+	cls(c, 1);
+}
+
 static void
 render_claim(struct x837 *m)
 {
@@ -7900,7 +7942,7 @@ render_claim(struct x837 *m)
 	struct rc c;
 	char id[CLAIMID_LEN + 1], clm01_buf[64], *clm01;
 	size_t k, n = K->st.n, lfrom = NONE, lx0 = NONE;
-	unsigned nlines = 0, ncob = 0;
+	unsigned nlines = 0;
 	struct str v;
 
 	if (!H->rendered)
@@ -7914,7 +7956,12 @@ render_claim(struct x837 *m)
 
 	/* lines first: the claim's service dates come from them */
 	m->svc_from[0] = m->svc_to[0] = '\0';
-	rc_claim(&c, m, &m->b_lines);
+	/*
+	 * (the list opened before its first item rather than at it, and
+	 * closed whether it has any: cls removes an empty one, leaving
+	 * what rc_claim did)
+	 */
+	rec_rc_list(&c, m, &m->b_lines);
 	/*
 	 * each LX up to the next: the segments from loop 2400's first on,
 	 * in store order (the loop's list holds its segments in that order,
@@ -7926,8 +7973,7 @@ render_claim(struct x837 *m)
 		while (k < n && !match(&c, k, L_2400, 0, "LX"))
 			k++;
 		if (lfrom != NONE) {
-			if (nlines++ == 0)
-				opn(&c, 1);
+			nlines++;
 			render_line(&c, lfrom, k);
 		}
 		if (k >= n)
@@ -7936,9 +7982,8 @@ render_claim(struct x837 *m)
 			lx0 = k;
 		lfrom = k;
 	}
-	if (nlines)
-		cls(&c, 1);
-	else {
+	rec_cls_list(&c);
+	if (nlines == 0) {
 		const struct sseg *s = &K->st.seg[0];
 
 		warnx_at(m, LV_CLM, "missing_loop", s->index, s->offset, "CLM",
@@ -7947,7 +7992,7 @@ render_claim(struct x837 *m)
 	}
 
 	/* other payers: from each 2320 SBR to the next one or the first LX */
-	rc_claim(&c, m, &m->b_cob);
+	rec_rc_list(&c, m, &m->b_cob);
 	lfrom = NONE;
 	if (lx0 == NONE)
 		lx0 = n;
@@ -7957,26 +8002,22 @@ render_claim(struct x837 *m)
 			k = lx0;
 		if (k < lx0 && !match(&c, k, L_2320, 0, "SBR"))
 			continue;
-		if (lfrom != NONE) {
-			if (ncob++ == 0)
-				opn(&c, 1);
+		if (lfrom != NONE)
 			render_cob(&c, lfrom, k);
-		}
 		if (k >= lx0)
 			break;
 		lfrom = k;
 	}
-	if (ncob)
-		cls(&c, 1);
+	rec_cls_list(&c);
 
 	/* diagnoses before the claim: they find out about other HI lists */
 	m->hi_other = 0;
 	/* (members of the record: no object of their own around them) */
-	rc_claim(&c, m, &m->b_diag);
+	rec_rc(&c, m, &m->b_diag);
 	health_codes(&c, 0);
-	rc_claim(&c, m, &m->b_claim);
+	rec_rc(&c, m, &m->b_claim);
 	render_claim_obj(&c);
-	rc_claim(&c, m, &m->b_prov);
+	rec_rc(&c, m, &m->b_prov);
 	providers(&c, 0, n, clm_prov);
 	render_extras(m, LV_CLM);
 
