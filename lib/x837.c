@@ -6380,8 +6380,8 @@ hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 	const struct sseg *s = &st->seg[k];
 	const uint32_t *eo = st->eo + s->eo;
 	const char *p = st->text.s + s->off + eo[i];
-	size_t n = eo[i + 1] - 1 - eo[i], j;
-	unsigned hit, sq, two, q2, q3;
+	size_t n = eo[i + 1] - 1 - eo[i], j, ll;
+	unsigned hit, t3, sq, two, q, qk, qf;
 	uint32_t w4;
 	int sel, prim, ok;
 	char *o;
@@ -6396,27 +6396,29 @@ hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 	/* one separator, after two or three bytes, a code after it */
 	if (hit != 4 && hit != 8)
 		return 0;
-	j = hit == 8 ? 3 : 2;
+	t3 = hit >> 3;
+	j = 2 + t3;
 	if (n <= j + 1)
 		return 0;
 	/* (the bytes before the separator, as little-endian numbers) */
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "hi_diag_fast reads the qualifier as a little-endian number"
 #endif
+	/*
+	 * (t3, 1 for three bytes, picks by arithmetic rather than a branch:
+	 * gcc lays one side of such a branch out of line, a code line of
+	 * its own on the usual path)
+	 */
 	memcpy(&w4, p, 4);
-	q3 = (unsigned)(w4 & 0xffffff);
-	q2 = (unsigned)(w4 & 0xffff);
+	q = (unsigned)w4 & (0xffffu | 0xff0000u * t3);
 #define Q3(a, b, c) ((unsigned)(a) | (unsigned)(b) << 8 | (unsigned)(c) << 16)
 #define Q2(a, b) ((unsigned)(a) | (unsigned)(b) << 8)
-	if (j == 3) {
-		prim = q3 == Q3('A', 'B', 'K');
-		ok = prim | (q3 == Q3('A', 'B', 'F'));
-	} else {
-		prim = q2 == Q2('B', 'K');
-		ok = prim | (q2 == Q2('B', 'F'));
-	}
+	qk = Q2('B', 'K') + t3 * (Q3('A', 'B', 'K') - Q2('B', 'K'));
+	qf = Q2('B', 'F') + t3 * (Q3('A', 'B', 'F') - Q2('B', 'F'));
 #undef Q3
 #undef Q2
+	prim = q == qk;
+	ok = prim | (q == qf);
 	if (!ok)
 		return 0;
 	sel = (j == 2) * 2 + !prim;
@@ -6435,20 +6437,30 @@ hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 	o[12] = (char)('0' + (two ? sq / 10 : sq));
 	o[13] = (char)('0' + sq % 10);
 	o += 13 + two;
-	memcpy(o, qlit[sel], 32);
-	o += 26 + (j == 3);
-	if (j == 3)
-		x = _mm_srli_si128(x, 4);
-	else
-		x = _mm_srli_si128(x, 3);
-	_mm_storeu_si128((__m128i *)(void *)o, x);
-	o += n - j - 1;
+	/*
+	 * The element's 16 bytes first, stored so that its code starts
+	 * right after the literal (its qualifier and separator where the
+	 * literal ends), then the literal's ll bytes over those, in two
+	 * stores that overlap: no shift of the element by 3 or 4 to choose.
+	 */
+	ll = 26 + t3;
+	_mm_storeu_si128((__m128i *)(void *)(o + ll - j - 1), x);
+	memcpy(o, qlit[sel], 16);
+	memcpy(o + ll - 16, qlit[sel] + ll - 16, 16);
+	o += ll + n - j - 1;
 	memcpy(o, endlit[prim], 32);
 	o += 21 - prim;
 	out_end(&c->w, o);
 	return 1;
 }
 #endif
+
+/* cls(c, 1), called: one copy for the claim's lists. */
+static __attribute__((noinline)) void
+rec_cls_list(struct rc *c)
+{
+	cls(c, 1);
+}
 
 static void
 health_codes(struct rc *c, int which)
@@ -6543,7 +6555,7 @@ health_codes(struct rc *c, int which)
 			mapped(c, k, BR(1, 12));
 	}
 	if (open)
-		cls(c, 1);
+		rec_cls_list(c);
 }
 
 /*
@@ -7924,13 +7936,6 @@ rec_rc_list(struct rc *c, struct x837 *m, struct buf *out)
 {
 	rc_claim(c, m, out);
 	opn(c, 1);
-}
-
-/* cls(c, 1), called: one copy for the claim's lists. */
-static __attribute__((noinline)) void
-rec_cls_list(struct rc *c)
-{
-	cls(c, 1);
 }
 
 static void
