@@ -7386,8 +7386,11 @@ render_cob(struct rc *c, size_t from, size_t to)
 	cls(c, 0);
 }
 
-/* The members from CLM (and the service dates): the general way. */
-static void
+/*
+ * The members from CLM (and the service dates): the general way (for a
+ * CLM with anything to escape, rare: out of line).
+ */
+static __attribute__((noinline)) void
 clm_members(struct rc *c, size_t clm)
 {
 	struct x837 *m = c->m;
@@ -7585,6 +7588,67 @@ clm_run(struct rc *c, size_t clm)
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
 }
 
+/*
+ * kind_bit by a table rather than its switch (a tree of compares, code
+ * and branches, for every segment of 2300 on every claim): each of its
+ * ids in its own slot of 32 at (pid * CL_KMUL) >> 27 (-Woverride-init
+ * tells when two would share one).
+ */
+#define CL_KMUL		0xab99254bu
+#define CL_KSLOT(pid)	((uint32_t)((pid) * CL_KMUL) >> 27)
+#define CL_KB(pid, bit)	[CL_KSLOT(pid)] = { (pid), (bit) }
+
+static const struct {
+	uint32_t	 pid, bit;
+} cl_kbits[32] = {
+	CL_KB(ID3('D', 'T', 'P'), H_DTP),
+	CL_KB(ID3('P', 'W', 'K'), H_PWK),
+	CL_KB(ID3('C', 'R', '1'), H_CR1),
+	CL_KB(ID3('C', 'R', '2'), H_CR2),
+	CL_KB(ID3('C', 'R', '3'), H_CR3),
+	CL_KB(ID3('C', 'R', 'C'), H_CRC),
+	CL_KB(ID3('Q', 'T', 'Y'), H_QTY),
+	CL_KB(ID3('M', 'E', 'A'), H_MEA),
+	CL_KB(ID3('C', 'N', '1'), H_CN1),
+	CL_KB(ID3('R', 'E', 'F'), H_REF),
+	CL_KB(ID3('A', 'M', 'T'), H_AMT),
+	CL_KB(ID2('K', '3'), H_K3),
+	CL_KB(ID3('N', 'T', 'E'), H_NTE),
+	CL_KB(ID3('P', 'S', '1'), H_PS1),
+	CL_KB(ID3('H', 'C', 'P'), H_HCP),
+	CL_KB(ID2('H', 'I'), H_HI)
+};
+
+static ALWAYS_INLINE unsigned
+cl_kind(uint32_t pid)
+{
+	unsigned i = CL_KSLOT(pid);
+
+	return cl_kbits[i].pid == pid ? cl_kbits[i].bit : 0;
+}
+
+#undef CL_KB
+
+/*
+ * CR2 (rare) out of line: render_claim_obj's code on every claim stays
+ * short.
+ */
+static __attribute__((noinline)) void
+cl_spinal(struct rc *c)
+{
+	size_t k = one(c, 0, c->st->n, L_2300, 0, "CR2");
+
+	if (k == NONE)
+		return;
+	kput(c, "spinal_manipulation");
+	opn(c, 0);
+	ke(c, "condition_code", k, 8);
+	ke(c, "description", k, 10);
+	ke(c, "description_2", k, 11);
+	cls(c, 0);
+	mapped(c, k, B(8) | B(10) | B(11));
+}
+
 static void
 render_claim_obj(struct rc *c)
 {
@@ -7599,7 +7663,7 @@ render_claim_obj(struct rc *c)
 		clm_members(c, clm);
 	FOREACH_ALL(c, k, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
-			has |= kind_bit(c->st->seg[k].pid);
+			has |= cl_kind(c->st->seg[k].pid);
 	if (has & H_DTP)
 		dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
 	if (has & H_PWK)
@@ -7616,19 +7680,8 @@ render_claim_obj(struct rc *c)
 		notes(c, 0, n, L_2300);
 	if (has & H_CR1)
 		ambulance(c, 0, n, L_2300);
-	if (has & H_CR2) {
-		k = one(c, 0, n, L_2300, 0, "CR2");
-
-		if (k != NONE) {
-			kput(c, "spinal_manipulation");
-			opn(c, 0);
-			ke(c, "condition_code", k, 8);
-			ke(c, "description", k, 10);
-			ke(c, "description_2", k, 11);
-			cls(c, 0);
-			mapped(c, k, B(8) | B(10) | B(11));
-		}
-	}
+	if (has & H_CR2)
+		cl_spinal(c);
 	if (has & H_CRC)
 		conditions(c, 0, n, L_2300);
 	if ((has & H_HI) && m->hi_other)
