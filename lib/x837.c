@@ -7497,8 +7497,13 @@ enum {
 	CLM_TO, CLM_NX
 };
 
+/*
+ * CLM01, and CLM02 (an amount: no quotes, its closing one taken back for
+ * the rest of ".00" it needs) when money_tail_w can write it.
+ */
 static const struct mk cl_clm_head[] = {
-	MK(1, "patient_account_number")
+	MK(1, "patient_account_number"),
+	{ "\"total_charge\":", sizeof("\"total_charge\":") - 1, 2 }
 };
 
 static const struct mk cl_clm_mid[] = {
@@ -7530,6 +7535,7 @@ clm_run(struct rc *c, size_t clm)
 	    *v11 = x + CLM_V11;
 	struct run r;
 	unsigned nv, i, nc;
+	int tail;
 	char *o, dt[32];
 
 	/* (CLM12 and CLM20 are rare: looked up when CLM has them) */
@@ -7545,8 +7551,15 @@ clm_run(struct rc *c, size_t clm)
 	r.wide = (size_t)c->st->seg[clm].off + c->st->seg[clm].len + 16 <=
 	    c->st->text.len;
 	run_open(c, &r, c->st->seg[clm].len + 2 * RUN_KEYS + 16);
-	cl_mstr(&r, cl_clm_head, NMK(cl_clm_head), x, r.wide);
-	rkmoney(c, &r, "total_charge", clm, 2, e[2]);
+	/* (rkmoney's way: the usual amounts written as they are) */
+	tail = e[2].n ? money_tail_w(e[2], r.wide) : 0;
+	cl_mstr(&r, cl_clm_head, tail >= 0 ? 2 : 1, x, r.wide);
+	if (tail < 0) {
+		run_close(c, &r);
+		kmoney_v(c, "total_charge", e[2], clm, 2, 0);
+		run_open(c, &r, r.room);
+	} else if (e[2].n)
+		r.o = money_tail_at(r.o - 1, tail);
 	/* (components past those there: empty) */
 	v5[0] = v5[1] = v5[2] = nostr;
 	nv = comps_e(c, clm, 5, e[5], v5, 8);
