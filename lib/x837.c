@@ -5417,15 +5417,25 @@ struct pmap {
 static void
 providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 {
-	int open = 0;
+	const struct store *st = c->st;
+	int open = 0, all = from == 0 && to == st->n;
 	uint32_t in[2];
-	size_t n;
+	size_t n, k;
 
 	for (; t->key != NULL; t++) {
-		/* a loop the claim does not have, most of them, at once */
-		if (from == 0 && to == c->st->n && c->st->lhead[t->l] == NOIDX)
-			continue;
-		n = instances(c, from, to, t->l, "NM1", in, 2);
+		if (all) {
+			/*
+			 * instances' way for the whole store, inline (the
+			 * claim's providers, on every claim): a loop the
+			 * claim does not have, most of them, at once.
+			 */
+			n = 0;
+			for (k = st->lhead[t->l]; k != NOIDX && n < 2;
+			    k = st->lnext[k])
+				if (match(c, k, t->l, 0, "NM1"))
+					in[n++] = st->seg[k].inst;
+		} else
+			n = instances(c, from, to, t->l, "NM1", in, 2);
 		if (n == 0)
 			continue;
 		if (!open++) {
