@@ -5417,15 +5417,25 @@ struct pmap {
 static void
 providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 {
-	int open = 0;
+	const struct store *st = c->st;
+	int open = 0, all = from == 0 && to == st->n;
 	uint32_t in[2];
-	size_t n;
+	size_t n, k;
 
 	for (; t->key != NULL; t++) {
-		/* a loop the claim does not have, most of them, at once */
-		if (from == 0 && to == c->st->n && c->st->lhead[t->l] == NOIDX)
-			continue;
-		n = instances(c, from, to, t->l, "NM1", in, 2);
+		if (all) {
+			/*
+			 * instances' way for the whole store, inline (the
+			 * claim's providers, on every claim): a loop the
+			 * claim does not have, most of them, at once.
+			 */
+			n = 0;
+			for (k = st->lhead[t->l]; k != NOIDX && n < 2;
+			    k = st->lnext[k])
+				if (match(c, k, t->l, 0, "NM1"))
+					in[n++] = st->seg[k].inst;
+		} else
+			n = instances(c, from, to, t->l, "NM1", in, 2);
 		if (n == 0)
 			continue;
 		if (!open++) {
@@ -7430,8 +7440,11 @@ render_cob(struct rc *c, size_t from, size_t to)
 	cls(c, 0);
 }
 
-/* The members from CLM (and the service dates): the general way. */
-static void
+/*
+ * The members from CLM (and the service dates): the general way (for a
+ * CLM with anything to escape, rare: out of line).
+ */
+static __attribute__((noinline)) void
 clm_members(struct rc *c, size_t clm)
 {
 	struct x837 *m = c->m;
@@ -7483,17 +7496,101 @@ clm_members(struct rc *c, size_t clm)
 }
 
 /*
+ * Members of a run by table t, in its order: each of v[t[i].el] that is
+ * not empty under its key, as rke writes it (the run has nothing to
+ * escape and room for the keys, 30 bytes each, and the values; when wide,
+ * 16 bytes from each value of up to 16 are readable).  One loop out of
+ * line rather than an inline rke for each member: CLM's run was 4 KB of
+ * code on every claim.
+ */
+static __attribute__((noinline)) void
+cl_mstr(struct run *r, const struct mk *t, unsigned nt, const struct str *v,
+    int wide)
+{
+	const struct mk *end = t + nt;
+	char *o = r->o;
+	int first = r->first;
+	size_t lim = wide ? 16 : 0;
+
+	/* (no calls: nothing to keep across them) */
+	for (; t < end; t++) {
+		const char *p = v[t->el].p;
+		size_t n = v[t->el].n, j;
+
+		if (n == 0)
+			continue;
+		/* the comma, taken back by the key for the first member */
+		*o = ',';
+		o += !first;
+		first = 0;
+		memcpy(o, t->text, sizeof t->text);
+		o += t->len;
+		if (n <= lim)
+			memcpy(o, p, 16);
+		else if (n <= 16)
+			buf_copy(o, p, n);
+		else {
+			/* 16-byte copies, the last one ending with the value */
+			for (j = 0; j + 16 < n; j += 16)
+				memcpy(o + j, p + j, 16);
+			memcpy(o + n - 16, p + n - 16, 16);
+		}
+		o += n;
+		*o++ = '"';
+	}
+	r->o = o;
+	r->first = first;
+}
+
+/*
+ * clm_run's values, by index: CLM01 to CLM11 as they are (CLM_E), then
+ * CLM05's and CLM11's components, CLM12, CLM20, the service dates.
+ */
+enum {
+	CLM_E = 0, CLM_V5 = 12, CLM_V11 = 20, CLM_12 = 28, CLM_20, CLM_FROM,
+	CLM_TO, CLM_NX
+};
+
+/*
+ * CLM01, and CLM02 (an amount: no quotes, its closing one taken back for
+ * the rest of ".00" it needs) when money_tail_w can write it.
+ */
+static const struct mk cl_clm_head[] = {
+	MK(1, "patient_account_number"),
+	{ "\"total_charge\":", sizeof("\"total_charge\":") - 1, 2 }
+};
+
+static const struct mk cl_clm_mid[] = {
+	MK(CLM_V5, "place_of_service"),
+	MK(CLM_V5 + 1, "facility_code_qualifier"),
+	MK(CLM_V5 + 2, "frequency_code"), MK(6, "provider_signature"),
+	MK(7, "assignment"), MK(8, "benefits_assignment"),
+	MK(9, "release_of_information"), MK(10, "patient_signature_source")
+};
+
+static const struct mk cl_clm_tail[] = {
+	MK(CLM_V11 + 3, "auto_accident_state"),
+	MK(CLM_V11 + 4, "auto_accident_country"),
+	MK(CLM_12, "special_program"), MK(CLM_20, "delay_reason"),
+	MK(CLM_FROM, "service_date_from"), MK(CLM_TO, "service_date_to")
+};
+
+/*
  * The same for a CLM with nothing to escape: its elements taken out once,
- * its members written in one run, the same warnings in the same order.
+ * its members written in one run, the same warnings in the same order
+ * (CLM05's and CLM11's components are split before any of them is
+ * written; no warning comes from writing them).
  */
 static void
 clm_run(struct rc *c, size_t clm)
 {
 	struct x837 *m = c->m;
-	struct str e[12], v[8];
+	struct str x[CLM_NX], *e = x + CLM_E, *v5 = x + CLM_V5,
+	    *v11 = x + CLM_V11;
 	struct run r;
 	unsigned nv, i, nc;
-	char *o;
+	int tail;
+	char *o, dt[32];
 
 	/* (CLM12 and CLM20 are rare: looked up when CLM has them) */
 	els(c->st, clm, e, 11);
@@ -7508,24 +7605,25 @@ clm_run(struct rc *c, size_t clm)
 	r.wide = (size_t)c->st->seg[clm].off + c->st->seg[clm].len + 16 <=
 	    c->st->text.len;
 	run_open(c, &r, c->st->seg[clm].len + 2 * RUN_KEYS + 16);
-	rke(c, &r, "patient_account_number", clm, e[1]);
-	rkmoney(c, &r, "total_charge", clm, 2, e[2]);
-	nv = comps_e(c, clm, 5, e[5], v, 8);
-	if (nv > 0)
-		rke(c, &r, "place_of_service", clm, v[0]);
-	if (nv > 1)
-		rke(c, &r, "facility_code_qualifier", clm, v[1]);
-	if (nv > 2)
-		rke(c, &r, "frequency_code", clm, v[2]);
-	comps_mapped(c, clm, 5, v, nv, 3, nv < 8 ? nv : 8);
-	rke(c, &r, "provider_signature", clm, e[6]);
-	rke(c, &r, "assignment", clm, e[7]);
-	rke(c, &r, "benefits_assignment", clm, e[8]);
-	rke(c, &r, "release_of_information", clm, e[9]);
-	rke(c, &r, "patient_signature_source", clm, e[10]);
-	nv = comps_e(c, clm, 11, e[11], v, 8);
+	/* (rkmoney's way: the usual amounts written as they are) */
+	tail = e[2].n ? money_tail_w(e[2], r.wide) : 0;
+	cl_mstr(&r, cl_clm_head, tail >= 0 ? 2 : 1, x, r.wide);
+	if (tail < 0) {
+		run_close(c, &r);
+		kmoney_v(c, "total_charge", e[2], clm, 2, 0);
+		run_open(c, &r, r.room);
+	} else if (e[2].n)
+		r.o = money_tail_at(r.o - 1, tail);
+	/* (components past those there: empty) */
+	v5[0] = v5[1] = v5[2] = nostr;
+	nv = comps_e(c, clm, 5, e[5], v5, 8);
+	comps_mapped(c, clm, 5, v5, nv, 3, nv < 8 ? nv : 8);
+	v11[3] = v11[4] = nostr;
+	nv = comps_e(c, clm, 11, e[11], v11, 8);
+	comps_mapped(c, clm, 11, v11, nv, 5, nv < 8 ? nv : 8);
+	cl_mstr(&r, cl_clm_mid, NMK(cl_clm_mid), x, r.wide);
 	for (i = 0, nc = 0; i < 3 && i < nv; i++) {
-		if (v[i].n == 0)
+		if (v11[i].n == 0)
 			continue;
 		if (nc++ == 0) {
 			o = rkey(&r, "related_causes");
@@ -7534,26 +7632,88 @@ clm_run(struct rc *c, size_t clm)
 			o = r.o;
 			*o++ = ',';
 		}
-		r.o = str_at(o, v[i].p, v[i].n);
+		r.o = str_at(o, v11[i].p, v11[i].n);
 	}
 	if (nc)
 		*r.o++ = ']';
-	if (nv > 3)
-		rke(c, &r, "auto_accident_state", clm, v[3]);
-	if (nv > 4)
-		rke(c, &r, "auto_accident_country", clm, v[4]);
-	comps_mapped(c, clm, 11, v, nv, 5, nv < 8 ? nv : 8);
 	if (c->st->seg[clm].nel >= 12) {
-		rke(c, &r, "special_program", clm, E(c->st, clm, 12));
-		rke(c, &r, "delay_reason", clm, E(c->st, clm, 20));
-	}
+		x[CLM_12] = E(c->st, clm, 12);
+		x[CLM_20] = E(c->st, clm, 20);
+	} else
+		x[CLM_12] = x[CLM_20] = nostr;
 	if (m->svc_from[0]) {
-		o = str_at(rkey(&r, "service_date_from"), m->svc_from, 10);
-		r.o = o;
-		r.o = str_at(rkey(&r, "service_date_to"), m->svc_to, 10);
-	}
+		/* (ISO dates, ten bytes: here 16 of each are readable) */
+		memcpy(dt, m->svc_from, 10);
+		memcpy(dt + 16, m->svc_to, 10);
+		x[CLM_FROM].p = dt;
+		x[CLM_TO].p = dt + 16;
+		x[CLM_FROM].n = x[CLM_TO].n = 10;
+	} else
+		x[CLM_FROM] = x[CLM_TO] = nostr;
+	cl_mstr(&r, cl_clm_tail, NMK(cl_clm_tail), x, r.wide);
 	run_close(c, &r);
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
+}
+
+/*
+ * kind_bit by a table rather than its switch (a tree of compares, code
+ * and branches, for every segment of 2300 on every claim): each of its
+ * ids in its own slot of 32 at (pid * CL_KMUL) >> 27 (-Woverride-init
+ * tells when two would share one).
+ */
+#define CL_KMUL		0xab99254bu
+#define CL_KSLOT(pid)	((uint32_t)((pid) * CL_KMUL) >> 27)
+#define CL_KB(pid, bit)	[CL_KSLOT(pid)] = { (pid), (bit) }
+
+static const struct {
+	uint32_t	 pid, bit;
+} cl_kbits[32] = {
+	CL_KB(ID3('D', 'T', 'P'), H_DTP),
+	CL_KB(ID3('P', 'W', 'K'), H_PWK),
+	CL_KB(ID3('C', 'R', '1'), H_CR1),
+	CL_KB(ID3('C', 'R', '2'), H_CR2),
+	CL_KB(ID3('C', 'R', '3'), H_CR3),
+	CL_KB(ID3('C', 'R', 'C'), H_CRC),
+	CL_KB(ID3('Q', 'T', 'Y'), H_QTY),
+	CL_KB(ID3('M', 'E', 'A'), H_MEA),
+	CL_KB(ID3('C', 'N', '1'), H_CN1),
+	CL_KB(ID3('R', 'E', 'F'), H_REF),
+	CL_KB(ID3('A', 'M', 'T'), H_AMT),
+	CL_KB(ID2('K', '3'), H_K3),
+	CL_KB(ID3('N', 'T', 'E'), H_NTE),
+	CL_KB(ID3('P', 'S', '1'), H_PS1),
+	CL_KB(ID3('H', 'C', 'P'), H_HCP),
+	CL_KB(ID2('H', 'I'), H_HI)
+};
+
+static ALWAYS_INLINE unsigned
+cl_kind(uint32_t pid)
+{
+	unsigned i = CL_KSLOT(pid);
+
+	return cl_kbits[i].pid == pid ? cl_kbits[i].bit : 0;
+}
+
+#undef CL_KB
+
+/*
+ * CR2 (rare) out of line: render_claim_obj's code on every claim stays
+ * short.
+ */
+static __attribute__((noinline)) void
+cl_spinal(struct rc *c)
+{
+	size_t k = one(c, 0, c->st->n, L_2300, 0, "CR2");
+
+	if (k == NONE)
+		return;
+	kput(c, "spinal_manipulation");
+	opn(c, 0);
+	ke(c, "condition_code", k, 8);
+	ke(c, "description", k, 10);
+	ke(c, "description_2", k, 11);
+	cls(c, 0);
+	mapped(c, k, B(8) | B(10) | B(11));
 }
 
 static void
@@ -7570,7 +7730,7 @@ render_claim_obj(struct rc *c)
 		clm_members(c, clm);
 	FOREACH_ALL(c, k, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
-			has |= kind_bit(c->st->seg[k].pid);
+			has |= cl_kind(c->st->seg[k].pid);
 	if (has & H_DTP)
 		dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
 	if (has & H_PWK)
@@ -7587,19 +7747,8 @@ render_claim_obj(struct rc *c)
 		notes(c, 0, n, L_2300);
 	if (has & H_CR1)
 		ambulance(c, 0, n, L_2300);
-	if (has & H_CR2) {
-		k = one(c, 0, n, L_2300, 0, "CR2");
-
-		if (k != NONE) {
-			kput(c, "spinal_manipulation");
-			opn(c, 0);
-			ke(c, "condition_code", k, 8);
-			ke(c, "description", k, 10);
-			ke(c, "description_2", k, 11);
-			cls(c, 0);
-			mapped(c, k, B(8) | B(10) | B(11));
-		}
-	}
+	if (has & H_CR2)
+		cl_spinal(c);
 	if (has & H_CRC)
 		conditions(c, 0, n, L_2300);
 	if ((has & H_HI) && m->hi_other)
