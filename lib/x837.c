@@ -7044,7 +7044,8 @@ sv1_proc(struct run *r, struct str e, int sep)
 
 /*
  * els(st, k, e, 7) for an SV1, straight: with seven elements or more (nearly
- * every SV1) no loop whose count varies, and SV106 (not a member) not taken.
+ * every SV1) a loop of a count known, which stays a loop (SV106 is taken
+ * with the others: one trim_el in place of six).
  */
 static ALWAYS_INLINE void
 sv1_els(const struct store *st, size_t k, struct str *e)
@@ -7052,17 +7053,41 @@ sv1_els(const struct store *st, size_t k, struct str *e)
 	const struct sseg *s = &st->seg[k];
 	const uint32_t *eo = st->eo + s->eo;
 	const char *t = st->text.s + s->off;
+	unsigned i;
 
 	if (s->nel < 7) {
 		els(st, k, e, 7);
 		return;
 	}
-	e[1] = trim_el(t + eo[1], eo[2] - 1 - eo[1]);
-	e[2] = trim_el(t + eo[2], eo[3] - 1 - eo[2]);
-	e[3] = trim_el(t + eo[3], eo[4] - 1 - eo[3]);
-	e[4] = trim_el(t + eo[4], eo[5] - 1 - eo[4]);
-	e[5] = trim_el(t + eo[5], eo[6] - 1 - eo[5]);
-	e[7] = trim_el(t + eo[7], eo[8] - 1 - eo[7]);
+	for (i = 1; i <= 7; i++)
+		e[i] = trim_el(t + eo[i], eo[i + 1] - 1 - eo[i]);
+}
+
+/* (out of render_line: the fast way first, apart from the general ways) */
+static void sv1_run(struct rc *, size_t) __attribute__((noinline));
+static int ln_sv1_fast(struct rc *, size_t) __attribute__((noinline));
+
+/* SV109 to SV115's members in a run (few SV1s have them: out of line). */
+static void __attribute__((noinline))
+ln_sv1_flags(struct rc *c, struct run *r, size_t sv1)
+{
+	rke(c, r, "emergency", sv1, E(c->st, sv1, 9));
+	rke(c, r, "epsdt", sv1, E(c->st, sv1, 11));
+	rke(c, r, "family_planning", sv1, E(c->st, sv1, 12));
+	rke(c, r, "copay_exempt", sv1, E(c->st, sv1, 15));
+}
+
+/*
+ * A run given up before its close: the buffer's end as it was (the run
+ * wrote past it).  0, for ln_sv1_fast's callers.
+ */
+static COLD int
+ln_undo(struct rc *c)
+{
+	struct buf *b = c->w.b;
+
+	b->s[b->len] = '\0';
+	return 0;
 }
 
 /*
@@ -7094,14 +7119,53 @@ sv1_run(struct rc *c, size_t sv1)
 	rke(c, &r, "place_of_service", sv1, e[5]);
 	if (e[7].n && !sv1_ptrs(&r, e[7], c->m->isa.d.comp))
 		sv1_ptrs_gen(c, &r, sv1, e[7]);
-	if (c->st->seg[sv1].nel >= 9) {
-		rke(c, &r, "emergency", sv1, E(c->st, sv1, 9));
-		rke(c, &r, "epsdt", sv1, E(c->st, sv1, 11));
-		rke(c, &r, "family_planning", sv1, E(c->st, sv1, 12));
-		rke(c, &r, "copay_exempt", sv1, E(c->st, sv1, 15));
-	}
+	if (c->st->seg[sv1].nel >= 9)
+		ln_sv1_flags(c, &r, sv1);
 	run_close(c, &r);
 	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+}
+
+/*
+ * sv1_run's usual case with its hot code alone (in sv1_run it lies among
+ * the general ways of every member): SV101 to SV104 there, SV101 as
+ * sv1_proc takes it, the amount and the units written as they are (16
+ * bytes or less, copied as 16: wide), SV107 empty or as sv1_ptrs takes
+ * it.  What it writes is committed only once all that is known, and
+ * nothing is warned about before: 0 (nothing done) sends the SV1 to
+ * sv1_run.
+ */
+static int
+ln_sv1_fast(struct rc *c, size_t sv1)
+{
+	struct str e[8];
+	struct run r;
+	int tail, sep = c->m->isa.d.comp;
+	char *o;
+
+	sv1_els(c->st, sv1, e);
+	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0 ||
+	    e[2].n > 16 || e[4].n > 16)
+		return 0;
+	run_seg(c, &r, sv1);
+	r.plain = 1;	/* (the caller's test: rke has no other way) */
+	if (!r.wide || !sv1_proc(&r, e[1], sep) ||
+	    (tail = money_tail_w(e[2], 1)) < 0 || !num_as_is_w(e[4], 1))
+		return ln_undo(c);
+	o = rkey(&r, "charge");
+	memcpy(o, e[2].p, 16);
+	r.o = money_tail_at(o + e[2].n, tail);
+	rke(c, &r, "unit_basis", sv1, e[3]);
+	o = rkey(&r, "units");
+	memcpy(o, e[4].p, 16);
+	r.o = o + e[4].n;
+	rke(c, &r, "place_of_service", sv1, e[5]);
+	if (e[7].n && !sv1_ptrs(&r, e[7], sep))
+		return ln_undo(c);
+	if (c->st->seg[sv1].nel >= 9)
+		ln_sv1_flags(c, &r, sv1);
+	run_close(c, &r);
+	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+	return 1;
 }
 
 /* (out of render_line: few lines need them) */
@@ -7268,8 +7332,10 @@ render_line(struct rc *c, size_t from, size_t to)
 	mapped(c, lx, B(1));
 	/* one() only for the warnings about repeats, in their place */
 	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
-	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
-		sv1_run(c, sv1);
+	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN)) {
+		if (!ln_sv1_fast(c, sv1))
+			sv1_run(c, sv1);
+	}
 	else if (sv1 != NONE)
 		sv1_gen(c, sv1);
 	else {
