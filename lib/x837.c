@@ -6828,6 +6828,16 @@ key_copy(char *o, const char *key, size_t kl)
 }
 
 /*
+ * mapped() out of line, for a service line's segments (LX, SV1, DTP*472
+ * and REF): one copy of it on the line's path rather than four.
+ */
+static void __attribute__((noinline))
+ln_mapped(struct rc *c, size_t k, uint32_t bits)
+{
+	mapped(c, k, bits);
+}
+
+/*
  * The usual REFs of a service line: one, of a named qualifier, with a
  * value, in a segment with nothing to escape.  Written as refs() would
  * (the named member, no "references"), without its walks of the line and
@@ -6861,7 +6871,7 @@ line_ref1(struct rc *c, size_t k)
 	*o++ = '"';
 	*o++ = ':';
 	out_end(&c->w, str_at(o, v.p, v.n));
-	mapped(c, k, BR(1, 2));
+	ln_mapped(c, k, BR(1, 2));
 	return 1;
 }
 
@@ -7164,7 +7174,7 @@ ln_sv1_fast(struct rc *c, size_t sv1)
 	if (c->st->seg[sv1].nel >= 9)
 		ln_sv1_flags(c, &r, sv1);
 	run_close(c, &r);
-	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+	ln_mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
 	return 1;
 }
 
@@ -7329,7 +7339,7 @@ render_line(struct rc *c, size_t from, size_t to)
 	has = ls.has;
 	opn(c, 0);
 	kint_el(c, "line_number", lx, 1);
-	mapped(c, lx, B(1));
+	ln_mapped(c, lx, B(1));
 	/* one() only for the warnings about repeats, in their place */
 	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
 	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN)) {
@@ -7366,13 +7376,13 @@ render_line(struct rc *c, size_t from, size_t to)
 			out_end(&c->w, o + 1);
 			svc_date_w(m, lo, hi);
 			dtp = k;
-			mapped(c, k, BR(1, 3));
+			ln_mapped(c, k, BR(1, 3));
 		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
 			fkv(&c->w, "service_date", a, 10);
 			fkv(&c->w, "service_date_end", b, 10);
 			svc_date_span(m, a, b);
 			dtp = k;
-			mapped(c, k, BR(1, 3));
+			ln_mapped(c, k, BR(1, 3));
 		}
 	}
 	if (dtp == NONE) {
