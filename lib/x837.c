@@ -6970,18 +6970,18 @@ sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
 }
 
 #ifdef __SSE2__
-/* A member with a string value of n bytes (16 or less) in a wide run. */
-static ALWAYS_INLINE void
-rkv16(struct run *r, const char *key, const char *p, size_t n)
-{
-	char *o = rkey(r, key);
-
-	*o++ = '"';
-	memcpy(o, p, 16);
-	o += n;
-	*o++ = '"';
-	r->o = o;
-}
+/*
+ * What goes before SV101's components in sv1_proc: the qualifier's, the
+ * code's, the first modifier's (the others have ",\"").  Each with its
+ * comma, copied as 32 bytes at once (from the comma, or past it first in
+ * an object): one copy for them all rather than one per key.
+ */
+static const char ln_proc_pre[3][40] = {
+	",\"procedure_qualifier\":\"",
+	",\"procedure_code\":\"",
+	",\"modifiers\":[\""
+};
+static const unsigned char ln_proc_prel[3] = { 24, 19, 15 };
 #endif
 
 /*
@@ -6996,7 +6996,7 @@ sv1_proc(struct run *r, struct str e, int sep)
 {
 #ifdef __SSE2__
 	__m128i x;
-	unsigned lim, hit, h0, h1, nm;
+	unsigned lim, hit, h0, start, end, i, nm, first;
 	char *o;
 
 	if (!r->wide || e.n == 0 || e.n > 16)
@@ -7014,35 +7014,37 @@ sv1_proc(struct run *r, struct str e, int sep)
 	    ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
 	    _mm_set1_epi8(' '))) & lim) != 0)
 		return 0;
-	h0 = (unsigned)__builtin_ctz(hit);
-	hit &= hit - 1;
-	h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
-	if (h0 > 0)
-		rkv16(r, "procedure_qualifier", e.p, h0);
-	if (h1 > h0 + 1)
-		rkv16(r, "procedure_code", e.p + h0 + 1, h1 - h0 - 1);
-	/* the modifiers: the components after the others, if not empty */
-	for (nm = 0; hit != 0; h1 = h0) {
-		h0 = (unsigned)__builtin_ctz(hit);
-		hit &= hit - 1;
-		h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
-		if (h1 == h0 + 1)
-			continue;
-		if (nm++ == 0) {
-			o = rkey(r, "modifiers");
-			*o++ = '[';
-		} else {
-			o = r->o;
-			*o++ = ',';
+	/*
+	 * The components in turn, the empty ones left out: the qualifier,
+	 * the code, then the modifiers (in an array).
+	 */
+	o = r->o;
+	first = r->first != 0;
+	for (i = 0, nm = 0, start = 0;; i++, start = end + 1) {
+		end = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
+		if (end > start) {
+			if (i >= 2 && nm++ != 0) {
+				*o++ = ',';
+				*o++ = '"';
+			} else {
+				unsigned t = i < 2 ? i : 2;
+
+				memcpy(o, ln_proc_pre[t] + first, 32);
+				o += ln_proc_prel[t] - first;
+				first = 0;
+			}
+			memcpy(o, e.p + start, 16);
+			o += end - start;
+			*o++ = '"';
 		}
-		*o++ = '"';
-		memcpy(o, e.p + h0 + 1, 16);
-		o += h1 - h0 - 1;
-		*o++ = '"';
-		r->o = o;
+		if (hit == 0)
+			break;
+		hit &= hit - 1;
 	}
 	if (nm)
-		*r->o++ = ']';
+		*o++ = ']';
+	r->o = o;
+	r->first = (int)first;
 	return 1;
 #else
 	(void)r;
