@@ -6747,6 +6747,13 @@ kind_bit(uint32_t pid)
 	}
 }
 
+/* kind_bit() out of line, for line_scan's less usual segments. */
+static unsigned __attribute__((noinline))
+ln_kind_bit(uint32_t pid)
+{
+	return kind_bit(pid);
+}
+
 /*
  * The bit of a segment in a service line's range by its loop, for the
  * loops other than 2400 (whose segments go by their ids): a load rather
@@ -6804,7 +6811,7 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 			if (ls->nref++ == 0)
 				ls->ref = k;
 		} else if (s->pid != ID2('L', 'X'))
-			ls->has |= kind_bit(s->pid);
+			ls->has |= ln_kind_bit(s->pid);
 	}
 	ls->has &= ~H_NOTHING;
 }
