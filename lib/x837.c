@@ -6817,24 +6817,6 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 }
 
 /*
- * A key of known length kl (a plain name), without buf_copy's call into
- * memcpy for one longer than 16 bytes: the line's REF keys are up to 37.
- */
-static ALWAYS_INLINE void
-key_copy(char *o, const char *key, size_t kl)
-{
-	if (kl <= 16)
-		buf_copy(o, key, kl);
-	else if (kl <= 32) {
-		memcpy(o, key, 16);
-		memcpy(o + kl - 16, key + kl - 16, 16);
-	} else {
-		memcpy(o, key, 32);
-		memcpy(o + kl - 16, key + kl - 16, 16);
-	}
-}
-
-/*
  * mapped() out of line, for a service line's segments (LX, SV1, DTP*472
  * and REF): one copy of it on the line's path rather than four.
  */
@@ -6843,6 +6825,16 @@ ln_mapped(struct rc *c, size_t k, uint32_t bits)
 {
 	mapped(c, k, bits);
 }
+
+/*
+ * For line_ref1, line_refs' qualifiers (two bytes each, compared as
+ * such), and its keys with what goes around them ("key":"), each padded
+ * to 48 bytes to be copied as 48 at once.
+ */
+#define LN_REF_Q(q, key)	q,
+#define LN_REF_PRE(q, key)	"\"" key "\":\"",
+static const char ln_ref_q[][3] = { LINE_REFS(LN_REF_Q) };
+static const char ln_ref_pre[][48] = { LINE_REFS(LN_REF_PRE) };
 
 /*
  * The usual REFs of a service line: one, of a named qualifier, with a
@@ -6854,8 +6846,7 @@ static int
 line_ref1(struct rc *c, size_t k)
 {
 	struct str rq, v;
-	const struct qmap *t;
-	size_t kl;
+	size_t i;
 	char *o;
 
 	if (!(c->st->seg[k].flags & SS_PLAIN))
@@ -6864,20 +6855,27 @@ line_ref1(struct rc *c, size_t k)
 	if (v.n == 0)
 		return 0;
 	rq = E(c->st, k, 1);
-	for (t = line_refs; t->q != NULL; t++)
-		if (eqz(rq, t->q))
-			break;
-	if (t->q == NULL)
+	if (rq.n != 2)
 		return 0;
-	kl = line_ref_kl[t - line_refs];
-	/* fkv() with kl known */
-	o = out_begin(&c->w, kl + v.n + 6);
+	for (i = 0; i < sizeof ln_ref_q / sizeof ln_ref_q[0]; i++)
+		if (memcmp(rq.p, ln_ref_q[i], 2) == 0)
+			break;
+	if (i == sizeof ln_ref_q / sizeof ln_ref_q[0])
+		return 0;
+	/*
+	 * fkv() with the key's bytes known; the value as 32 bytes if it may
+	 * be (REF02 is up to 50, a control number often past 16)
+	 */
+	o = out_begin(&c->w, sizeof ln_ref_pre[0] + v.n + 32);
+	memcpy(o, ln_ref_pre[i], sizeof ln_ref_pre[0]);
+	o += line_ref_kl[i] + 4;
+	if (v.n <= 32 && (size_t)(v.p - c->st->text.s) + 32 <= c->st->text.len)
+		memcpy(o, v.p, 32);
+	else
+		memcpy(o, v.p, v.n);
+	o += v.n;
 	*o++ = '"';
-	key_copy(o, t->key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
-	out_end(&c->w, str_at(o, v.p, v.n));
+	out_end(&c->w, o);
 	ln_mapped(c, k, BR(1, 2));
 	return 1;
 }
