@@ -7309,7 +7309,7 @@ line_more(struct rc *c, size_t from, size_t to, unsigned has)
 		contract(c, from, to, L_2400);
 }
 
-/* The same for those after the REFs. */
+/* The same for those after the REFs, and the line's loops. */
 static void
 line_more2(struct rc *c, size_t from, size_t to, unsigned has)
 {
@@ -7332,6 +7332,14 @@ line_more2(struct rc *c, size_t from, size_t to, unsigned has)
 	}
 	if (has & H_HCP)
 		repricing(c, from, to, L_2400, 1);
+	if (has & H_2410)
+		render_drug(c, from, to);
+	if (has & H_2420)
+		providers(c, from, to, line_prov);
+	if (has & H_2430)
+		render_adjudications(c, from, to);
+	if (has & H_2440)
+		render_forms(c, from, to);
 }
 
 static void
@@ -7406,16 +7414,9 @@ render_line(struct rc *c, size_t from, size_t to)
 		line_more(c, from, to, has);
 	if ((has & H_REF) && (ls.nref > 1 || !line_ref1(c, ls.ref)))
 		refs(c, from, to, L_2400, 0, line_refs, "references");
-	if (has & (H_AMT | H_K3 | H_NTE | H_PS1 | H_HCP))
+	if (has & (H_AMT | H_K3 | H_NTE | H_PS1 | H_HCP | H_2410 | H_2420 |
+	    H_2430 | H_2440))
 		line_more2(c, from, to, has);
-	if (has & H_2410)
-		render_drug(c, from, to);
-	if (has & H_2420)
-		providers(c, from, to, line_prov);
-	if (has & H_2430)
-		render_adjudications(c, from, to);
-	if (has & H_2440)
-		render_forms(c, from, to);
 	cls(c, 0);
 }
 
