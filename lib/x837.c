@@ -7159,6 +7159,10 @@ ln_sv1_fast(struct rc *c, size_t sv1)
 	int tail, sep = c->m->isa.d.comp;
 	char *o;
 
+#ifndef __SSE2__
+	/* (sv1_proc has no way but SSE2's: all go to sv1_run) */
+	return 0;
+#endif
 	sv1_els(c->st, sv1, e);
 	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0 ||
 	    e[2].n > 16 || e[4].n > 16)
