@@ -6801,6 +6801,13 @@ kind_bit(uint32_t pid)
 	}
 }
 
+/* kind_bit() out of line, for line_scan's less usual segments. */
+static unsigned __attribute__((noinline))
+ln_kind_bit(uint32_t pid)
+{
+	return kind_bit(pid);
+}
+
 /*
  * The bit of a segment in a service line's range by its loop, for the
  * loops other than 2400 (whose segments go by their ids): a load rather
@@ -6858,28 +6865,30 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 			if (ls->nref++ == 0)
 				ls->ref = k;
 		} else if (s->pid != ID2('L', 'X'))
-			ls->has |= kind_bit(s->pid);
+			ls->has |= ln_kind_bit(s->pid);
 	}
 	ls->has &= ~H_NOTHING;
 }
 
 /*
- * A key of known length kl (a plain name), without buf_copy's call into
- * memcpy for one longer than 16 bytes: the line's REF keys are up to 37.
+ * mapped() out of line, for a service line's segments (LX, SV1, DTP*472
+ * and REF): one copy of it on the line's path rather than four.
  */
-static ALWAYS_INLINE void
-key_copy(char *o, const char *key, size_t kl)
+static void __attribute__((noinline))
+ln_mapped(struct rc *c, size_t k, uint32_t bits)
 {
-	if (kl <= 16)
-		buf_copy(o, key, kl);
-	else if (kl <= 32) {
-		memcpy(o, key, 16);
-		memcpy(o + kl - 16, key + kl - 16, 16);
-	} else {
-		memcpy(o, key, 32);
-		memcpy(o + kl - 16, key + kl - 16, 16);
-	}
+	mapped(c, k, bits);
 }
+
+/*
+ * For line_ref1, line_refs' qualifiers (two bytes each, compared as
+ * such), and its keys with what goes around them ("key":"), each padded
+ * to 48 bytes to be copied as 48 at once.
+ */
+#define LN_REF_Q(q, key)	q,
+#define LN_REF_PRE(q, key)	"\"" key "\":\"",
+static const char ln_ref_q[][3] = { LINE_REFS(LN_REF_Q) };
+static const char ln_ref_pre[][48] = { LINE_REFS(LN_REF_PRE) };
 
 /*
  * The usual REFs of a service line: one, of a named qualifier, with a
@@ -6891,8 +6900,7 @@ static int
 line_ref1(struct rc *c, size_t k)
 {
 	struct str rq, v;
-	const struct qmap *t;
-	size_t kl;
+	size_t i;
 	char *o;
 
 	if (!(c->st->seg[k].flags & SS_PLAIN))
@@ -6901,21 +6909,28 @@ line_ref1(struct rc *c, size_t k)
 	if (v.n == 0)
 		return 0;
 	rq = E(c->st, k, 1);
-	for (t = line_refs; t->q != NULL; t++)
-		if (eqz(rq, t->q))
-			break;
-	if (t->q == NULL)
+	if (rq.n != 2)
 		return 0;
-	kl = line_ref_kl[t - line_refs];
-	/* fkv() with kl known */
-	o = out_begin(&c->w, kl + v.n + 6);
+	for (i = 0; i < sizeof ln_ref_q / sizeof ln_ref_q[0]; i++)
+		if (memcmp(rq.p, ln_ref_q[i], 2) == 0)
+			break;
+	if (i == sizeof ln_ref_q / sizeof ln_ref_q[0])
+		return 0;
+	/*
+	 * fkv() with the key's bytes known; the value as 32 bytes if it may
+	 * be (REF02 is up to 50, a control number often past 16)
+	 */
+	o = out_begin(&c->w, sizeof ln_ref_pre[0] + v.n + 32);
+	memcpy(o, ln_ref_pre[i], sizeof ln_ref_pre[0]);
+	o += line_ref_kl[i] + 4;
+	if (v.n <= 32 && (size_t)(v.p - c->st->text.s) + 32 <= c->st->text.len)
+		memcpy(o, v.p, 32);
+	else
+		memcpy(o, v.p, v.n);
+	o += v.n;
 	*o++ = '"';
-	key_copy(o, t->key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
-	out_end(&c->w, str_at(o, v.p, v.n));
-	mapped(c, k, BR(1, 2));
+	out_end(&c->w, o);
+	ln_mapped(c, k, BR(1, 2));
 	return 1;
 }
 
@@ -7014,18 +7029,18 @@ sv1_ptrs_gen(struct rc *c, struct run *r, size_t sv1, struct str e)
 }
 
 #ifdef __SSE2__
-/* A member with a string value of n bytes (16 or less) in a wide run. */
-static ALWAYS_INLINE void
-rkv16(struct run *r, const char *key, const char *p, size_t n)
-{
-	char *o = rkey(r, key);
-
-	*o++ = '"';
-	memcpy(o, p, 16);
-	o += n;
-	*o++ = '"';
-	r->o = o;
-}
+/*
+ * What goes before SV101's components in sv1_proc: the qualifier's, the
+ * code's, the first modifier's (the others have ",\"").  Each with its
+ * comma, copied as 32 bytes at once (from the comma, or past it first in
+ * an object): one copy for them all rather than one per key.
+ */
+static const char ln_proc_pre[3][40] = {
+	",\"procedure_qualifier\":\"",
+	",\"procedure_code\":\"",
+	",\"modifiers\":[\""
+};
+static const unsigned char ln_proc_prel[3] = { 24, 19, 15 };
 #endif
 
 /*
@@ -7040,7 +7055,7 @@ sv1_proc(struct run *r, struct str e, int sep)
 {
 #ifdef __SSE2__
 	__m128i x;
-	unsigned lim, hit, h0, h1, nm;
+	unsigned lim, hit, h0, start, end, i, nm, first;
 	char *o;
 
 	if (!r->wide || e.n == 0 || e.n > 16)
@@ -7058,35 +7073,37 @@ sv1_proc(struct run *r, struct str e, int sep)
 	    ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
 	    _mm_set1_epi8(' '))) & lim) != 0)
 		return 0;
-	h0 = (unsigned)__builtin_ctz(hit);
-	hit &= hit - 1;
-	h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
-	if (h0 > 0)
-		rkv16(r, "procedure_qualifier", e.p, h0);
-	if (h1 > h0 + 1)
-		rkv16(r, "procedure_code", e.p + h0 + 1, h1 - h0 - 1);
-	/* the modifiers: the components after the others, if not empty */
-	for (nm = 0; hit != 0; h1 = h0) {
-		h0 = (unsigned)__builtin_ctz(hit);
-		hit &= hit - 1;
-		h1 = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
-		if (h1 == h0 + 1)
-			continue;
-		if (nm++ == 0) {
-			o = rkey(r, "modifiers");
-			*o++ = '[';
-		} else {
-			o = r->o;
-			*o++ = ',';
+	/*
+	 * The components in turn, the empty ones left out: the qualifier,
+	 * the code, then the modifiers (in an array).
+	 */
+	o = r->o;
+	first = r->first != 0;
+	for (i = 0, nm = 0, start = 0;; i++, start = end + 1) {
+		end = hit ? (unsigned)__builtin_ctz(hit) : (unsigned)e.n;
+		if (end > start) {
+			if (i >= 2 && nm++ != 0) {
+				*o++ = ',';
+				*o++ = '"';
+			} else {
+				unsigned t = i < 2 ? i : 2;
+
+				memcpy(o, ln_proc_pre[t] + first, 32);
+				o += ln_proc_prel[t] - first;
+				first = 0;
+			}
+			memcpy(o, e.p + start, 16);
+			o += end - start;
+			*o++ = '"';
 		}
-		*o++ = '"';
-		memcpy(o, e.p + h0 + 1, 16);
-		o += h1 - h0 - 1;
-		*o++ = '"';
-		r->o = o;
+		if (hit == 0)
+			break;
+		hit &= hit - 1;
 	}
 	if (nm)
-		*r->o++ = ']';
+		*o++ = ']';
+	r->o = o;
+	r->first = (int)first;
 	return 1;
 #else
 	(void)r;
@@ -7098,7 +7115,8 @@ sv1_proc(struct run *r, struct str e, int sep)
 
 /*
  * els(st, k, e, 7) for an SV1, straight: with seven elements or more (nearly
- * every SV1) no loop whose count varies, and SV106 (not a member) not taken.
+ * every SV1) a loop of a count known, which stays a loop (SV106 is taken
+ * with the others: one trim_el in place of six).
  */
 static ALWAYS_INLINE void
 sv1_els(const struct store *st, size_t k, struct str *e)
@@ -7106,17 +7124,41 @@ sv1_els(const struct store *st, size_t k, struct str *e)
 	const struct sseg *s = &st->seg[k];
 	const uint32_t *eo = st->eo + s->eo;
 	const char *t = st->text.s + s->off;
+	unsigned i;
 
 	if (s->nel < 7) {
 		els(st, k, e, 7);
 		return;
 	}
-	e[1] = trim_el(t + eo[1], eo[2] - 1 - eo[1]);
-	e[2] = trim_el(t + eo[2], eo[3] - 1 - eo[2]);
-	e[3] = trim_el(t + eo[3], eo[4] - 1 - eo[3]);
-	e[4] = trim_el(t + eo[4], eo[5] - 1 - eo[4]);
-	e[5] = trim_el(t + eo[5], eo[6] - 1 - eo[5]);
-	e[7] = trim_el(t + eo[7], eo[8] - 1 - eo[7]);
+	for (i = 1; i <= 7; i++)
+		e[i] = trim_el(t + eo[i], eo[i + 1] - 1 - eo[i]);
+}
+
+/* (out of render_line: the fast way first, apart from the general ways) */
+static void sv1_run(struct rc *, size_t) __attribute__((noinline));
+static int ln_sv1_fast(struct rc *, size_t) __attribute__((noinline));
+
+/* SV109 to SV115's members in a run (few SV1s have them: out of line). */
+static void __attribute__((noinline))
+ln_sv1_flags(struct rc *c, struct run *r, size_t sv1)
+{
+	rke(c, r, "emergency", sv1, E(c->st, sv1, 9));
+	rke(c, r, "epsdt", sv1, E(c->st, sv1, 11));
+	rke(c, r, "family_planning", sv1, E(c->st, sv1, 12));
+	rke(c, r, "copay_exempt", sv1, E(c->st, sv1, 15));
+}
+
+/*
+ * A run given up before its close: the buffer's end as it was (the run
+ * wrote past it).  0, for ln_sv1_fast's callers.
+ */
+static COLD int
+ln_undo(struct rc *c)
+{
+	struct buf *b = c->w.b;
+
+	b->s[b->len] = '\0';
+	return 0;
 }
 
 /*
@@ -7148,14 +7190,57 @@ sv1_run(struct rc *c, size_t sv1)
 	rke(c, &r, "place_of_service", sv1, e[5]);
 	if (e[7].n && !sv1_ptrs(&r, e[7], c->m->isa.d.comp))
 		sv1_ptrs_gen(c, &r, sv1, e[7]);
-	if (c->st->seg[sv1].nel >= 9) {
-		rke(c, &r, "emergency", sv1, E(c->st, sv1, 9));
-		rke(c, &r, "epsdt", sv1, E(c->st, sv1, 11));
-		rke(c, &r, "family_planning", sv1, E(c->st, sv1, 12));
-		rke(c, &r, "copay_exempt", sv1, E(c->st, sv1, 15));
-	}
+	if (c->st->seg[sv1].nel >= 9)
+		ln_sv1_flags(c, &r, sv1);
 	run_close(c, &r);
 	mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+}
+
+/*
+ * sv1_run's usual case with its hot code alone (in sv1_run it lies among
+ * the general ways of every member): SV101 to SV104 there, SV101 as
+ * sv1_proc takes it, the amount and the units written as they are (16
+ * bytes or less, copied as 16: wide), SV107 empty or as sv1_ptrs takes
+ * it.  What it writes is committed only once all that is known, and
+ * nothing is warned about before: 0 (nothing done) sends the SV1 to
+ * sv1_run.
+ */
+static int
+ln_sv1_fast(struct rc *c, size_t sv1)
+{
+	struct str e[8];
+	struct run r;
+	int tail, sep = c->m->isa.d.comp;
+	char *o;
+
+#ifndef __SSE2__
+	/* (sv1_proc has no way but SSE2's: all go to sv1_run) */
+	return 0;
+#endif
+	sv1_els(c->st, sv1, e);
+	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0 ||
+	    e[2].n > 16 || e[4].n > 16)
+		return 0;
+	run_seg(c, &r, sv1);
+	r.plain = 1;	/* (the caller's test: rke has no other way) */
+	if (!r.wide || !sv1_proc(&r, e[1], sep) ||
+	    (tail = money_tail_w(e[2], 1)) < 0 || !num_as_is_w(e[4], 1))
+		return ln_undo(c);
+	o = rkey(&r, "charge");
+	memcpy(o, e[2].p, 16);
+	r.o = money_tail_at(o + e[2].n, tail);
+	rke(c, &r, "unit_basis", sv1, e[3]);
+	o = rkey(&r, "units");
+	memcpy(o, e[4].p, 16);
+	r.o = o + e[4].n;
+	rke(c, &r, "place_of_service", sv1, e[5]);
+	if (e[7].n && !sv1_ptrs(&r, e[7], sep))
+		return ln_undo(c);
+	if (c->st->seg[sv1].nel >= 9)
+		ln_sv1_flags(c, &r, sv1);
+	run_close(c, &r);
+	ln_mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
+	return 1;
 }
 
 /* (out of render_line: few lines need them) */
@@ -7282,7 +7367,7 @@ line_more(struct rc *c, size_t from, size_t to, unsigned has)
 		contract(c, from, to, L_2400);
 }
 
-/* The same for those after the REFs. */
+/* The same for those after the REFs, and the line's loops. */
 static void
 line_more2(struct rc *c, size_t from, size_t to, unsigned has)
 {
@@ -7305,6 +7390,14 @@ line_more2(struct rc *c, size_t from, size_t to, unsigned has)
 	}
 	if (has & H_HCP)
 		repricing(c, from, to, L_2400, 1);
+	if (has & H_2410)
+		render_drug(c, from, to);
+	if (has & H_2420)
+		providers(c, from, to, line_prov);
+	if (has & H_2430)
+		render_adjudications(c, from, to);
+	if (has & H_2440)
+		render_forms(c, from, to);
 }
 
 static void
@@ -7319,11 +7412,13 @@ render_line(struct rc *c, size_t from, size_t to)
 	has = ls.has;
 	opn(c, 0);
 	kint_el(c, "line_number", lx, 1);
-	mapped(c, lx, B(1));
+	ln_mapped(c, lx, B(1));
 	/* one() only for the warnings about repeats, in their place */
 	sv1 = ls.nsv1 > 1 ? one(c, from, to, L_2400, 0, "SV1") : ls.sv1;
-	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN))
-		sv1_run(c, sv1);
+	if (sv1 != NONE && (c->st->seg[sv1].flags & SS_PLAIN)) {
+		if (!ln_sv1_fast(c, sv1))
+			sv1_run(c, sv1);
+	}
 	else if (sv1 != NONE)
 		sv1_gen(c, sv1);
 	else {
@@ -7354,13 +7449,13 @@ render_line(struct rc *c, size_t from, size_t to)
 			out_end(&c->w, o + 1);
 			svc_date_w(m, lo, hi);
 			dtp = k;
-			mapped(c, k, BR(1, 3));
+			ln_mapped(c, k, BR(1, 3));
 		} else if (is(f, "RD8") && rd8(d, a, b) == 0) {
 			fkv(&c->w, "service_date", a, 10);
 			fkv(&c->w, "service_date_end", b, 10);
 			svc_date_span(m, a, b);
 			dtp = k;
-			mapped(c, k, BR(1, 3));
+			ln_mapped(c, k, BR(1, 3));
 		}
 	}
 	if (dtp == NONE) {
@@ -7377,16 +7472,9 @@ render_line(struct rc *c, size_t from, size_t to)
 		line_more(c, from, to, has);
 	if ((has & H_REF) && (ls.nref > 1 || !line_ref1(c, ls.ref)))
 		refs(c, from, to, L_2400, 0, line_refs, "references");
-	if (has & (H_AMT | H_K3 | H_NTE | H_PS1 | H_HCP))
+	if (has & (H_AMT | H_K3 | H_NTE | H_PS1 | H_HCP | H_2410 | H_2420 |
+	    H_2430 | H_2440))
 		line_more2(c, from, to, has);
-	if (has & H_2410)
-		render_drug(c, from, to);
-	if (has & H_2420)
-		providers(c, from, to, line_prov);
-	if (has & H_2430)
-		render_adjudications(c, from, to);
-	if (has & H_2440)
-		render_forms(c, from, to);
 	cls(c, 0);
 }
 
