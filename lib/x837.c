@@ -4635,12 +4635,8 @@ pk_start(struct pkey *pk, unsigned tag)
 	pk->hd[0] = tag;
 }
 
-/*
- * Segment k into the key; 0 when there are too many.  (One copy for the
- * three keys a claim makes, the payer's, the billing provider's and the
- * providers': the call costs less than the code it would repeat.)
- */
-static __attribute__((noinline)) int
+/* Segment k into the key; 0 when there are too many. */
+static ALWAYS_INLINE int
 pk_add(struct pkey *pk, const struct store *st, size_t k)
 {
 	const struct sseg *s = &st->seg[k];
@@ -4662,8 +4658,7 @@ pk_add(struct pkey *pk, const struct store *st, size_t k)
 	return 1;
 }
 
-/* (one copy, as pk_add) */
-static __attribute__((noinline)) void
+static ALWAYS_INLINE void
 pk_end(struct pkey *pk, const struct store *st)
 {
 	const struct sseg *a, *z;
@@ -4856,22 +4851,32 @@ party_miss(struct rc *c, const char *key, size_t from, size_t to,
 }
 
 /*
- * A party object under key from loop l (instance inst) in [from, to),
- * whose key pk has (keyed; 0: too many segments for a key): from the
- * cache, or rendered and kept there.  One copy for the payer and the
- * providers of every claim: a key's length known where it is written
- * saved less than the code it repeated.
+ * The party object with key pk from the cache under key, if there: 1.
+ * One copy for the payer and the providers of every claim (a key's
+ * length known where it is written saved less than the code repeated).
  */
-static __attribute__((noinline)) void
-party_keyed(struct rc *c, const char *key, size_t from, size_t to,
-    enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
+static __attribute__((noinline)) int
+pt_hit(struct rc *c, const char *key, const struct pkey *pk)
 {
 	const struct pcache *e;
 
-	if (keyed && (e = cache_find(c->m, c->st, pk)) != NULL) {
-		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+	if ((e = cache_find(c->m, c->st, pk)) == NULL)
+		return 0;
+	fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+	return 1;
+}
+
+/*
+ * A party object under key from loop l (instance inst) in [from, to),
+ * whose key pk has (keyed; 0: too many segments for a key): from the
+ * cache, or rendered and kept there.
+ */
+static ALWAYS_INLINE void
+party_keyed(struct rc *c, const char *key, size_t from, size_t to,
+    enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
+{
+	if (keyed && pt_hit(c, key, pk))
 		return;
-	}
 	party_miss(c, key, from, to, l, inst, kind, pk, keyed);
 }
 
