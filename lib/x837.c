@@ -4332,11 +4332,22 @@ mx(struct run *r, const struct mseg *g, unsigned el, const char *key)
  * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
  * element top (the usual case), known from its count alone.
  */
+/*
+ * mapped() where it is rare to be needed at all (a segment longer than
+ * usual): out of line, its code is not in the middle of the usual way.
+ */
+static __attribute__((noinline, cold)) void
+pt_mapped(struct rc *c, size_t k, uint32_t bits)
+{
+	mapped(c, k, bits);
+}
+
+/* (party_members has six: a segment that goes on past top is rare) */
 static ALWAYS_INLINE void
 mapped1(struct rc *c, size_t k, unsigned top)
 {
 	if (c->st->seg[k].nel > top)
-		mapped(c, k, BR(1, top));
+		pt_mapped(c, k, BR(1, top));
 }
 
 /* Segment k's members by table t into r, and its elements 1 to last mapped. */
@@ -4860,9 +4871,15 @@ pt_hit(struct rc *c, const char *key, const struct pkey *pk)
 {
 	const struct pcache *e;
 
+	size_t kl = strlen(key);
+	char *o;
+
 	if ((e = cache_find(c->m, c->st, pk)) == NULL)
 		return 0;
-	fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+	/* fkraw, with one memcpy for the value (an object, not short) */
+	o = key_at(out_begin(&c->w, kl + e->vlen + 4), key, kl);
+	memcpy(o, e->kv + e->klen, e->vlen);
+	out_end(&c->w, o + e->vlen);
 	return 1;
 }
 
@@ -5873,8 +5890,19 @@ render_a_cached(struct x837 *m)
 	}
 	pk_end(&pk, st);
 	if ((e = cache_find(m, st, &pk)) != NULL) {
-		buf_reset(&L->frag);
-		buf_add(&L->frag, e->kv + e->klen, e->vlen);
+		struct buf *b = &L->frag;
+
+		/*
+		 * The fragment is the value (never empty: cache_put keeps
+		 * none), hundreds of bytes: one memcpy, not buf_add's inline
+		 * size classes for short ones.
+		 */
+		b->len = 0;
+		if (e->vlen + 1 > b->cap)
+			buf_grow(b, e->vlen);
+		memcpy(b->s, e->kv + e->klen, e->vlen);
+		b->len = e->vlen;
+		b->s[b->len] = '\0';
 		buf_reset(&L->extra);
 		L->nextra = 0;
 		L->rendered = 1;
@@ -6159,7 +6187,7 @@ render_b(struct x837 *m)
 	if (nsbr > 1)
 		one(&c, 0, n, L_2000B, 0, "SBR");
 	if (sbr != NONE && !sbr_usual(st, sbr))
-		mapped(&c, sbr, BR(1, 5) | B(9));
+		pt_mapped(&c, sbr, BR(1, 5) | B(9));
 
 	if (keyed)
 		cache_soon(m, &pk);
