@@ -4332,11 +4332,22 @@ mx(struct run *r, const struct mseg *g, unsigned el, const char *key)
  * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
  * element top (the usual case), known from its count alone.
  */
+/*
+ * mapped() where it is rare to be needed at all (a segment longer than
+ * usual): out of line, its code is not in the middle of the usual way.
+ */
+static __attribute__((noinline, cold)) void
+pt_mapped(struct rc *c, size_t k, uint32_t bits)
+{
+	mapped(c, k, bits);
+}
+
+/* (party_members has six: a segment that goes on past top is rare) */
 static ALWAYS_INLINE void
 mapped1(struct rc *c, size_t k, unsigned top)
 {
 	if (c->st->seg[k].nel > top)
-		mapped(c, k, BR(1, top));
+		pt_mapped(c, k, BR(1, top));
 }
 
 /* Segment k's members by table t into r, and its elements 1 to last mapped. */
@@ -4851,21 +4862,38 @@ party_miss(struct rc *c, const char *key, size_t from, size_t to,
 }
 
 /*
+ * The party object with key pk from the cache under key, if there: 1.
+ * One copy for the payer and the providers of every claim (a key's
+ * length known where it is written saved less than the code repeated).
+ */
+static __attribute__((noinline)) int
+pt_hit(struct rc *c, const char *key, const struct pkey *pk)
+{
+	const struct pcache *e;
+
+	size_t kl = strlen(key);
+	char *o;
+
+	if ((e = cache_find(c->m, c->st, pk)) == NULL)
+		return 0;
+	/* fkraw, with one memcpy for the value (an object, not short) */
+	o = key_at(out_begin(&c->w, kl + e->vlen + 4), key, kl);
+	memcpy(o, e->kv + e->klen, e->vlen);
+	out_end(&c->w, o + e->vlen);
+	return 1;
+}
+
+/*
  * A party object under key from loop l (instance inst) in [from, to),
  * whose key pk has (keyed; 0: too many segments for a key): from the
- * cache, or rendered and kept there.  Inline: the key's length is then
- * known where it is written.
+ * cache, or rendered and kept there.
  */
 static ALWAYS_INLINE void
 party_keyed(struct rc *c, const char *key, size_t from, size_t to,
     enum loop l, uint32_t inst, int kind, const struct pkey *pk, int keyed)
 {
-	const struct pcache *e;
-
-	if (keyed && (e = cache_find(c->m, c->st, pk)) != NULL) {
-		fkraw(&c->w, key, e->kv + e->klen, e->vlen);
+	if (keyed && pt_hit(c, key, pk))
 		return;
-	}
 	party_miss(c, key, from, to, l, inst, kind, pk, keyed);
 }
 
@@ -5883,8 +5911,19 @@ render_a_cached(struct x837 *m)
 	}
 	pk_end(&pk, st);
 	if ((e = cache_find(m, st, &pk)) != NULL) {
-		buf_reset(&L->frag);
-		buf_add(&L->frag, e->kv + e->klen, e->vlen);
+		struct buf *b = &L->frag;
+
+		/*
+		 * The fragment is the value (never empty: cache_put keeps
+		 * none), hundreds of bytes: one memcpy, not buf_add's inline
+		 * size classes for short ones.
+		 */
+		b->len = 0;
+		if (e->vlen + 1 > b->cap)
+			buf_grow(b, e->vlen);
+		memcpy(b->s, e->kv + e->klen, e->vlen);
+		b->len = e->vlen;
+		b->s[b->len] = '\0';
 		buf_reset(&L->extra);
 		L->nextra = 0;
 		L->rendered = 1;
@@ -5987,6 +6026,86 @@ person_seg(struct person *p, const struct sseg *s, size_t k, unsigned *pl)
 }
 
 /*
+ * render_b's rare ways, out of its code (the usual way runs for every
+ * claim; these would be in its middle): the subscriber object the
+ * general way (escapes, anything unusual), returning party()'s answer
+ * and where the person's members are in the level's fragment...
+ */
+static __attribute__((noinline, cold)) int
+pt_b_party(struct rc *c, size_t sbr, struct str *rel, size_t *pfrom,
+    size_t *pto)
+{
+	struct buf *b = c->w.b;
+	int have_nm1;
+
+	kput(c, "subscriber");
+	opn(c, 0);
+	if (sbr != NONE) {
+		struct run r;
+
+		/* (nothing here warns: SBR's warnings follow the person's) */
+		run_seg(c, &r, sbr);
+		mrun(c, &r, sbr, mk_sbr, NMK(mk_sbr));
+		run_close(c, &r);
+		*rel = E(c->st, sbr, 2);
+	}
+	*pfrom = b->len;
+	have_nm1 = party(c, 0, c->st->n, L_2010BA, 0, K_MEMBER);
+	*pto = b->len;
+	cls(c, 0);
+	return have_nm1;
+}
+
+/*
+ * ...the patient's head with a relationship code that is long or needs
+ * escaping, and the person's members ([pfrom, pto) of the fragment)...
+ */
+static __attribute__((noinline, cold)) void
+pt_b_rel(struct x837 *m, struct str rel, size_t pfrom, size_t pto)
+{
+	struct level *L = &m->lv[LV_B];
+	struct buf *f2 = &L->frag2;
+
+	buf_adds(f2, "\"patient\":{\"is_subscriber\":true,"
+	    "\"relationship\":");
+	if (str_plain(rel)) {
+		/* what json_escape makes of it */
+		buf_addc(f2, '"');
+		buf_add(f2, rel.p, rel.n);
+		buf_addc(f2, '"');
+	} else {
+		to_utf8(&m->conv, rel.p, rel.n);
+		json_escape(f2, m->conv.s, m->conv.len);
+	}
+	if (pfrom < pto) {
+		buf_addc(f2, ',');
+		buf_add(f2, L->frag.s + pfrom, pto - pfrom);
+	}
+}
+
+/* ...and PAT's members after the patient's (the subscriber's PAT). */
+static __attribute__((noinline, cold)) void
+pt_b_pat(struct x837 *m, size_t pat, unsigned npat)
+{
+	struct level *L = &m->lv[LV_B];
+	struct rc p;
+
+	/* rc_init without emptying frag2: PAT's members go after */
+	p.m = m;
+	p.lv = LV_B;
+	p.st = &L->st;
+	jw_init(&p.w, &L->frag2);
+	p.kpos = 0;
+	p.kfirst = 1;
+	members_open(&p, 0);
+	if (npat > 1)
+		pat = one(&p, 0, L->st.n, L_2000B, 0, "PAT");
+	pat_fields(&p, pat);
+	mapped(&p, pat, BR(5, 9));
+	members_close(&p);
+}
+
+/*
  * The subscriber level, written where it goes: SBR's members and the
  * person's into the subscriber object, the person's copied once more
  * into the patient's (frag2) when the subscriber is the patient, then
@@ -6000,7 +6119,7 @@ render_b(struct x837 *m)
 	const struct store *st = &L->st;
 	struct buf *f2 = &L->frag2;
 	unsigned long long w0 = m->stats.warnings;
-	struct rc c, p;
+	struct rc c;
 	struct pkey pk;
 	size_t n = L->st.n, sbr = NONE, pat = NONE, k, pfrom, pto;
 	struct person ps = PERSON_NONE;
@@ -6084,28 +6203,12 @@ render_b(struct x837 *m)
 		}
 		run_close(&c, &r);
 		have_nm1 = ps.nm1 != NONE;
-	} else {
-		kput(&c, "subscriber");
-		opn(&c, 0);
-		if (sbr != NONE) {
-			struct run r;
-
-			/* (nothing here warns: SBR's warnings follow the
-			 * person's) */
-			run_seg(&c, &r, sbr);
-			mrun(&c, &r, sbr, mk_sbr, NMK(mk_sbr));
-			run_close(&c, &r);
-			rel = E(c.st, sbr, 2);
-		}
-		pfrom = L->frag.len;
-		have_nm1 = party(&c, 0, n, L_2010BA, 0, K_MEMBER);
-		pto = L->frag.len;
-		cls(&c, 0);
-	}
+	} else
+		have_nm1 = pt_b_party(&c, sbr, &rel, &pfrom, &pto);
 	if (nsbr > 1)
 		one(&c, 0, n, L_2000B, 0, "SBR");
 	if (sbr != NONE && !sbr_usual(st, sbr))
-		mapped(&c, sbr, BR(1, 5) | B(9));
+		pt_mapped(&c, sbr, BR(1, 5) | B(9));
 
 	if (keyed)
 		cache_soon(m, &pk);
@@ -6115,24 +6218,14 @@ render_b(struct x837 *m)
 	/* the person's members (without the comma before them, if any) */
 	if (pfrom < pto && L->frag.s[pfrom] == ',')
 		pfrom++;
-	if (rel.n == 0 || rel.n > 8 || !str_plain(rel)) {
-		buf_adds(f2, "\"patient\":{\"is_subscriber\":true,"
-		    "\"relationship\":");
-		if (rel.n && str_plain(rel)) {
-			/* what json_escape makes of it, the usual case */
-			buf_addc(f2, '"');
-			buf_add(f2, rel.p, rel.n);
-			buf_addc(f2, '"');
-		} else if (rel.n) {
-			to_utf8(&m->conv, rel.p, rel.n);
-			json_escape(f2, m->conv.s, m->conv.len);
-		} else
-			buf_adds(f2, "\"18\"");
-		if (pfrom < pto) {
-			buf_addc(f2, ',');
-			buf_add(f2, L->frag.s + pfrom, pto - pfrom);
-		}
-	} else {
+	/* no SBR02: the code for self, as it always was */
+	if (rel.n == 0) {
+		rel.p = "18";
+		rel.n = 2;
+	}
+	if (rel.n > 8 || !str_plain(rel))
+		pt_b_rel(m, rel, pfrom, pto);
+	else {
 		/* the usual case, a short plain code: all at once */
 		static const char head[] = "\"patient\":{\"is_subscriber\":"
 		    "true,\"relationship\":\"";
@@ -6155,21 +6248,8 @@ render_b(struct x837 *m)
 		*o = '\0';
 		f2->len = (size_t)(o - f2->s);
 	}
-	if (pat != NONE) {
-		/* rc_init without emptying f2: PAT's members go after */
-		p.m = m;
-		p.lv = LV_B;
-		p.st = &L->st;
-		jw_init(&p.w, f2);
-		p.kpos = 0;
-		p.kfirst = 1;
-		members_open(&p, 0);
-		if (npat > 1)
-			pat = one(&p, 0, n, L_2000B, 0, "PAT");
-		pat_fields(&p, pat);
-		mapped(&p, pat, BR(5, 9));
-		members_close(&p);
-	}
+	if (pat != NONE)
+		pt_b_pat(m, pat, npat);
 	buf_addc(f2, '}');
 
 	if (!keyed)
