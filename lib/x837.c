@@ -1368,8 +1368,11 @@ put_extra(struct x837 *m, const struct x12_seg *s, enum loop l,
 	    loops[l].name, qs(m, id));
 }
 
-/* Start an instance of loop l with segment s (NM1, SBR, LX, ...). */
-static ALWAYS_INLINE void
+/*
+ * Start an instance of loop l with segment s (NM1, SBR, LX, ...): the
+ * loop to store s in, or L_NONE when it is kept as an extra segment.
+ */
+static ALWAYS_INLINE enum loop
 start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
 	m->seen[l]++;
@@ -1378,12 +1381,12 @@ start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 		m->cur = l;
 		m->cur_extra = 1;
 		put_extra(m, s, l, "loop repeated more often than 837P allows");
-		return;
+		return L_NONE;
 	}
 	m->cur = l;
 	m->cur_extra = 0;
 	m->cur_inst[l] = ++m->inst;
-	put_inline(m, s, l, 0);
+	return l;
 }
 
 /*
@@ -1405,7 +1408,11 @@ nm1_child(enum loop l, struct str c)
 	return (enum loop)(idt.nm1[l][h] & -(unsigned)(idt.nm1key[h] == v));
 }
 
-static void
+/*
+ * An HL: the loop to store it in (the caller's put_inline(), one copy for
+ * every segment), or L_NONE when it is refused.
+ */
+static enum loop
 on_hl(struct x837 *m, const struct x12_seg *s)
 {
 	struct str code = sel(s, 3), parent = sel(s, 2);
@@ -1421,7 +1428,7 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 		txn_error(m, s, "bad_hierarchy",
 		    "HL03 is not an 837P hierarchical level (20, 22 or 23): "
 		    "'%s'", q(m, code));
-		return;
+		return L_NONE;
 	}
 	up = lv - 1;
 	if (lv > LV_A && !m->lv[up].active) {
@@ -1430,7 +1437,7 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 		    lv == LV_B ? "subscriber" : "patient",
 		    lv == LV_B ? "billing provider" : "subscriber",
 		    lv == LV_B ? "20" : "22", q(m, sel(s, 1)));
-		return;
+		return L_NONE;
 	}
 	level_close(m, lv);
 	level_open(m, lv, s);
@@ -1439,7 +1446,8 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 	m->cur_extra = 0;
 	m->cur_inst[m->cur] = ++m->inst;
 	reset_children(m, m->cur);
-	put_inline(m, s, m->cur, 0);
+	/* before the HL is stored, which changes neither: the store was
+	 * just emptied, it has room */
 	if (lv > LV_A) {
 		m->lv[up].nchildren++;
 		/* (eqz: the enclosing id is short, no strlen call) */
@@ -1448,9 +1456,11 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 			    "HL02 parent id is not the enclosing HL '%s': '%s'",
 			    qs(m, m->lv[up].hl), q(m, parent));
 	}
+	return m->cur;
 }
 
-static void
+/* A CLM: the loop to store it in (L_2300), or L_NONE when refused. */
+static enum loop
 on_clm(struct x837 *m, const struct x12_seg *s)
 {
 	int lv = m->lv[LV_C].active ? LV_C : LV_B;
@@ -1461,7 +1471,7 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 		txn_error(m, s, "bad_structure",
 		    "CLM outside a subscriber loop (no HL 22 before it): '%s'",
 		    q(m, sel(s, 1)));
-		return;
+		return L_NONE;
 	}
 	close_claim(m);
 	m->lv[lv].nclaims++;
@@ -1473,7 +1483,7 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 	m->cur_extra = 0;
 	m->cur_inst[L_2300] = ++m->inst;
 	reset_children(m, L_2300);
-	put_inline(m, s, L_2300, 0);
+	return L_2300;
 }
 
 /*
@@ -1483,30 +1493,43 @@ on_clm(struct x837 *m, const struct x12_seg *s)
  * entity) the loop's own segments are kept as extra segments; anything
  * else leaves it.
  */
-static ALWAYS_INLINE void
-walk_up(struct x837 *m, const struct x12_seg *s, unsigned id)
+static __attribute__((noinline)) enum loop
+in_walk_extra(struct x837 *m, const struct x12_seg *s, unsigned id)
 {
 	enum loop l = m->cur, to;
 
-	if (__builtin_expect(m->cur_extra != 0, 0)) {
-		if (m->cur_extra == 2 ? idt.party[id] :
-		    idt.route[l][id] == l) {
-			put(m, s, l, SS_EXTRA);
-			return;
-		}
-		if (m->cur_extra == 1)
-			l = (enum loop)loops[l].parent;
+	if (m->cur_extra == 2 ? idt.party[id] : idt.route[l][id] == l) {
+		put(m, s, l, SS_EXTRA);
+		return L_NONE;
 	}
+	if (m->cur_extra == 1)
+		l = (enum loop)loops[l].parent;
 	to = (enum loop)idt.route[l][id];
 	if (to != L_NONE) {
-		if (m->cur_extra) {
-			m->cur = to;
-			m->cur_extra = 0;
-		}
-		put_inline(m, s, to, 0);
-		return;
+		m->cur = to;
+		m->cur_extra = 0;
+		return to;
 	}
 	put_extra(m, s, m->cur, "unexpected segment");
+	return L_NONE;
+}
+
+/*
+ * The loop to store s in (the caller's put_inline()), or L_NONE when it
+ * is kept as an extra segment.  In an unmapped loop: in_walk_extra(), out
+ * of the way of the usual segment.
+ */
+static ALWAYS_INLINE enum loop
+walk_up(struct x837 *m, const struct x12_seg *s, unsigned id)
+{
+	enum loop to;
+
+	if (__builtin_expect(m->cur_extra != 0, 0))
+		return in_walk_extra(m, s, id);
+	to = (enum loop)idt.route[m->cur][id];
+	if (__builtin_expect(to == L_NONE, 0))
+		put_extra(m, s, m->cur, "unexpected segment");
+	return to;
 }
 
 /* sel(s, 1) without the call, for NM101 of every NM1. */
@@ -1518,7 +1541,12 @@ sel1(const struct x12_seg *s)
 	return trim_el(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
 }
 
-static ALWAYS_INLINE void
+/*
+ * The loop to store s in, L_NONE when it is not to be stored there (kept
+ * as an extra segment, or refused): the caller stores it, in one copy of
+ * put_inline() for every kind of segment.
+ */
+static ALWAYS_INLINE enum loop
 map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 {
 	const char *id = s->id;
@@ -1529,29 +1557,27 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_INST:
 		txn_error(m, s, "not_837p", "institutional segment in an 837P "
 		    "transaction set (is it an 837I?): '%s'", qs(m, id));
-		return;
+		return L_NONE;
 	case K_DENT:
 		txn_error(m, s, "not_837p", "dental segment in an 837P "
 		    "transaction set (is it an 837D?): '%s'", qs(m, id));
-		return;
+		return L_NONE;
 	case K_HL:
-		on_hl(m, s);
-		return;
+		return on_hl(m, s);
 	case K_CLM:
-		on_clm(m, s);
-		return;
+		return on_clm(m, s);
 	case K_LX:
 		if (!m->in_claim) {
 			txn_error(m, s, "bad_structure",
 			    "LX outside a claim (no CLM before it): '%s'",
 			    q(m, sel(s, 1)));
-			return;
+			return L_NONE;
 		}
 		if (m->line >= LINES_MAX) {
 			txn_error(m, s, "too_large",
 			    "more than %d service lines in one claim: '%s'",
 			    LINES_MAX, q(m, sel(s, 1)));
-			return;
+			return L_NONE;
 		}
 		m->line++;
 		m->seen[L_2400] = 0;
@@ -1560,7 +1586,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
-			put_inline(m, s, L_2000B, 0);
+			return L_2000B;
 		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
 		    m->cob < COB_MAX) {
 			m->cob++;
@@ -1568,14 +1594,14 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 			break;
 		} else
 			put_extra(m, s, m->cur, "unexpected SBR");
-		return;
+		return L_NONE;
 	case K_NM1:
 		child = nm1_child(m->cur, sel1(s));
 		if (child == L_NONE) {
 			m->cur = fam;
 			m->cur_extra = 2;
 			put_extra(m, s, fam, "NM1 entity code not used here");
-			return;
+			return L_NONE;
 		}
 		break;
 	case K_LIN:
@@ -1583,17 +1609,16 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_LQ:
 		if (fam != L_2400) {
 			put_extra(m, s, m->cur, "segment outside a service line");
-			return;
+			return L_NONE;
 		}
 		child = d->kind == K_LIN ? L_2410 : d->kind == K_SVD ?
 		    L_2430 : L_2440;
 		break;
 	default:
-		walk_up(m, s, d->num);
-		return;
+		return walk_up(m, s, d->num);
 	}
 	/* one place, start_loop() inline */
-	start_loop(m, s, child);
+	return start_loop(m, s, child);
 }
 
 /* ---- envelope ---- */
@@ -2160,6 +2185,7 @@ feed(struct x837 *m, const struct x12_seg *s)
 	const char *id = s->id;
 	const uint32_t key = pkid(s->id);
 	const struct idslot *d = &idt.h[id_hash(key)];
+	enum loop to;
 	uint32_t odd;
 
 	m->stats.segments++;
@@ -2174,15 +2200,15 @@ feed(struct x837 *m, const struct x12_seg *s)
 	    (s->flags & X12_F_UNTERMINATED) | !m->st.open | m->st.skip;
 	if (__builtin_expect((odd | d->kind) == 0, 1)) {
 		/* d->num, known without waiting for the load */
-		walk_up(m, s, id_hash(key) + 1);
-		return;
+		to = walk_up(m, s, id_hash(key) + 1);
+		goto store;
 	}
 	/* most others: those map_segment() acts on (NM1, HL, LX, CLM ...) */
 	if (__builtin_expect(odd == 0 && d->kind > K_SE, 1)) {
 		if (d->kind == K_CLM && clm_institutional(m, s))
 			return;
-		map_segment(m, s, d);
-		return;
+		to = map_segment(m, s, d);
+		goto store;
 	}
 	/* a known id of its own length is valid */
 	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
@@ -2197,8 +2223,8 @@ feed(struct x837 *m, const struct x12_seg *s)
 	/* most segments: in a transaction set, no more to see to */
 	if (__builtin_expect(d->kind == K_LOOP && m->st.open && !m->st.skip,
 	    1)) {
-		walk_up(m, s, d->num);
-		return;
+		to = walk_up(m, s, d->num);
+		goto store;
 	}
 	if (d->kind >= K_ISA && d->kind <= K_SE) {
 		outside_close(m);
@@ -2238,8 +2264,14 @@ feed(struct x837 *m, const struct x12_seg *s)
 	} else {
 		if (d->kind == K_CLM && clm_institutional(m, s))
 			return;
-		map_segment(m, s, d);
+		to = map_segment(m, s, d);
+		goto store;
 	}
+	return;
+store:
+	/* the one copy of put_inline() for every segment stored */
+	if (to != L_NONE)
+		put_inline(m, s, to, 0);
 }
 
 int
