@@ -348,13 +348,15 @@ family(enum loop l)
 	return (enum loop)idt.fam[l];
 }
 
-/* Copy s into out (size CTL_MAX), cut to fit. */
-static void
+/*
+ * Copy s into out (size CTL_MAX), cut to fit.  Out of line: the inline
+ * copy's branches on the size took more of on_hl() than the call costs.
+ */
+static __attribute__((noinline)) void
 scopy(char *out, struct str s)
 {
 	size_t n = s.n < CTL_MAX - 1 ? s.n : CTL_MAX - 1;
 
-	/* (inline: an HL01 is a few digits, a call cost more than the copy) */
 	buf_copy(out, s.p, n);
 	out[n] = '\0';
 }
@@ -1182,7 +1184,8 @@ ids_init(void)
 
 static void render_claim(struct x837 *m);
 
-static void
+/* (out of line: on_hl() and on_clm() share one copy) */
+static __attribute__((noinline)) void
 level_open(struct x837 *m, int lv, const struct x12_seg *s)
 {
 	struct level *l = &m->lv[lv];
@@ -1246,19 +1249,13 @@ level_close(struct x837 *m, int lv)
  * limited ones lie next to each other in enum loop (ids_init() checks):
  * one range of up to 16, cleared with two overlapping stores.
  */
-static ALWAYS_INLINE void
-reset_children(struct x837 *m, enum loop parent)
+static __attribute__((noinline)) void
+in_reset_few(unsigned char *z, unsigned n)
 {
-	unsigned char *z = m->seen + idt.kid0[parent];
-	unsigned n = idt.nkid[parent];
-	uint64_t z8 = 0;
 	uint32_t z4 = 0;
 	uint16_t z2 = 0;
 
-	if (n >= 8) {
-		__builtin_memcpy(z, &z8, 8);
-		__builtin_memcpy(z + n - 8, &z8, 8);
-	} else if (n >= 4) {
+	if (n >= 4) {
 		__builtin_memcpy(z, &z4, 4);
 		__builtin_memcpy(z + n - 4, &z4, 4);
 	} else if (n >= 2) {
@@ -1266,6 +1263,24 @@ reset_children(struct x837 *m, enum loop parent)
 		__builtin_memcpy(z + n - 2, &z2, 2);
 	} else if (n == 1)
 		z[0] = 0;
+}
+
+/*
+ * (Most loops started have none or 8 and more: those two cases inline,
+ * the others in in_reset_few(), so that the inline part is small.)
+ */
+static ALWAYS_INLINE void
+reset_children(struct x837 *m, enum loop parent)
+{
+	unsigned char *z = m->seen + idt.kid0[parent];
+	unsigned n = idt.nkid[parent];
+	uint64_t z8 = 0;
+
+	if (n >= 8) {
+		__builtin_memcpy(z, &z8, 8);
+		__builtin_memcpy(z + n - 8, &z8, 8);
+	} else if (n != 0)
+		in_reset_few(z, n);
 }
 
 static __attribute__((noinline)) void
@@ -1412,19 +1427,34 @@ nm1_child(enum loop l, struct str c)
  * An HL: the loop to store it in (the caller's put_inline(), one copy for
  * every segment), or L_NONE when it is refused.
  */
+/*
+ * sel() out of line, for what runs once or twice a claim (HL): one call is
+ * smaller than a copy of its trim loop at each use.
+ */
+static __attribute__((noinline)) struct str
+in_sel(const struct x12_seg *s, unsigned i)
+{
+	return sel(s, i);
+}
+
 static enum loop
 on_hl(struct x837 *m, const struct x12_seg *s)
 {
-	struct str code = sel(s, 3), parent = sel(s, 2);
+	/* the level of HL03 "20", "22" or "23" by its second digit (one
+	 * look, not a test for each), and the level's loop */
+	static const unsigned char lvof[4] = { LV_A, LV_HDR, LV_B, LV_C };
+	static const unsigned char loopof[LV_N] = {
+		[LV_A] = L_2000A, [LV_B] = L_2000B, [LV_C] = L_2000C
+	};
+	struct str code = in_sel(s, 3);
+	unsigned d = 1;
 	int lv, up;
+	enum loop l;
 
-	if (is(code, "20"))
-		lv = LV_A;
-	else if (is(code, "22"))
-		lv = LV_B;
-	else if (is(code, "23"))
-		lv = LV_C;
-	else {
+	if (code.n == 2 && code.p[0] == '2')
+		d = (unsigned)(unsigned char)code.p[1] - '0';
+	lv = d < 4 ? lvof[d] : LV_HDR;
+	if (lv == LV_HDR) {
 		txn_error(m, s, "bad_hierarchy",
 		    "HL03 is not an 837P hierarchical level (20, 22 or 23): "
 		    "'%s'", q(m, code));
@@ -1436,19 +1466,22 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 		    "loop (HL %s) before it: '%s'", lv == LV_B ? "22" : "23",
 		    lv == LV_B ? "subscriber" : "patient",
 		    lv == LV_B ? "billing provider" : "subscriber",
-		    lv == LV_B ? "20" : "22", q(m, sel(s, 1)));
+		    lv == LV_B ? "20" : "22", q(m, in_sel(s, 1)));
 		return L_NONE;
 	}
 	level_close(m, lv);
 	level_open(m, lv, s);
-	scopy(m->lv[lv].hl, sel(s, 1));
-	m->cur = lv == LV_A ? L_2000A : lv == LV_B ? L_2000B : L_2000C;
+	scopy(m->lv[lv].hl, in_sel(s, 1));
+	l = (enum loop)loopof[lv];
+	m->cur = l;
 	m->cur_extra = 0;
-	m->cur_inst[m->cur] = ++m->inst;
-	reset_children(m, m->cur);
+	m->cur_inst[l] = ++m->inst;
+	reset_children(m, l);
 	/* before the HL is stored, which changes neither: the store was
 	 * just emptied, it has room */
 	if (lv > LV_A) {
+		struct str parent = in_sel(s, 2);
+
 		m->lv[up].nchildren++;
 		/* (eqz: the enclosing id is short, no strlen call) */
 		if (!eqz(parent, m->lv[up].hl))
@@ -1456,15 +1489,23 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 			    "HL02 parent id is not the enclosing HL '%s': '%s'",
 			    qs(m, m->lv[up].hl), q(m, parent));
 	}
-	return m->cur;
+	return l;
 }
 
-/* A CLM: the loop to store it in (L_2300), or L_NONE when refused. */
+static ALWAYS_INLINE int clm_institutional(struct x837 *,
+    const struct x12_seg *);
+
+/*
+ * A CLM: the loop to store it in (L_2300), or L_NONE when refused.  The
+ * test for an 837I claim here, not in feed(): out of its loop's way.
+ */
 static enum loop
 on_clm(struct x837 *m, const struct x12_seg *s)
 {
 	int lv = m->lv[LV_C].active ? LV_C : LV_B;
 
+	if (clm_institutional(m, s))
+		return L_NONE;
 	m->st.nclm++;
 	m->stats.claims++;
 	if (!m->lv[LV_B].active) {
@@ -1553,6 +1594,10 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	enum loop fam = family(m->cur);
 	enum loop child;
 
+	/* (before the switch, as a test of its own: a jump through the
+	 * switch's table, once a claim more, was often mispredicted) */
+	if (d->kind == K_CLM)
+		return on_clm(m, s);
 	switch (d->kind) {
 	case K_INST:
 		txn_error(m, s, "not_837p", "institutional segment in an 837P "
@@ -1564,8 +1609,6 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 		return L_NONE;
 	case K_HL:
 		return on_hl(m, s);
-	case K_CLM:
-		return on_clm(m, s);
 	case K_LX:
 		if (!m->in_claim) {
 			txn_error(m, s, "bad_structure",
@@ -2205,8 +2248,6 @@ feed(struct x837 *m, const struct x12_seg *s)
 	}
 	/* most others: those map_segment() acts on (NM1, HL, LX, CLM ...) */
 	if (__builtin_expect(odd == 0 && d->kind > K_SE, 1)) {
-		if (d->kind == K_CLM && clm_institutional(m, s))
-			return;
 		to = map_segment(m, s, d);
 		goto store;
 	}
@@ -2262,8 +2303,6 @@ feed(struct x837 *m, const struct x12_seg *s)
 			m->stats.claims++;
 		}
 	} else {
-		if (d->kind == K_CLM && clm_institutional(m, s))
-			return;
 		to = map_segment(m, s, d);
 		goto store;
 	}
