@@ -2313,79 +2313,91 @@ store:
 		put_inline(m, s, to, 0);
 }
 
+/*
+ * What x12r_next() could not read (rc X12_ERR): reported.  Returns -1 or
+ * -2 when the input is unusable, else 0.  Out of x837_parse(), whose loop
+ * is then short and in one piece.
+ */
+static __attribute__((noinline)) int
+in_read_error(struct x837 *m, struct x12r *r, const struct x12_seg *s)
+{
+	switch (x12r_errkind(r)) {
+	case X12_E_TOO_LONG:
+		m->stats.segments++;
+		if (m->st.open) {
+			txn_error_at(m, "segment_too_long", s->index,
+			    s->offset, "", s->text, s->len, "%s",
+			    x12r_error(r));
+		} else {
+			outside_close(m);
+			outside(m, s, x12r_error(r));
+		}
+		break;
+	case X12_E_BAD_ISA:
+		if (m->isa.open || m->stats.segments > 0) {
+			struct problem p;
+			struct pos at = { s->index, s->offset, "ISA" };
+
+			outside_close(m);
+			isa_close(m, at, "malformed ISA follows");
+			problem_set(&p, "bad_isa", x12r_error(r),
+			    s->index, s->offset, "ISA", NULL, 0);
+			snprintf(p.msg, sizeof p.msg, "%s (input "
+			    "skipped up to the next ISA): 'ISA'",
+			    x12r_error(r));
+			reject(m, &p, "interchange", 0, 0, 0);
+			break;
+		}
+		/* FALLTHROUGH */
+	default: {
+		struct problem p;
+		char msg[300];
+		const char *code = x12r_errkind(r) == X12_E_EMPTY ?
+		    "empty_input" : x12r_errkind(r) == X12_E_IO ?
+		    "read_error" : x12r_errkind(r) == X12_E_BAD_ISA ?
+		    "bad_isa" : "not_x12";
+		struct str v = { s->text, s->len };
+
+		if (x12r_errkind(r) == X12_E_EMPTY ||
+		    x12r_errkind(r) == X12_E_IO)
+			snprintf(msg, sizeof msg, "%s", x12r_error(r));
+		else if (x12r_errkind(r) == X12_E_BAD_ISA) {
+			/* ISA02 and ISA04 may hold passwords */
+			snprintf(msg, sizeof msg, "%s: 'ISA'",
+			    x12r_error(r));
+			v.n = 0;
+		}
+		else
+			snprintf(msg, sizeof msg, "%s: '%s'",
+			    x12r_error(r), q(m, v));
+		problem_set(&p, code, msg, s->index, s->offset, "",
+		    v.n ? s->text : NULL, v.n);
+		reject(m, &p, "input", 0, 0, 0);
+		return x12r_errkind(r) == X12_E_IO ? -2 : -1;
+	}
+	}
+	return 0;
+}
+
 int
 x837_parse(struct x837 *m, struct x12r *r, const char *name)
 {
 	struct x12_seg s;
 	struct pos end;
-	int rc, unusable = 0;
+	int rc, u, unusable = 0;
 
 	ids_init();
 	m->file = name;
 	for (;;) {
 		rc = x12r_next(r, &s);
-		if (rc == X12_EOF)
-			break;
-		if (rc == X12_SEG) {
+		if (__builtin_expect(rc == X12_SEG, 1)) {
 			feed(m, &s);
 			continue;
 		}
-		switch (x12r_errkind(r)) {
-		case X12_E_TOO_LONG:
-			m->stats.segments++;
-			if (m->st.open) {
-				txn_error_at(m, "segment_too_long", s.index,
-				    s.offset, "", s.text, s.len, "%s",
-				    x12r_error(r));
-			} else {
-				outside_close(m);
-				outside(m, &s, x12r_error(r));
-			}
+		if (rc == X12_EOF)
 			break;
-		case X12_E_BAD_ISA:
-			if (m->isa.open || m->stats.segments > 0) {
-				struct problem p;
-				struct pos at = { s.index, s.offset, "ISA" };
-
-				outside_close(m);
-				isa_close(m, at, "malformed ISA follows");
-				problem_set(&p, "bad_isa", x12r_error(r),
-				    s.index, s.offset, "ISA", NULL, 0);
-				snprintf(p.msg, sizeof p.msg, "%s (input "
-				    "skipped up to the next ISA): 'ISA'",
-				    x12r_error(r));
-				reject(m, &p, "interchange", 0, 0, 0);
-				break;
-			}
-			/* FALLTHROUGH */
-		default: {
-			struct problem p;
-			char msg[300];
-			const char *code = x12r_errkind(r) == X12_E_EMPTY ?
-			    "empty_input" : x12r_errkind(r) == X12_E_IO ?
-			    "read_error" : x12r_errkind(r) == X12_E_BAD_ISA ?
-			    "bad_isa" : "not_x12";
-			struct str v = { s.text, s.len };
-
-			if (x12r_errkind(r) == X12_E_EMPTY ||
-			    x12r_errkind(r) == X12_E_IO)
-				snprintf(msg, sizeof msg, "%s", x12r_error(r));
-			else if (x12r_errkind(r) == X12_E_BAD_ISA) {
-				/* ISA02 and ISA04 may hold passwords */
-				snprintf(msg, sizeof msg, "%s: 'ISA'",
-				    x12r_error(r));
-				v.n = 0;
-			}
-			else
-				snprintf(msg, sizeof msg, "%s: '%s'",
-				    x12r_error(r), q(m, v));
-			problem_set(&p, code, msg, s.index, s.offset, "",
-			    v.n ? s.text : NULL, v.n);
-			reject(m, &p, "input", 0, 0, 0);
-			unusable = x12r_errkind(r) == X12_E_IO ? -2 : -1;
-			break;
-		}
-		}
+		if ((u = in_read_error(m, r, &s)) != 0)
+			unusable = u;
 	}
 	outside_close(m);
 	end.index = m->last_index;
