@@ -490,6 +490,16 @@ store_grow(struct store *st, size_t nel, size_t len)
 }
 
 /*
+ * buf_copy() out of line, for seg_copy()'s segments under 16 bytes: its
+ * branches on the size spread over four code lines of x837_parse().
+ */
+static __attribute__((noinline)) void
+in_copy_small(char *d, const char *s, size_t n)
+{
+	buf_copy(d, s, n);
+}
+
+/*
  * memcpy(d, s, n) inline for a segment's text (n >= 1), mostly 16 to 64
  * bytes: four 16-byte moves whose places (none past n) cover any such n,
  * with no branch on the size within that range (the length varies with
@@ -526,7 +536,7 @@ seg_copy(char *d, const char *s, size_t n)
 		__builtin_memcpy(d + b, x[3], 16);
 #endif
 	} else if (n < 16)
-		buf_copy(d, s, n);
+		in_copy_small(d, s, n);
 	else
 		memcpy(d, s, n);
 }
@@ -1283,6 +1293,13 @@ reset_children(struct x837 *m, enum loop parent)
 		in_reset_few(z, n);
 }
 
+/* reset_children() for on_hl() and on_clm(): one call in their way */
+static __attribute__((noinline)) void
+in_reset_children(struct x837 *m, enum loop parent)
+{
+	reset_children(m, parent);
+}
+
 static __attribute__((noinline)) void
 too_large(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
@@ -1476,7 +1493,7 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 	m->cur = l;
 	m->cur_extra = 0;
 	m->cur_inst[l] = ++m->inst;
-	reset_children(m, l);
+	in_reset_children(m, l);
 	/* before the HL is stored, which changes neither: the store was
 	 * just emptied, it has room */
 	if (lv > LV_A) {
@@ -1523,7 +1540,7 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 	m->cur = L_2300;
 	m->cur_extra = 0;
 	m->cur_inst[L_2300] = ++m->inst;
-	reset_children(m, L_2300);
+	in_reset_children(m, L_2300);
 	return L_2300;
 }
 
