@@ -31,8 +31,13 @@
 #define ISA_SCAN	512
 /* ipos when there is no index */
 #define NOIDX		SIZE_MAX
-/* 64-byte words in the window indexed at a time */
-#define IW		16
+/*
+ * 64-byte words in the window indexed at a time: 4 KiB, several claims,
+ * so that seg_long() and the indexing, which run at each window's edge,
+ * run seldom (at 1 KiB, about once a claim, they were among the code
+ * fetched anew for each claim).  The index is 1.5 KiB of data.
+ */
+#define IW		64
 
 struct x12r {
 	int			 fd;
@@ -819,9 +824,12 @@ static inline __attribute__((always_inline)) int
 seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
     uint64_t b, uint32_t *ep)
 {
+	/* the first 1, 2 or 3 bytes of 4 read (x86, little-endian) */
+	static const uint32_t idmask[4] = { 0, 0xff, 0xffff, 0xffffff };
 	const char *buf = r->buf;
 	size_t np;
 	char id[4] = { 0, 0, 0, 0 };
+	uint32_t v;
 	unsigned char c;
 
 	/* CR or LF before the terminator (not plain): trimmed */
@@ -840,17 +848,24 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
 	s->index = ++r->count;
 	s->offset = r->base + pos;
 	s->d = r->d;
-	/* as set_elems() does; buf[pos + 3] is in the segment or its terminator */
-	if ((s->idlen = r->eoff[1] - 1) >= 3) {
-		memcpy(id, buf + pos, sizeof id);
-		id[3] = '\0';
+	/*
+	 * As set_elems() does.  With 3 bytes or more, buf[pos + 3] is in the
+	 * segment or its terminator: 4 bytes read and cut to the id's length,
+	 * with no branch on that length (2 or 3 from one segment to the next,
+	 * often mispredicted).
+	 */
+	s->idlen = r->eoff[1] - 1;
+	if (__builtin_expect(len >= 3, 1)) {
+		memcpy(&v, buf + pos, sizeof v);
+		v &= idmask[s->idlen < 3 ? s->idlen : 3];
+		memcpy(s->id, &v, sizeof v);
 	} else {
 		if (s->idlen > 0)
 			id[0] = buf[pos];
 		if (s->idlen > 1)
 			id[1] = buf[pos + 1];
+		memcpy(s->id, id, sizeof id);
 	}
-	memcpy(s->id, id, sizeof id);
 	/*
 	 * Past the line break most files have after each terminator, and
 	 * whether the next call can go the quick way: the next byte is in
@@ -863,8 +878,9 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
 	 * would go the slow way and index its window again) */
 	if ((c = (unsigned char)buf[np]) == '\r' && buf[np + 1] == '\n')
 		c = (unsigned char)buf[++np];
-	if (c == '\n')
-		c = (unsigned char)buf[++np];
+	/* (no branch: the LF is there in most files, or in none) */
+	np += c == '\n';
+	c = (unsigned char)buf[np];
 	r->pos = r->ipos = np;
 	if (lead_slow[c])
 		r->ipos = NOIDX;

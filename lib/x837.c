@@ -348,13 +348,15 @@ family(enum loop l)
 	return (enum loop)idt.fam[l];
 }
 
-/* Copy s into out (size CTL_MAX), cut to fit. */
-static void
+/*
+ * Copy s into out (size CTL_MAX), cut to fit.  Out of line: the inline
+ * copy's branches on the size took more of on_hl() than the call costs.
+ */
+static __attribute__((noinline)) void
 scopy(char *out, struct str s)
 {
 	size_t n = s.n < CTL_MAX - 1 ? s.n : CTL_MAX - 1;
 
-	/* (inline: an HL01 is a few digits, a call cost more than the copy) */
 	buf_copy(out, s.p, n);
 	out[n] = '\0';
 }
@@ -488,6 +490,16 @@ store_grow(struct store *st, size_t nel, size_t len)
 }
 
 /*
+ * buf_copy() out of line, for seg_copy()'s segments under 16 bytes: its
+ * branches on the size spread over four code lines of x837_parse().
+ */
+static __attribute__((noinline)) void
+in_copy_small(char *d, const char *s, size_t n)
+{
+	buf_copy(d, s, n);
+}
+
+/*
  * memcpy(d, s, n) inline for a segment's text (n >= 1), mostly 16 to 64
  * bytes: four 16-byte moves whose places (none past n) cover any such n,
  * with no branch on the size within that range (the length varies with
@@ -524,7 +536,7 @@ seg_copy(char *d, const char *s, size_t n)
 		__builtin_memcpy(d + b, x[3], 16);
 #endif
 	} else if (n < 16)
-		buf_copy(d, s, n);
+		in_copy_small(d, s, n);
 	else
 		memcpy(d, s, n);
 }
@@ -1182,7 +1194,8 @@ ids_init(void)
 
 static void render_claim(struct x837 *m);
 
-static void
+/* (out of line: on_hl() and on_clm() share one copy) */
+static __attribute__((noinline)) void
 level_open(struct x837 *m, int lv, const struct x12_seg *s)
 {
 	struct level *l = &m->lv[lv];
@@ -1246,19 +1259,13 @@ level_close(struct x837 *m, int lv)
  * limited ones lie next to each other in enum loop (ids_init() checks):
  * one range of up to 16, cleared with two overlapping stores.
  */
-static ALWAYS_INLINE void
-reset_children(struct x837 *m, enum loop parent)
+static __attribute__((noinline)) void
+in_reset_few(unsigned char *z, unsigned n)
 {
-	unsigned char *z = m->seen + idt.kid0[parent];
-	unsigned n = idt.nkid[parent];
-	uint64_t z8 = 0;
 	uint32_t z4 = 0;
 	uint16_t z2 = 0;
 
-	if (n >= 8) {
-		__builtin_memcpy(z, &z8, 8);
-		__builtin_memcpy(z + n - 8, &z8, 8);
-	} else if (n >= 4) {
+	if (n >= 4) {
 		__builtin_memcpy(z, &z4, 4);
 		__builtin_memcpy(z + n - 4, &z4, 4);
 	} else if (n >= 2) {
@@ -1266,6 +1273,31 @@ reset_children(struct x837 *m, enum loop parent)
 		__builtin_memcpy(z + n - 2, &z2, 2);
 	} else if (n == 1)
 		z[0] = 0;
+}
+
+/*
+ * (Most loops started have none or 8 and more: those two cases inline,
+ * the others in in_reset_few(), so that the inline part is small.)
+ */
+static ALWAYS_INLINE void
+reset_children(struct x837 *m, enum loop parent)
+{
+	unsigned char *z = m->seen + idt.kid0[parent];
+	unsigned n = idt.nkid[parent];
+	uint64_t z8 = 0;
+
+	if (n >= 8) {
+		__builtin_memcpy(z, &z8, 8);
+		__builtin_memcpy(z + n - 8, &z8, 8);
+	} else if (n != 0)
+		in_reset_few(z, n);
+}
+
+/* reset_children() for on_hl() and on_clm(): one call in their way */
+static __attribute__((noinline)) void
+in_reset_children(struct x837 *m, enum loop parent)
+{
+	reset_children(m, parent);
 }
 
 static __attribute__((noinline)) void
@@ -1368,8 +1400,11 @@ put_extra(struct x837 *m, const struct x12_seg *s, enum loop l,
 	    loops[l].name, qs(m, id));
 }
 
-/* Start an instance of loop l with segment s (NM1, SBR, LX, ...). */
-static ALWAYS_INLINE void
+/*
+ * Start an instance of loop l with segment s (NM1, SBR, LX, ...): the
+ * loop to store s in, or L_NONE when it is kept as an extra segment.
+ */
+static ALWAYS_INLINE enum loop
 start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 {
 	m->seen[l]++;
@@ -1378,12 +1413,12 @@ start_loop(struct x837 *m, const struct x12_seg *s, enum loop l)
 		m->cur = l;
 		m->cur_extra = 1;
 		put_extra(m, s, l, "loop repeated more often than 837P allows");
-		return;
+		return L_NONE;
 	}
 	m->cur = l;
 	m->cur_extra = 0;
 	m->cur_inst[l] = ++m->inst;
-	put_inline(m, s, l, 0);
+	return l;
 }
 
 /*
@@ -1405,23 +1440,42 @@ nm1_child(enum loop l, struct str c)
 	return (enum loop)(idt.nm1[l][h] & -(unsigned)(idt.nm1key[h] == v));
 }
 
-static void
+/*
+ * An HL: the loop to store it in (the caller's put_inline(), one copy for
+ * every segment), or L_NONE when it is refused.
+ */
+/*
+ * sel() out of line, for what runs once or twice a claim (HL): one call is
+ * smaller than a copy of its trim loop at each use.
+ */
+static __attribute__((noinline)) struct str
+in_sel(const struct x12_seg *s, unsigned i)
+{
+	return sel(s, i);
+}
+
+static enum loop
 on_hl(struct x837 *m, const struct x12_seg *s)
 {
-	struct str code = sel(s, 3), parent = sel(s, 2);
+	/* the level of HL03 "20", "22" or "23" by its second digit (one
+	 * look, not a test for each), and the level's loop */
+	static const unsigned char lvof[4] = { LV_A, LV_HDR, LV_B, LV_C };
+	static const unsigned char loopof[LV_N] = {
+		[LV_A] = L_2000A, [LV_B] = L_2000B, [LV_C] = L_2000C
+	};
+	struct str code = in_sel(s, 3);
+	unsigned d = 1;
 	int lv, up;
+	enum loop l;
 
-	if (is(code, "20"))
-		lv = LV_A;
-	else if (is(code, "22"))
-		lv = LV_B;
-	else if (is(code, "23"))
-		lv = LV_C;
-	else {
+	if (code.n == 2 && code.p[0] == '2')
+		d = (unsigned)(unsigned char)code.p[1] - '0';
+	lv = d < 4 ? lvof[d] : LV_HDR;
+	if (lv == LV_HDR) {
 		txn_error(m, s, "bad_hierarchy",
 		    "HL03 is not an 837P hierarchical level (20, 22 or 23): "
 		    "'%s'", q(m, code));
-		return;
+		return L_NONE;
 	}
 	up = lv - 1;
 	if (lv > LV_A && !m->lv[up].active) {
@@ -1429,18 +1483,22 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 		    "loop (HL %s) before it: '%s'", lv == LV_B ? "22" : "23",
 		    lv == LV_B ? "subscriber" : "patient",
 		    lv == LV_B ? "billing provider" : "subscriber",
-		    lv == LV_B ? "20" : "22", q(m, sel(s, 1)));
-		return;
+		    lv == LV_B ? "20" : "22", q(m, in_sel(s, 1)));
+		return L_NONE;
 	}
 	level_close(m, lv);
 	level_open(m, lv, s);
-	scopy(m->lv[lv].hl, sel(s, 1));
-	m->cur = lv == LV_A ? L_2000A : lv == LV_B ? L_2000B : L_2000C;
+	scopy(m->lv[lv].hl, in_sel(s, 1));
+	l = (enum loop)loopof[lv];
+	m->cur = l;
 	m->cur_extra = 0;
-	m->cur_inst[m->cur] = ++m->inst;
-	reset_children(m, m->cur);
-	put_inline(m, s, m->cur, 0);
+	m->cur_inst[l] = ++m->inst;
+	in_reset_children(m, l);
+	/* before the HL is stored, which changes neither: the store was
+	 * just emptied, it has room */
 	if (lv > LV_A) {
+		struct str parent = in_sel(s, 2);
+
 		m->lv[up].nchildren++;
 		/* (eqz: the enclosing id is short, no strlen call) */
 		if (!eqz(parent, m->lv[up].hl))
@@ -1448,20 +1506,30 @@ on_hl(struct x837 *m, const struct x12_seg *s)
 			    "HL02 parent id is not the enclosing HL '%s': '%s'",
 			    qs(m, m->lv[up].hl), q(m, parent));
 	}
+	return l;
 }
 
-static void
+static ALWAYS_INLINE int clm_institutional(struct x837 *,
+    const struct x12_seg *);
+
+/*
+ * A CLM: the loop to store it in (L_2300), or L_NONE when refused.  The
+ * test for an 837I claim here, not in feed(): out of its loop's way.
+ */
+static enum loop
 on_clm(struct x837 *m, const struct x12_seg *s)
 {
 	int lv = m->lv[LV_C].active ? LV_C : LV_B;
 
+	if (clm_institutional(m, s))
+		return L_NONE;
 	m->st.nclm++;
 	m->stats.claims++;
 	if (!m->lv[LV_B].active) {
 		txn_error(m, s, "bad_structure",
 		    "CLM outside a subscriber loop (no HL 22 before it): '%s'",
 		    q(m, sel(s, 1)));
-		return;
+		return L_NONE;
 	}
 	close_claim(m);
 	m->lv[lv].nclaims++;
@@ -1472,8 +1540,8 @@ on_clm(struct x837 *m, const struct x12_seg *s)
 	m->cur = L_2300;
 	m->cur_extra = 0;
 	m->cur_inst[L_2300] = ++m->inst;
-	reset_children(m, L_2300);
-	put_inline(m, s, L_2300, 0);
+	in_reset_children(m, L_2300);
+	return L_2300;
 }
 
 /*
@@ -1483,30 +1551,43 @@ on_clm(struct x837 *m, const struct x12_seg *s)
  * entity) the loop's own segments are kept as extra segments; anything
  * else leaves it.
  */
-static ALWAYS_INLINE void
-walk_up(struct x837 *m, const struct x12_seg *s, unsigned id)
+static __attribute__((noinline)) enum loop
+in_walk_extra(struct x837 *m, const struct x12_seg *s, unsigned id)
 {
 	enum loop l = m->cur, to;
 
-	if (__builtin_expect(m->cur_extra != 0, 0)) {
-		if (m->cur_extra == 2 ? idt.party[id] :
-		    idt.route[l][id] == l) {
-			put(m, s, l, SS_EXTRA);
-			return;
-		}
-		if (m->cur_extra == 1)
-			l = (enum loop)loops[l].parent;
+	if (m->cur_extra == 2 ? idt.party[id] : idt.route[l][id] == l) {
+		put(m, s, l, SS_EXTRA);
+		return L_NONE;
 	}
+	if (m->cur_extra == 1)
+		l = (enum loop)loops[l].parent;
 	to = (enum loop)idt.route[l][id];
 	if (to != L_NONE) {
-		if (m->cur_extra) {
-			m->cur = to;
-			m->cur_extra = 0;
-		}
-		put_inline(m, s, to, 0);
-		return;
+		m->cur = to;
+		m->cur_extra = 0;
+		return to;
 	}
 	put_extra(m, s, m->cur, "unexpected segment");
+	return L_NONE;
+}
+
+/*
+ * The loop to store s in (the caller's put_inline()), or L_NONE when it
+ * is kept as an extra segment.  In an unmapped loop: in_walk_extra(), out
+ * of the way of the usual segment.
+ */
+static ALWAYS_INLINE enum loop
+walk_up(struct x837 *m, const struct x12_seg *s, unsigned id)
+{
+	enum loop to;
+
+	if (__builtin_expect(m->cur_extra != 0, 0))
+		return in_walk_extra(m, s, id);
+	to = (enum loop)idt.route[m->cur][id];
+	if (__builtin_expect(to == L_NONE, 0))
+		put_extra(m, s, m->cur, "unexpected segment");
+	return to;
 }
 
 /* sel(s, 1) without the call, for NM101 of every NM1. */
@@ -1518,40 +1599,45 @@ sel1(const struct x12_seg *s)
 	return trim_el(s->text + s->eoff[1], s->eoff[2] - 1 - s->eoff[1]);
 }
 
-static ALWAYS_INLINE void
+/*
+ * The loop to store s in, L_NONE when it is not to be stored there (kept
+ * as an extra segment, or refused): the caller stores it, in one copy of
+ * put_inline() for every kind of segment.
+ */
+static ALWAYS_INLINE enum loop
 map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 {
 	const char *id = s->id;
 	enum loop fam = family(m->cur);
 	enum loop child;
 
+	/* (before the switch, as a test of its own: a jump through the
+	 * switch's table, once a claim more, was often mispredicted) */
+	if (d->kind == K_CLM)
+		return on_clm(m, s);
 	switch (d->kind) {
 	case K_INST:
 		txn_error(m, s, "not_837p", "institutional segment in an 837P "
 		    "transaction set (is it an 837I?): '%s'", qs(m, id));
-		return;
+		return L_NONE;
 	case K_DENT:
 		txn_error(m, s, "not_837p", "dental segment in an 837P "
 		    "transaction set (is it an 837D?): '%s'", qs(m, id));
-		return;
+		return L_NONE;
 	case K_HL:
-		on_hl(m, s);
-		return;
-	case K_CLM:
-		on_clm(m, s);
-		return;
+		return on_hl(m, s);
 	case K_LX:
 		if (!m->in_claim) {
 			txn_error(m, s, "bad_structure",
 			    "LX outside a claim (no CLM before it): '%s'",
 			    q(m, sel(s, 1)));
-			return;
+			return L_NONE;
 		}
 		if (m->line >= LINES_MAX) {
 			txn_error(m, s, "too_large",
 			    "more than %d service lines in one claim: '%s'",
 			    LINES_MAX, q(m, sel(s, 1)));
-			return;
+			return L_NONE;
 		}
 		m->line++;
 		m->seen[L_2400] = 0;
@@ -1560,7 +1646,7 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_SBR:
 		if (fam == L_2000B && !m->lv[LV_B].has_sbr) {
 			m->lv[LV_B].has_sbr = 1;
-			put_inline(m, s, L_2000B, 0);
+			return L_2000B;
 		} else if (m->in_claim && (fam == L_2300 || fam == L_2320) &&
 		    m->cob < COB_MAX) {
 			m->cob++;
@@ -1568,14 +1654,14 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 			break;
 		} else
 			put_extra(m, s, m->cur, "unexpected SBR");
-		return;
+		return L_NONE;
 	case K_NM1:
 		child = nm1_child(m->cur, sel1(s));
 		if (child == L_NONE) {
 			m->cur = fam;
 			m->cur_extra = 2;
 			put_extra(m, s, fam, "NM1 entity code not used here");
-			return;
+			return L_NONE;
 		}
 		break;
 	case K_LIN:
@@ -1583,17 +1669,16 @@ map_segment(struct x837 *m, const struct x12_seg *s, const struct idslot *d)
 	case K_LQ:
 		if (fam != L_2400) {
 			put_extra(m, s, m->cur, "segment outside a service line");
-			return;
+			return L_NONE;
 		}
 		child = d->kind == K_LIN ? L_2410 : d->kind == K_SVD ?
 		    L_2430 : L_2440;
 		break;
 	default:
-		walk_up(m, s, d->num);
-		return;
+		return walk_up(m, s, d->num);
 	}
 	/* one place, start_loop() inline */
-	start_loop(m, s, child);
+	return start_loop(m, s, child);
 }
 
 /* ---- envelope ---- */
@@ -2160,6 +2245,7 @@ feed(struct x837 *m, const struct x12_seg *s)
 	const char *id = s->id;
 	const uint32_t key = pkid(s->id);
 	const struct idslot *d = &idt.h[id_hash(key)];
+	enum loop to;
 	uint32_t odd;
 
 	m->stats.segments++;
@@ -2174,15 +2260,13 @@ feed(struct x837 *m, const struct x12_seg *s)
 	    (s->flags & X12_F_UNTERMINATED) | !m->st.open | m->st.skip;
 	if (__builtin_expect((odd | d->kind) == 0, 1)) {
 		/* d->num, known without waiting for the load */
-		walk_up(m, s, id_hash(key) + 1);
-		return;
+		to = walk_up(m, s, id_hash(key) + 1);
+		goto store;
 	}
 	/* most others: those map_segment() acts on (NM1, HL, LX, CLM ...) */
 	if (__builtin_expect(odd == 0 && d->kind > K_SE, 1)) {
-		if (d->kind == K_CLM && clm_institutional(m, s))
-			return;
-		map_segment(m, s, d);
-		return;
+		to = map_segment(m, s, d);
+		goto store;
 	}
 	/* a known id of its own length is valid */
 	if (__builtin_expect(d->key != key || d->len != s->idlen, 0) &&
@@ -2197,8 +2281,8 @@ feed(struct x837 *m, const struct x12_seg *s)
 	/* most segments: in a transaction set, no more to see to */
 	if (__builtin_expect(d->kind == K_LOOP && m->st.open && !m->st.skip,
 	    1)) {
-		walk_up(m, s, d->num);
-		return;
+		to = walk_up(m, s, d->num);
+		goto store;
 	}
 	if (d->kind >= K_ISA && d->kind <= K_SE) {
 		outside_close(m);
@@ -2236,10 +2320,80 @@ feed(struct x837 *m, const struct x12_seg *s)
 			m->stats.claims++;
 		}
 	} else {
-		if (d->kind == K_CLM && clm_institutional(m, s))
-			return;
-		map_segment(m, s, d);
+		to = map_segment(m, s, d);
+		goto store;
 	}
+	return;
+store:
+	/* the one copy of put_inline() for every segment stored */
+	if (to != L_NONE)
+		put_inline(m, s, to, 0);
+}
+
+/*
+ * What x12r_next() could not read (rc X12_ERR): reported.  Returns -1 or
+ * -2 when the input is unusable, else 0.  Out of x837_parse(), whose loop
+ * is then short and in one piece.
+ */
+static __attribute__((noinline)) int
+in_read_error(struct x837 *m, struct x12r *r, const struct x12_seg *s)
+{
+	switch (x12r_errkind(r)) {
+	case X12_E_TOO_LONG:
+		m->stats.segments++;
+		if (m->st.open) {
+			txn_error_at(m, "segment_too_long", s->index,
+			    s->offset, "", s->text, s->len, "%s",
+			    x12r_error(r));
+		} else {
+			outside_close(m);
+			outside(m, s, x12r_error(r));
+		}
+		break;
+	case X12_E_BAD_ISA:
+		if (m->isa.open || m->stats.segments > 0) {
+			struct problem p;
+			struct pos at = { s->index, s->offset, "ISA" };
+
+			outside_close(m);
+			isa_close(m, at, "malformed ISA follows");
+			problem_set(&p, "bad_isa", x12r_error(r),
+			    s->index, s->offset, "ISA", NULL, 0);
+			snprintf(p.msg, sizeof p.msg, "%s (input "
+			    "skipped up to the next ISA): 'ISA'",
+			    x12r_error(r));
+			reject(m, &p, "interchange", 0, 0, 0);
+			break;
+		}
+		/* FALLTHROUGH */
+	default: {
+		struct problem p;
+		char msg[300];
+		const char *code = x12r_errkind(r) == X12_E_EMPTY ?
+		    "empty_input" : x12r_errkind(r) == X12_E_IO ?
+		    "read_error" : x12r_errkind(r) == X12_E_BAD_ISA ?
+		    "bad_isa" : "not_x12";
+		struct str v = { s->text, s->len };
+
+		if (x12r_errkind(r) == X12_E_EMPTY ||
+		    x12r_errkind(r) == X12_E_IO)
+			snprintf(msg, sizeof msg, "%s", x12r_error(r));
+		else if (x12r_errkind(r) == X12_E_BAD_ISA) {
+			/* ISA02 and ISA04 may hold passwords */
+			snprintf(msg, sizeof msg, "%s: 'ISA'",
+			    x12r_error(r));
+			v.n = 0;
+		}
+		else
+			snprintf(msg, sizeof msg, "%s: '%s'",
+			    x12r_error(r), q(m, v));
+		problem_set(&p, code, msg, s->index, s->offset, "",
+		    v.n ? s->text : NULL, v.n);
+		reject(m, &p, "input", 0, 0, 0);
+		return x12r_errkind(r) == X12_E_IO ? -2 : -1;
+	}
+	}
+	return 0;
 }
 
 int
@@ -2247,74 +2401,20 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 {
 	struct x12_seg s;
 	struct pos end;
-	int rc, unusable = 0;
+	int rc, u, unusable = 0;
 
 	ids_init();
 	m->file = name;
 	for (;;) {
 		rc = x12r_next(r, &s);
-		if (rc == X12_EOF)
-			break;
-		if (rc == X12_SEG) {
+		if (__builtin_expect(rc == X12_SEG, 1)) {
 			feed(m, &s);
 			continue;
 		}
-		switch (x12r_errkind(r)) {
-		case X12_E_TOO_LONG:
-			m->stats.segments++;
-			if (m->st.open) {
-				txn_error_at(m, "segment_too_long", s.index,
-				    s.offset, "", s.text, s.len, "%s",
-				    x12r_error(r));
-			} else {
-				outside_close(m);
-				outside(m, &s, x12r_error(r));
-			}
+		if (rc == X12_EOF)
 			break;
-		case X12_E_BAD_ISA:
-			if (m->isa.open || m->stats.segments > 0) {
-				struct problem p;
-				struct pos at = { s.index, s.offset, "ISA" };
-
-				outside_close(m);
-				isa_close(m, at, "malformed ISA follows");
-				problem_set(&p, "bad_isa", x12r_error(r),
-				    s.index, s.offset, "ISA", NULL, 0);
-				snprintf(p.msg, sizeof p.msg, "%s (input "
-				    "skipped up to the next ISA): 'ISA'",
-				    x12r_error(r));
-				reject(m, &p, "interchange", 0, 0, 0);
-				break;
-			}
-			/* FALLTHROUGH */
-		default: {
-			struct problem p;
-			char msg[300];
-			const char *code = x12r_errkind(r) == X12_E_EMPTY ?
-			    "empty_input" : x12r_errkind(r) == X12_E_IO ?
-			    "read_error" : x12r_errkind(r) == X12_E_BAD_ISA ?
-			    "bad_isa" : "not_x12";
-			struct str v = { s.text, s.len };
-
-			if (x12r_errkind(r) == X12_E_EMPTY ||
-			    x12r_errkind(r) == X12_E_IO)
-				snprintf(msg, sizeof msg, "%s", x12r_error(r));
-			else if (x12r_errkind(r) == X12_E_BAD_ISA) {
-				/* ISA02 and ISA04 may hold passwords */
-				snprintf(msg, sizeof msg, "%s: 'ISA'",
-				    x12r_error(r));
-				v.n = 0;
-			}
-			else
-				snprintf(msg, sizeof msg, "%s: '%s'",
-				    x12r_error(r), q(m, v));
-			problem_set(&p, code, msg, s.index, s.offset, "",
-			    v.n ? s.text : NULL, v.n);
-			reject(m, &p, "input", 0, 0, 0);
-			unusable = x12r_errkind(r) == X12_E_IO ? -2 : -1;
-			break;
-		}
-		}
+		if ((u = in_read_error(m, r, &s)) != 0)
+			unusable = u;
 	}
 	outside_close(m);
 	end.index = m->last_index;
