@@ -6957,36 +6957,47 @@ render_forms(struct rc *c, size_t from, size_t to)
 #define H_2430	0x40000u
 #define H_2440	0x80000u
 
+/*
+ * The bit of a segment of 2300 or of a service line by its id, 0 for the
+ * others: a table rather than a switch (a tree of compares, code and
+ * branches, for every such segment of every claim), each id in its own
+ * slot of 32 at (pid * KIND_MUL) >> 27 (-Woverride-init tells when two
+ * would share one).
+ */
+#define KIND_MUL		0xab99254bu
+#define KIND_SLOT(pid)	((uint32_t)((pid) * KIND_MUL) >> 27)
+#define KIND_B(pid, bit)	[KIND_SLOT(pid)] = { (pid), (bit) }
+
+static const struct {
+	uint32_t	 pid, bit;
+} kind_bits[32] = {
+	KIND_B(ID3('D', 'T', 'P'), H_DTP),
+	KIND_B(ID3('P', 'W', 'K'), H_PWK),
+	KIND_B(ID3('C', 'R', '1'), H_CR1),
+	KIND_B(ID3('C', 'R', '2'), H_CR2),
+	KIND_B(ID3('C', 'R', '3'), H_CR3),
+	KIND_B(ID3('C', 'R', 'C'), H_CRC),
+	KIND_B(ID3('Q', 'T', 'Y'), H_QTY),
+	KIND_B(ID3('M', 'E', 'A'), H_MEA),
+	KIND_B(ID3('C', 'N', '1'), H_CN1),
+	KIND_B(ID3('R', 'E', 'F'), H_REF),
+	KIND_B(ID3('A', 'M', 'T'), H_AMT),
+	KIND_B(ID2('K', '3'), H_K3),
+	KIND_B(ID3('N', 'T', 'E'), H_NTE),
+	KIND_B(ID3('P', 'S', '1'), H_PS1),
+	KIND_B(ID3('H', 'C', 'P'), H_HCP),
+	KIND_B(ID2('H', 'I'), H_HI)
+};
+
 static ALWAYS_INLINE unsigned
 kind_bit(uint32_t pid)
 {
-	switch (pid) {
-	case ID3('D', 'T', 'P'): return H_DTP;
-	case ID3('P', 'W', 'K'): return H_PWK;
-	case ID3('C', 'R', '1'): return H_CR1;
-	case ID3('C', 'R', '2'): return H_CR2;
-	case ID3('C', 'R', '3'): return H_CR3;
-	case ID3('C', 'R', 'C'): return H_CRC;
-	case ID3('Q', 'T', 'Y'): return H_QTY;
-	case ID3('M', 'E', 'A'): return H_MEA;
-	case ID3('C', 'N', '1'): return H_CN1;
-	case ID3('R', 'E', 'F'): return H_REF;
-	case ID3('A', 'M', 'T'): return H_AMT;
-	case ID2('K', '3'): return H_K3;
-	case ID3('N', 'T', 'E'): return H_NTE;
-	case ID3('P', 'S', '1'): return H_PS1;
-	case ID3('H', 'C', 'P'): return H_HCP;
-	case ID2('H', 'I'): return H_HI;
-	default: return 0;
-	}
+	unsigned i = KIND_SLOT(pid);
+
+	return kind_bits[i].pid == pid ? kind_bits[i].bit : 0;
 }
 
-/* kind_bit() out of line, for line_scan's less usual segments. */
-static unsigned __attribute__((noinline))
-ln_kind_bit(uint32_t pid)
-{
-	return kind_bit(pid);
-}
+#undef KIND_B
 
 /*
  * The bit of a segment in a service line's range by its loop, for the
@@ -7031,7 +7042,7 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 			ls->has |= b != 0 ? b : H_2420;
 			continue;
 		}
-		/* (the usual ones first, without kind_bit's compares) */
+		/* (the usual ones first: each has more to note than its bit) */
 		if (s->pid == ID3('S', 'V', '1')) {
 			if (ls->nsv1++ == 0)
 				ls->sv1 = k;
@@ -7045,7 +7056,7 @@ line_scan(const struct rc *c, size_t from, size_t to, struct lscan *ls)
 			if (ls->nref++ == 0)
 				ls->ref = k;
 		} else if (s->pid != ID2('L', 'X'))
-			ls->has |= ln_kind_bit(s->pid);
+			ls->has |= kind_bit(s->pid);
 	}
 	ls->has &= ~H_NOTHING;
 }
@@ -7923,46 +7934,6 @@ clm_run(struct rc *c, size_t clm)
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
 }
 
-/*
- * kind_bit by a table rather than its switch (a tree of compares, code
- * and branches, for every segment of 2300 on every claim): each of its
- * ids in its own slot of 32 at (pid * CL_KMUL) >> 27 (-Woverride-init
- * tells when two would share one).
- */
-#define CL_KMUL		0xab99254bu
-#define CL_KSLOT(pid)	((uint32_t)((pid) * CL_KMUL) >> 27)
-#define CL_KB(pid, bit)	[CL_KSLOT(pid)] = { (pid), (bit) }
-
-static const struct {
-	uint32_t	 pid, bit;
-} cl_kbits[32] = {
-	CL_KB(ID3('D', 'T', 'P'), H_DTP),
-	CL_KB(ID3('P', 'W', 'K'), H_PWK),
-	CL_KB(ID3('C', 'R', '1'), H_CR1),
-	CL_KB(ID3('C', 'R', '2'), H_CR2),
-	CL_KB(ID3('C', 'R', '3'), H_CR3),
-	CL_KB(ID3('C', 'R', 'C'), H_CRC),
-	CL_KB(ID3('Q', 'T', 'Y'), H_QTY),
-	CL_KB(ID3('M', 'E', 'A'), H_MEA),
-	CL_KB(ID3('C', 'N', '1'), H_CN1),
-	CL_KB(ID3('R', 'E', 'F'), H_REF),
-	CL_KB(ID3('A', 'M', 'T'), H_AMT),
-	CL_KB(ID2('K', '3'), H_K3),
-	CL_KB(ID3('N', 'T', 'E'), H_NTE),
-	CL_KB(ID3('P', 'S', '1'), H_PS1),
-	CL_KB(ID3('H', 'C', 'P'), H_HCP),
-	CL_KB(ID2('H', 'I'), H_HI)
-};
-
-static ALWAYS_INLINE unsigned
-cl_kind(uint32_t pid)
-{
-	unsigned i = CL_KSLOT(pid);
-
-	return cl_kbits[i].pid == pid ? cl_kbits[i].bit : 0;
-}
-
-#undef CL_KB
 
 /*
  * CR2 (rare) out of line: render_claim_obj's code on every claim stays
@@ -7998,7 +7969,7 @@ render_claim_obj(struct rc *c)
 		clm_members(c, clm);
 	FOREACH_ALL(c, k, L_2300)
 		if (!(c->st->seg[k].flags & SS_EXTRA))
-			has |= cl_kind(c->st->seg[k].pid);
+			has |= kind_bit(c->st->seg[k].pid);
 	if (has & H_DTP)
 		dates(c, 0, n, L_2300, 0, clm_dates, 0, NONE);
 	if (has & H_PWK)
