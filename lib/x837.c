@@ -2521,6 +2521,9 @@ rc_init(struct rc *c, struct x837 *m, int lv, struct buf *out)
  * The writers below put a member or value into jw's buffer at once, with
  * the comma jw would write before it: out_begin makes room for `room`
  * more bytes and returns where they go, out_end closes the buffer there.
+ * The comma is stored always and counted only when it is due (room is
+ * made for it): no branch, whose rarer side gcc lays out of line, on the
+ * path of every member.
  */
 static ALWAYS_INLINE char *
 out_begin(struct jw *w, size_t room)
@@ -2531,10 +2534,9 @@ out_begin(struct jw *w, size_t room)
 	if (b->len + room + 2 > b->cap)
 		buf_grow(b, room + 1);
 	o = b->s + b->len;
-	if (w->after_key)
-		w->after_key = 0;
-	else if (!w->first[w->depth])
-		*o++ = ',';
+	*o = ',';
+	o += !w->after_key & !w->first[w->depth];
+	w->after_key = 0;
 	w->first[w->depth] = 0;
 	return o;
 }
@@ -6541,27 +6543,6 @@ diag_obj(struct jw *w, unsigned seq, struct str qual, struct str code,
 	out_end(w, o);
 }
 
-/*
- * out_begin with its comma stored always and counted only when it is
- * due (room is made for it): no branch, whose rarer side gcc lays out of
- * line, on the path of every diagnosis.
- */
-static ALWAYS_INLINE char *
-rec_out_begin(struct jw *w, size_t room)
-{
-	struct buf *b = w->b;
-	char *o;
-
-	if (b->len + room + 2 > b->cap)
-		buf_grow(b, room + 1);
-	o = b->s + b->len;
-	*o = ',';
-	o += !w->after_key & !w->first[w->depth];
-	w->after_key = 0;
-	w->first[w->depth] = 0;
-	return o;
-}
-
 #ifdef __SSE2__
 /*
  * The usual diagnosis of a segment with nothing to escape, all at once:
@@ -6642,7 +6623,7 @@ hi_diag_fast(struct rc *c, size_t k, unsigned i, unsigned *seq, int *open)
 	 * 12 + 2 + 32 (the literal's 26 or 27) + 16 (the code, up to 13)
 	 * + 32 (the end's 20 or 21): 128 covers them.
 	 */
-	o = rec_out_begin(&c->w, 128);
+	o = out_begin(&c->w, 128);
 	memcpy(o, "{\"sequence\":", 12);
 	two = sq >= 10;
 	o[12] = (char)('0' + (two ? sq / 10 : sq));
