@@ -5518,21 +5518,33 @@ repricing(struct rc *c, size_t from, size_t to, enum loop l, int line)
 	mapped(c, k, BR(1, 7) | BR(13, 15) | (line ? BR(9, 12) : 0));
 }
 
+/*
+ * instances() of the whole store: down the loop's list, up to max found
+ * (inline where a claim's loops are looked at one after the other, most
+ * of them absent).
+ */
+static ALWAYS_INLINE size_t
+instances_all(const struct rc *c, enum loop l, const char *startid,
+    uint32_t *out, size_t max)
+{
+	const struct store *st = c->st;
+	size_t k, n = 0;
+
+	for (k = st->lhead[l]; k != NOIDX && n < max; k = st->lnext[k])
+		if (match(c, k, l, 0, startid))
+			out[n++] = st->seg[k].inst;
+	return n;
+}
+
 /* The instances (inst numbers) of loop l in [from, to), in order. */
 static size_t
 instances(const struct rc *c, size_t from, size_t to, enum loop l,
     const char *startid, uint32_t *out, size_t max)
 {
-	const struct store *st = c->st;
 	size_t k, n = 0;
 
-	if (from == 0 && to == st->n) {
-		/* the whole store: down the loop's list, up to max found */
-		for (k = st->lhead[l]; k != NOIDX && n < max; k = st->lnext[k])
-			if (match(c, k, l, 0, startid))
-				out[n++] = st->seg[k].inst;
-		return n;
-	}
+	if (from == 0 && to == c->st->n)
+		return instances_all(c, l, startid, out, max);
 	FOREACH(c, k, from, to, l)
 		if (n < max && match(c, k, l, 0, startid))
 			out[n++] = c->st->seg[k].inst;
@@ -5550,21 +5562,12 @@ providers(struct rc *c, size_t from, size_t to, const struct pmap *t)
 	const struct store *st = c->st;
 	int open = 0, all = from == 0 && to == st->n;
 	uint32_t in[2];
-	size_t n, k;
+	size_t n;
 
 	for (; t->key != NULL; t++) {
-		if (all) {
-			/*
-			 * instances' way for the whole store, inline (the
-			 * claim's providers, on every claim): a loop the
-			 * claim does not have, most of them, at once.
-			 */
-			n = 0;
-			for (k = st->lhead[t->l]; k != NOIDX && n < 2;
-			    k = st->lnext[k])
-				if (match(c, k, t->l, 0, "NM1"))
-					in[n++] = st->seg[k].inst;
-		} else
+		if (all)
+			n = instances_all(c, t->l, "NM1", in, 2);
+		else
 			n = instances(c, from, to, t->l, "NM1", in, 2);
 		if (n == 0)
 			continue;
