@@ -4973,15 +4973,9 @@ pt_hit(struct rc *c, const char *key, const struct pkey *pk)
 {
 	const struct pcache *e;
 
-	size_t kl = strlen(key);
-	char *o;
-
 	if ((e = cache_find(c->m, c->st, pk)) == NULL)
 		return 0;
-	/* fkraw, with one memcpy for the value (an object, not short) */
-	o = key_at(out_begin(&c->w, kl + e->vlen + 4), key, kl);
-	memcpy(o, e->kv + e->klen, e->vlen);
-	out_end(&c->w, o + e->vlen);
+	fkraw(&c->w, key, e->kv + e->klen, e->vlen);
 	return 1;
 }
 
@@ -6016,19 +6010,8 @@ render_a_cached(struct x837 *m)
 	}
 	pk_end(&pk, st);
 	if ((e = cache_find(m, st, &pk)) != NULL) {
-		struct buf *b = &L->frag;
-
-		/*
-		 * The fragment is the value (never empty: cache_put keeps
-		 * none), hundreds of bytes: one memcpy, not buf_add's inline
-		 * size classes for short ones.
-		 */
-		b->len = 0;
-		if (e->vlen + 1 > b->cap)
-			buf_grow(b, e->vlen);
-		memcpy(b->s, e->kv + e->klen, e->vlen);
-		b->len = e->vlen;
-		b->s[b->len] = '\0';
+		buf_reset(&L->frag);
+		buf_add(&L->frag, e->kv + e->klen, e->vlen);
 		buf_reset(&L->extra);
 		L->nextra = 0;
 		L->rendered = 1;
