@@ -7306,6 +7306,7 @@ ln_sv1_flags(struct rc *c, struct run *r, size_t sv1)
 	rke(c, r, "copay_exempt", sv1, E(c->st, sv1, 15));
 }
 
+#ifdef __SSE2__
 /*
  * A run given up before its close: the buffer's end as it was (the run
  * wrote past it).  0, for ln_sv1_fast's callers.
@@ -7318,6 +7319,7 @@ ln_undo(struct rc *c)
 	b->s[b->len] = '\0';
 	return 0;
 }
+#endif
 
 /*
  * The SV1 members of a service line, for an SV1 with nothing to escape:
@@ -7366,15 +7368,12 @@ sv1_run(struct rc *c, size_t sv1)
 static int
 ln_sv1_fast(struct rc *c, size_t sv1)
 {
+#ifdef __SSE2__
 	struct str e[8];
 	struct run r;
 	int tail, sep = c->m->isa.d.comp;
 	char *o;
 
-#ifndef __SSE2__
-	/* (sv1_proc has no way but SSE2's: all go to sv1_run) */
-	return 0;
-#endif
 	sv1_els(c->st, sv1, e);
 	if (e[1].n == 0 || e[2].n == 0 || e[3].n == 0 || e[4].n == 0 ||
 	    e[2].n > 16 || e[4].n > 16)
@@ -7399,6 +7398,12 @@ ln_sv1_fast(struct rc *c, size_t sv1)
 	run_close(c, &r);
 	ln_mapped(c, sv1, BR(1, 5) | B(7) | B(9) | B(11) | B(12) | B(15));
 	return 1;
+#else
+	/* (sv1_proc has no way but SSE2's: all go to sv1_run) */
+	(void)c;
+	(void)sv1;
+	return 0;
+#endif
 }
 
 /* (out of render_line: few lines need them) */
