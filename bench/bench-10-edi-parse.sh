@@ -9,7 +9,7 @@
 # generated once and kept.  The baseline reads a prefix of it cut at an
 # interchange boundary (BENCH_BASELINE_MB, default 50) because it needs
 # minutes for the whole file; MB/s is comparable either way.  Each side
-# runs BENCH_RUNS times (default 5), alternating; medians are reported.
+# runs BENCH_RUNS times (default 7), alternating; medians are reported.
 # MB = 10^6 bytes.
 set -eu
 BUILD=${1:-build}
@@ -68,10 +68,13 @@ fi
 pbytes=$(wc -c <"$PREFIX")
 pclaims=$(grep -c '^CLM\*' "$PREFIX")
 
-# Each side runs BENCH_RUNS times (default 5), the two alternating so that
+# Each side runs BENCH_RUNS times (default 7), the two alternating so that
 # both see the same load of a shared machine; the median of each is used.
-# One run alone can be 30% off either way on a busy machine.
-RUNS=${BENCH_RUNS:-5}
+# One run alone can be 30% off either way on a busy machine: of 40 runs'
+# own ratios on the development machine, 12 were under 50x while the
+# medians' ratio of each set of 5 was 53x to 61x; 7 runs a side make the
+# medians steadier for some 30 seconds more.
+RUNS=${BENCH_RUNS:-7}
 case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number" ;; esac
 # Both inputs read once before timing: the runs measure the parsers, not
 # the disk (the page cache may have dropped the big file since it was
