@@ -70,10 +70,11 @@ pclaims=$(grep -c '^CLM\*' "$PREFIX")
 
 # Each side runs BENCH_RUNS times (default 7), the two alternating so that
 # both see the same load of a shared machine; the median of each is used.
-# One run alone can be 30% off either way on a busy machine: of 40 runs'
-# own ratios on the development machine, 12 were under 50x while the
-# medians' ratio of each set of 5 was 53x to 61x; 7 runs a side make the
-# medians steadier for some 30 seconds more.
+# One run alone can be 30% off either way on a busy machine: on the
+# development machine one afternoon, 23 of 61 runs' own ratios were under
+# 50x (35.7x to 76.3x) and the medians' ratio of each of 11 benches went
+# from 46.6x to 61.4x.  7 runs a side make the medians steadier than 5,
+# for some 30 seconds more.
 RUNS=${BENCH_RUNS:-7}
 case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number" ;; esac
 # Both inputs read once before timing: the runs measure the parsers, not
