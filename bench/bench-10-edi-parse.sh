@@ -71,8 +71,8 @@ pclaims=$(grep -c '^CLM\*' "$PREFIX")
 # Each side runs BENCH_RUNS times (default 7), the two alternating so that
 # both see the same load of a shared machine; the median of each is used.
 # One run alone can be 30% off either way on a busy machine: on the
-# development machine in one session, 23 of 61 runs' own ratios were under
-# 50x (35.7x to 76.3x) and the medians' ratio of each of 11 benches went
+# development machine in one session, 24 of 68 runs' own ratios were under
+# 50x (35.7x to 76.3x) and the medians' ratio of each of 12 benches went
 # from 46.6x to 61.4x.  7 runs a side make the medians steadier than 5,
 # for some 30 seconds more.
 RUNS=${BENCH_RUNS:-7}
