@@ -29,51 +29,9 @@
 #define X12_BLOCK	(128 * 1024)
 /* How far an ISA is searched for its 16th separator (a valid one is 106). */
 #define ISA_SCAN	512
-/* ipos when there is no index */
-#define NOIDX		SIZE_MAX
-/*
- * 64-byte words in the window indexed at a time: 4 KiB, several claims,
- * so that seg_long() and the indexing, which run at each window's edge,
- * run seldom (at 1 KiB, about once a claim, they were among the code
- * fetched anew for each claim).  The index is 1.5 KiB of data.
- */
-#define IW		64
-
-struct x12r {
-	int			 fd;
-	int			 memmode;
-	char			*buf;
-	size_t			 cap, pos, end;
-	unsigned long long	 base;	/* input offset of buf[0] */
-	int			 eof;	/* source exhausted */
-	int			 started; /* saw a non-blank byte */
-	int			 fatal;
-	int			 resync; /* looking for the next ISA */
-	int			 have_delims;
-	struct x12_delims	 d;
-	uint32_t		*eoff;
-	/*
-	 * Index of a window of 64 * IW bytes at buf[iblk], ilim the end of
-	 * those in the buffer: bit k of ie[w], it[w] and ib[w] says whether
-	 * buf[iblk + 64 * w + k] is an element separator, a terminator, a
-	 * byte that is not plain (X12_F_PLAIN).  ipos is pos when the next
-	 * segment can be had from it; whatever else moves the buffer or the
-	 * delimiters sets ipos to NOIDX, and the slow path (which alone moves
-	 * pos otherwise: skip_blanks, find_isa) starts by doing so.
-	 */
-	size_t			 ipos, iblk, ilim;
-	uint64_t		 ie[IW], it[IW], ib[IW];
-#ifdef __SSE2__
-	/* elem and seg, 16 times (malloc's 16-byte alignment suffices) */
-	__m128i			 vse, vst;
-#endif
-	int			 avx2;	/* index with AVX2 */
-	unsigned long long	 count;
-	enum x12_err		 ek;
-	char			 err[160];
-	char			 isaprob[96];
-};
-
+/* short names for the header's */
+#define NOIDX		X12I_NOIDX
+#define IW		X12I_IW
 static struct x12r *
 x12r_alloc(void)
 {
@@ -594,8 +552,8 @@ before_seg(struct x12r *r, struct x12_seg *s)
  * The segment at pos, whatever it is like: memchr for the terminator
  * (reading more as needed), then split().
  */
-static __attribute__((noinline)) int
-general(struct x12r *r, struct x12_seg *s)
+int
+x12i_general(struct x12r *r, struct x12_seg *s)
 {
 	char *q;
 	size_t len, from;
@@ -661,10 +619,10 @@ general(struct x12r *r, struct x12_seg *s)
 
 #ifdef __SSE2__
 /*
- * Bytes a segment cannot start with in x12r_next's quick way: blanks and
+ * Bytes a segment cannot start with in x12r_next()'s quick way: blanks and
  * a byte order mark to skip, and the 'I' of an ISA.
  */
-static const unsigned char lead_slow[256] = {
+const unsigned char x12i_lead_slow[256] = {
 	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['\f'] = 1, ['\v'] = 1,
 	[0xef] = 1, ['I'] = 1
 };
@@ -787,19 +745,14 @@ index_at(struct x12r *r, size_t at)
 	index_sse2(r, at);
 }
 
-/* Element offsets for the bits of m, each off past its byte. */
-#define WALK(m, off) do {						\
-	for (; (m) != 0; (m) &= (m) - 1)				\
-		*++ep = (off) + (uint32_t)__builtin_ctzll(m);		\
-} while (0)
 
 /*
  * Where the segment after the one just read starts, np, is at the end of
  * the window or past it: the next window, if the buffer has it, and
  * whether the next call can go the quick way.
  */
-static __attribute__((noinline)) int
-seg_edge(struct x12r *r, size_t np)
+int
+x12i_seg_edge(struct x12r *r, size_t np)
 {
 	r->ipos = NOIDX;
 	if (np + 1 < r->end && r->buf[np] == '\r' && r->buf[np + 1] == '\n')
@@ -807,83 +760,11 @@ seg_edge(struct x12r *r, size_t np)
 	if (np < r->end && r->buf[np] == '\n')
 		np++;
 	r->pos = np;
-	if (np >= r->end || lead_slow[(unsigned char)r->buf[np]])
+	if (np >= r->end || x12i_lead_slow[(unsigned char)r->buf[np]])
 		return X12_SEG;
 	if (np >= r->ilim)
 		index_at(r, r->ilim);
 	r->ipos = np;
-	return X12_SEG;
-}
-
-/*
- * The segment at pos, len bytes; its element offsets are in r->eoff up to
- * ep, and b says whether any of its bytes is not plain.  The rest of what
- * x12r_next() does.
- */
-static inline __attribute__((always_inline)) int
-seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
-    uint64_t b, uint32_t *ep)
-{
-	/* the first 1, 2 or 3 bytes of 4 read (x86, little-endian) */
-	static const uint32_t idmask[4] = { 0, 0xff, 0xffff, 0xffffff };
-	const char *buf = r->buf;
-	size_t np;
-	char id[4] = { 0, 0, 0, 0 };
-	uint32_t v;
-	unsigned char c;
-
-	/* CR or LF before the terminator (not plain): trimmed */
-	if (b != 0 && len > 0 && (buf[pos + len - 1] == '\r' ||
-	    buf[pos + len - 1] == '\n')) {
-		r->ipos = NOIDX;
-		return general(r, s);
-	}
-	ep[1] = (uint32_t)(len + 1);
-	s->nel = (unsigned)(ep - r->eoff);
-	s->eoff = r->eoff;
-	s->text = buf + pos;
-	s->len = len;
-	s->flags = b ? 0 : X12_F_PLAIN;
-	s->isa_problem = NULL;
-	s->index = ++r->count;
-	s->offset = r->base + pos;
-	s->d = r->d;
-	/*
-	 * As set_elems() does.  With 3 bytes or more, buf[pos + 3] is in the
-	 * segment or its terminator: 4 bytes read and cut to the id's length,
-	 * with no branch on that length (2 or 3 from one segment to the next,
-	 * often mispredicted).
-	 */
-	s->idlen = r->eoff[1] - 1;
-	if (__builtin_expect(len >= 3, 1)) {
-		memcpy(&v, buf + pos, sizeof v);
-		v &= idmask[s->idlen < 3 ? s->idlen : 3];
-		memcpy(s->id, &v, sizeof v);
-	} else {
-		if (s->idlen > 0)
-			id[0] = buf[pos];
-		if (s->idlen > 1)
-			id[1] = buf[pos + 1];
-		memcpy(s->id, id, sizeof id);
-	}
-	/*
-	 * Past the line break most files have after each terminator, and
-	 * whether the next call can go the quick way: the next byte is in
-	 * the window and can start a segment.
-	 */
-	np = pos + len + 1;
-	if (np + 2 >= r->ilim)
-		return seg_edge(r, np);
-	/* CRLF counts as one line break (else each CRLF file's segment
-	 * would go the slow way and index its window again) */
-	if ((c = (unsigned char)buf[np]) == '\r' && buf[np + 1] == '\n')
-		c = (unsigned char)buf[++np];
-	/* (no branch: the LF is there in most files, or in none) */
-	np += c == '\n';
-	c = (unsigned char)buf[np];
-	r->pos = r->ipos = np;
-	if (lead_slow[c])
-		r->ipos = NOIDX;
 	return X12_SEG;
 }
 
@@ -893,8 +774,8 @@ seg_end(struct x12r *r, struct x12_seg *s, size_t pos, size_t len,
  * what this cannot: no terminator within the buffer, more than
  * X12_MAX_ELEMS elements.
  */
-static __attribute__((noinline)) int
-seg_long(struct x12r *r, struct x12_seg *s, size_t pos)
+int
+x12i_seg_long(struct x12r *r, struct x12_seg *s, size_t pos)
 {
 	const size_t rel = pos - r->iblk;
 	uint32_t *ep = r->eoff, off = 1 - (uint32_t)(rel & 63);
@@ -907,7 +788,7 @@ seg_long(struct x12r *r, struct x12_seg *s, size_t pos)
 			if (n > X12_MAX_ELEMS - 64 && n +
 			    (unsigned)__builtin_popcountll(e) > X12_MAX_ELEMS)
 				goto slow;
-			WALK(e, off);
+			X12I_WALK(e, off);
 		}
 		b |= r->ib[w] & keep;
 		keep = ~0ULL;
@@ -925,19 +806,19 @@ seg_long(struct x12r *r, struct x12_seg *s, size_t pos)
 		if (n > X12_MAX_ELEMS - 64 &&
 		    n + (unsigned)__builtin_popcountll(e) > X12_MAX_ELEMS)
 			goto slow;
-		WALK(e, off);
+		X12I_WALK(e, off);
 	}
 	b |= r->ib[w] & keep;
-	return seg_end(r, s, pos, r->iblk + 64 * w +
+	return x12i_seg_end(r, s, pos, r->iblk + 64 * w +
 	    (size_t)__builtin_ctzll(t) - pos, b, ep);
 slow:
 	r->ipos = NOIDX;
-	return general(r, s);
+	return x12i_general(r, s);
 }
 
 /* x12r_next() when the last call left no quick way. */
-static __attribute__((noinline)) int
-next_slow(struct x12r *r, struct x12_seg *s)
+int
+x12i_next_slow(struct x12r *r, struct x12_seg *s)
 {
 	int rc;
 
@@ -947,7 +828,7 @@ next_slow(struct x12r *r, struct x12_seg *s)
 	if ((rc = before_seg(r, s)) != GO)
 		return rc;
 	index_at(r, r->pos);
-	return seg_long(r, s, r->pos);
+	return x12i_seg_long(r, s, r->pos);
 }
 #endif
 
@@ -955,48 +836,7 @@ int
 x12r_next(struct x12r *r, struct x12_seg *s)
 {
 #ifdef __SSE2__
-	uint64_t keep, t, e, b = 0;
-	uint32_t *ep, off;
-	size_t pos, rel;
-	unsigned w;
-
-	/*
-	 * The usual case, one check: the last call found the next segment
-	 * in the window it indexed, the state good (started, delimiters,
-	 * nothing fatal, no error to clear) and a byte there that can start
-	 * a segment.
-	 */
-	pos = r->pos;
-	if (r->ipos != pos)
-		return next_slow(r, s);
-	rel = pos - r->iblk;
-	w = (unsigned)(rel >> 6);
-	keep = ~0ULL << (rel & 63);
-	off = 1 - (uint32_t)(rel & 63);
-	ep = r->eoff;
-	while ((t = r->it[w] & keep) == 0) {
-		/*
-		 * The last word of the window, or three words walked (off
-		 * 129 or less before: the terminator in the next word is
-		 * at most 255 bytes from pos, so no more than X12_MAX_ELEMS
-		 * elements here).
-		 */
-		if (w == IW - 1 || (int32_t)off > 2 * 64 + 1)
-			return seg_long(r, s, pos);
-		e = r->ie[w] & keep;
-		WALK(e, off);
-		b |= r->ib[w] & keep;
-		keep = ~0ULL;
-		off += 64;
-		w++;
-	}
-	keep &= (t & -t) - 1;	/* the segment's bytes */
-	e = r->ie[w] & keep;
-	WALK(e, off);
-	b |= r->ib[w] & keep;
-	/* off - 1 is where word w starts, from pos (modulo 2^32) */
-	return seg_end(r, s, pos, (uint32_t)(off - 1 +
-	    (uint32_t)__builtin_ctzll(t)), b, ep);
+	return x12r_next_inline(r, s);
 #else
 	int rc;
 
@@ -1004,7 +844,6 @@ x12r_next(struct x12r *r, struct x12_seg *s)
 	r->err[0] = '\0';
 	if ((rc = before_seg(r, s)) != GO)
 		return rc;
-	return general(r, s);
+	return x12i_general(r, s);
 #endif
 }
-#undef WALK

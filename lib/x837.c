@@ -2406,7 +2406,7 @@ x837_parse(struct x837 *m, struct x12r *r, const char *name)
 	ids_init();
 	m->file = name;
 	for (;;) {
-		rc = x12r_next(r, &s);
+		rc = x12r_next_inline(r, &s);
 		if (__builtin_expect(rc == X12_SEG, 1)) {
 			feed(m, &s);
 			continue;
