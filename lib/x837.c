@@ -19,6 +19,12 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* part_at() in AVX2 where the processor has it (x837_new() sees) */
+#define PART_AVX2	1
+static int part_avx2;
+#endif
 
 #include "claimkit/buf.h"
 #include "claimkit/claimid.h"
@@ -2436,6 +2442,9 @@ x837_new(const struct x837_cb *cb, void *ctx, int flags)
 	m->ctx = ctx;
 	m->flags = flags;
 	m->sp = spool_new(SPOOL_MEM);
+#ifdef PART_AVX2
+	part_avx2 = __builtin_cpu_supports("avx2");
+#endif
 	return m;
 }
 
@@ -7994,11 +8003,44 @@ put_at(char *o, const char *s, size_t n)
  */
 #define PART_SLOP	64
 
+#ifdef PART_AVX2
+/*
+ * The same in 32-byte moves where the processor has AVX2 (part_avx2, set
+ * by x837_new): half the loads and stores of the 16-byte ones, for the
+ * three kilobytes or so a record copies.
+ */
+static __attribute__((noinline, target("avx2"))) char *
+part_at_avx2(char *o, const struct buf *b)
+{
+	const char *s = b->s;
+	size_t n = b->len, i;
+
+	/* (as part_at: the first 32 bytes, then aligned stores) */
+	_mm256_storeu_si256((__m256i *)(void *)o,
+	    _mm256_loadu_si256((const __m256i *)(const void *)s));
+	i = 32 - ((uintptr_t)o & 31);
+	for (; i < n; i += 64) {
+		const __m256i *x = (const __m256i *)(const void *)(s + i);
+		__m256i *d = (__m256i *)(void *)(o + i);
+		__m256i x0 = _mm256_loadu_si256(x);
+		__m256i x1 = _mm256_loadu_si256(x + 1);
+
+		_mm256_store_si256(d, x0);
+		_mm256_store_si256(d + 1, x1);
+	}
+	return o + n;
+}
+#endif
+
 static __attribute__((noinline)) char *
 part_at(char *o, const struct buf *b)
 {
 	size_t n = b->len;
 
+#ifdef PART_AVX2
+	if (part_avx2 && b->cap - n >= PART_SLOP)
+		return part_at_avx2(o, b);
+#endif
 #ifdef __SSE2__
 	if (b->cap - n >= PART_SLOP) {
 		const char *s = b->s;
