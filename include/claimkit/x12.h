@@ -150,7 +150,7 @@ int x12_valid_id(const char *id, size_t n);
 
 /*
  * 64-byte words in the window indexed at a time: 4 KiB, several claims,
- * so that seg_long() and the indexing, which run at each window's edge,
+ * so that x12i_seg_long() and the indexing, which run at each window's edge,
  * run seldom (at 1 KiB, about once a claim, they were among the code
  * fetched anew for each claim).  The index is 1.5 KiB of data.
  */
@@ -170,7 +170,7 @@ struct x12r {
 	struct x12_delims	 d;
 	uint32_t		*eoff;
 	/*
-	 * Index of a window of 64 * IW bytes at buf[iblk], ilim the end of
+	 * Index of a window of 64 * X12I_IW bytes at buf[iblk], ilim the end of
 	 * those in the buffer: bit k of ie[w], it[w] and ib[w] says whether
 	 * buf[iblk + 64 * w + k] is an element separator, a terminator, a
 	 * byte that is not plain (X12_F_PLAIN).  ipos is pos when the next
