@@ -10,6 +10,7 @@
 # interchange boundary (BENCH_BASELINE_MB, default 50) because it needs
 # minutes for the whole file; MB/s is comparable either way.  Each side
 # runs BENCH_RUNS times (default 7), alternating; medians are reported.
+# An edi-parse run reads the whole file BENCH_PASSES times (default 5).
 # MB = 10^6 bytes.
 set -eu
 BUILD=${1:-build}
@@ -70,6 +71,13 @@ pclaims=$(grep -c '^CLM\*' "$PREFIX")
 
 # Each side runs BENCH_RUNS times (default 7), the two alternating so that
 # both see the same load of a shared machine; the median of each is used.
+# An edi-parse run reads the file BENCH_PASSES times (default 5; one
+# process, the file named that many times), so that it lasts about as
+# long as an x12-parser run (some 12 s): a shared machine's slow spells
+# last seconds, and runs of 2.5 s against runs of 12 s do not sample them
+# alike (the short runs' median is all slow or all fast, the long runs'
+# a mix), which tilted the medians' ratio one way or the other with the
+# share of slow time.
 # One run alone can be 30% off either way on a busy machine: on the
 # development machine in one session, 24 of 68 runs' own ratios were under
 # 50x (35.7x to 76.3x) and the medians' ratio of each of 12 benches went
@@ -77,6 +85,17 @@ pclaims=$(grep -c '^CLM\*' "$PREFIX")
 # for some 30 seconds more.
 RUNS=${BENCH_RUNS:-7}
 case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number" ;; esac
+PASSES=${BENCH_PASSES:-5}
+case $PASSES in ''|*[!0-9]*|0) die "BENCH_PASSES must be a positive number" ;; esac
+# the bytes and claims of one edi-parse run
+rbytes=$((bytes * PASSES))
+rclaims=$((claims * PASSES))
+set --
+i=0
+while [ "$i" -lt "$PASSES" ]; do
+	i=$((i + 1))
+	set -- "$@" "$DATA"
+done
 # Both inputs read once before timing: the runs measure the parsers, not
 # the disk (the page cache may have dropped the big file since it was
 # made, and the first edi-parse run then waited for reads).
@@ -87,9 +106,9 @@ cat "$DATA" "$PREFIX" >/dev/null
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	i=$((i + 1))
-	# edi-parse on the whole file, output discarded.
-	time_run "$OUT/edi-parse.time" sh -c 'edi-parse "$1" >/dev/null' sh \
-	    "$DATA"
+	# edi-parse on the whole file, PASSES times, output discarded.
+	time_run "$OUT/edi-parse.time" sh -c 'edi-parse "$@" >/dev/null' sh \
+	    "$@"
 	cat "$OUT/edi-parse.time" >>"$OUT/edi-parse.runs"
 	NODE_PATH=$NODEDIR/node_modules time_run "$OUT/x12-parser.time" \
 	    node -e "
@@ -98,7 +117,7 @@ process.stdin.pipe(new X12parser()).on('data', d => {
 	process.stdout.write(JSON.stringify(d) + '\n');
 });" <"$PREFIX" >/dev/null
 	cat "$OUT/x12-parser.time" >>"$OUT/x12-parser.runs"
-	awk -v b="$bytes" -v pb="$pbytes" -v i="$i" -v n="$RUNS" \
+	awk -v b="$rbytes" -v pb="$pbytes" -v i="$i" -v n="$RUNS" \
 	    -v rf="$OUT/ratio.runs" '
 	    NR == FNR { e = $1 } NR != FNR { x = $1 }
 	    END { if (e <= 0) e = 0.01; if (x <= 0) x = 0.01
@@ -124,9 +143,9 @@ bk=$(awk '$4 > m { m = $4 } END { print m + 0 }' "$OUT/x12-parser.runs")
 # Medians.  Wall-clock MB/s is the headline; CPU MB/s (user + system) is
 # printed too because the machine may be shared and wall time then says
 # little.
-awk -v b="$bytes" -v c="$claims" -v s="$ps" -v k="$pk" -v cpu="$pu $py" \
+awk -v b="$rbytes" -v c="$rclaims" -v s="$ps" -v k="$pk" -v cpu="$pu $py" \
     -v pb="$pbytes" -v pc="$pclaims" -v bs="$bs" -v bk="$bk" \
-    -v bcpu="$bu $by" -v runs="$RUNS" 'BEGIN {
+    -v bcpu="$bu $by" -v runs="$RUNS" -v passes="$PASSES" 'BEGIN {
 	split(cpu, x, " "); pcpu = x[1] + x[2]
 	split(bcpu, x, " "); bcpu = x[1] + x[2]
 	if (s <= 0) s = 0.01
@@ -143,7 +162,8 @@ awk -v b="$bytes" -v c="$claims" -v s="$ps" -v k="$pk" -v cpu="$pu $py" \
 	printf "edi-parse: %.1f MB peak RSS (%.2fx x12-parser; target < 64)\n", \
 	    k / 1024, k / bk
 	printf "edi-parse: %.1f s (%.1f s CPU) for %.0f MB, %d claims " \
-	    "(median of %d runs)\n", s, pcpu, b / 1e6, c, runs
+	    "(the file %d times; median of %d runs)\n", s, pcpu, b / 1e6, c, \
+	    passes, runs
 	printf "x12-parser 1.3.0: %.1f MB/s, %.1f MB/s of CPU, %.0f claims/s, " \
 	    "%.1f MB peak RSS (on the first %.0f MB, cut at an ISA)\n", bmbs, \
 	    bcmbs, pc / bs, bk / 1024, pb / 1e6
@@ -161,7 +181,7 @@ sort -n "$OUT/ratio.runs" | awk '{ r[NR] = $1 } END {
 # to itself.
 es=$(sort -n -k1,1 "$OUT/edi-parse.runs" | awk 'NR == 1 { print $1 }')
 xs=$(sort -n -k1,1 "$OUT/x12-parser.runs" | awk 'NR == 1 { print $1 }')
-awk -v b="$bytes" -v pb="$pbytes" -v e="$es" -v x="$xs" 'BEGIN {
+awk -v b="$rbytes" -v pb="$pbytes" -v e="$es" -v x="$xs" 'BEGIN {
 	if (e <= 0) e = 0.01; if (x <= 0) x = 0.01
 	printf "fastest runs: edi-parse %.1f MB/s, x12-parser %.1f MB/s, " \
 	    "%.1fx\n", b / 1e6 / e, pb / 1e6 / x, (b / e) / (pb / x) }'
