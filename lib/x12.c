@@ -32,6 +32,7 @@
 /* short names for the header's */
 #define NOIDX		X12I_NOIDX
 #define IW		X12I_IW
+
 static struct x12r *
 x12r_alloc(void)
 {
@@ -552,7 +553,7 @@ before_seg(struct x12r *r, struct x12_seg *s)
  * The segment at pos, whatever it is like: memchr for the terminator
  * (reading more as needed), then split().
  */
-int
+__attribute__((noinline)) int
 x12i_general(struct x12r *r, struct x12_seg *s)
 {
 	char *q;
@@ -745,13 +746,12 @@ index_at(struct x12r *r, size_t at)
 	index_sse2(r, at);
 }
 
-
 /*
  * Where the segment after the one just read starts, np, is at the end of
  * the window or past it: the next window, if the buffer has it, and
  * whether the next call can go the quick way.
  */
-int
+__attribute__((noinline)) int
 x12i_seg_edge(struct x12r *r, size_t np)
 {
 	r->ipos = NOIDX;
@@ -774,7 +774,7 @@ x12i_seg_edge(struct x12r *r, size_t np)
  * what this cannot: no terminator within the buffer, more than
  * X12_MAX_ELEMS elements.
  */
-int
+__attribute__((noinline)) int
 x12i_seg_long(struct x12r *r, struct x12_seg *s, size_t pos)
 {
 	const size_t rel = pos - r->iblk;
@@ -817,7 +817,7 @@ slow:
 }
 
 /* x12r_next() when the last call left no quick way. */
-int
+__attribute__((noinline)) int
 x12i_next_slow(struct x12r *r, struct x12_seg *s)
 {
 	int rc;
