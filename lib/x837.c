@@ -4440,10 +4440,6 @@ mx(struct run *r, const struct mseg *g, unsigned el, const char *key)
 }
 
 /*
- * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
- * element top (the usual case), known from its count alone.
- */
-/*
  * mapped() where it is rare to be needed at all (a segment longer than
  * usual): out of line, its code is not in the middle of the usual way.
  */
@@ -4453,7 +4449,11 @@ pt_mapped(struct rc *c, size_t k, uint32_t bits)
 	mapped(c, k, bits);
 }
 
-/* (party_members has six: a segment that goes on past top is rare) */
+/*
+ * mapped(c, k, BR(1, top)): nothing to look at when the segment ends by
+ * element top (the usual case), known from its count alone.
+ * (party_members has six: a segment that goes on past top is rare.)
+ */
 static ALWAYS_INLINE void
 mapped1(struct rc *c, size_t k, unsigned top)
 {
@@ -7914,7 +7914,6 @@ clm_run(struct rc *c, size_t clm)
 	run_close(c, &r);
 	mapped(c, clm, BR(1, 2) | BR(5, 12) | B(20));
 }
-
 
 /*
  * CR2 (rare) out of line: render_claim_obj's code on every claim stays
