@@ -95,9 +95,10 @@ pclaims=$(grep -c '^CLM\*' "$PREFIX")
 # a mix), which tilted the medians' ratio one way or the other with the
 # share of slow time.
 # One run alone can be 30% off either way on a busy machine: on the
-# development machine in one session, 24 of 68 runs' own ratios were under
+# development machine, with one pass, 24 of 68 runs' own ratios were under
 # 50x (35.7x to 76.3x) and the medians' ratio of each of 12 benches went
-# from 46.6x to 61.4x.  7 runs a side make the medians steadier than 5,
+# from 46.6x to 61.4x; with five passes, the next day, 13 benches went
+# from 51.7x to 58.2x.  7 runs a side make the medians steadier than 5,
 # for some 30 seconds more.
 RUNS=${BENCH_RUNS:-7}
 case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number" ;; esac
@@ -115,7 +116,8 @@ done
 # Both inputs read once before timing: the runs measure the parsers, not
 # the disk (the page cache may have dropped the big file since it was
 # made, and the first edi-parse run then waited for reads).
-cat "$DATA" "$PREFIX" >/dev/null
+cat "$DATA" >/dev/null
+[ "$PREFIX" = "$DATA" ] || cat "$PREFIX" >/dev/null
 : >"$OUT/edi-parse.runs"
 : >"$OUT/x12-parser.runs"
 : >"$OUT/ratio.runs"
